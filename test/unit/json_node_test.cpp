@@ -1,0 +1,106 @@
+// The two JSON back ends behave alike, and the JSONB encoder/reader round-trips.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "core/json/jsonb_format.hpp"
+#include "core/json/nlohmann_node.hpp"
+
+using hdl::json::Node;
+using hdl::json::Type;
+using nlohmann::json;
+namespace jsonb = hdl::json::jsonb;
+
+namespace {
+
+// Encodes j as JSONB and returns a Node over the bytes (kept alive in `storage`).
+Node
+AsJsonb(const json &j, std::string &storage) {
+	storage = jsonb::Encode(j);
+	return jsonb::FromRoot(storage.data() + 4, static_cast<uint32_t>(storage.size() - 4));
+}
+
+} // namespace
+
+TEST(JsonNode, NlohmannAccessors) {
+	json j = json::parse(R"({"a":[1,2.5,"x",true,null],"b":{"c":"d"}})");
+	Node n = hdl::json::FromNlohmann(j);
+	ASSERT_TRUE(n.isObject());
+	EXPECT_EQ(n.size(), 2u);
+	EXPECT_EQ(n.get("a").size(), 5u);
+	EXPECT_EQ(n.get("a").at(2).str(), "x");
+	EXPECT_TRUE(n.get("a").at(3).boolean());
+	EXPECT_TRUE(n.get("a").at(4).isNull());
+	EXPECT_TRUE(n.get("missing").missing());
+	EXPECT_TRUE(n.get("a").at(9).missing());
+	EXPECT_EQ(n.get("b").get("c").str(), "d");
+}
+
+TEST(JsonNode, JsonbRoundTripMatchesNlohmann) {
+	json j = json::parse(R"({"resourceType":"Observation","id":"x1","valueQuantity":{"value":1.50,"unit":"kg"},
+		"component":[{"code":{"text":"a"}},{"code":{"text":"b"}}],"flag":false,"nothing":null,
+		"big":12345678901234,"neg":-0.00012,"zero":0,"e":1e3,"aa":"", "b":"é"})");
+	std::string storage;
+	Node n = AsJsonb(j, storage);
+	ASSERT_TRUE(n.isObject());
+	EXPECT_EQ(n.get("resourceType").str(), "Observation");
+	EXPECT_EQ(n.get("component").at(1).get("code").get("text").str(), "b");
+	EXPECT_FALSE(n.get("flag").boolean());
+	EXPECT_TRUE(n.get("nothing").isNull());
+	EXPECT_EQ(n.get("big").numberText(), "12345678901234");
+	EXPECT_EQ(n.get("neg").numberText(), "-0.00012");
+	EXPECT_EQ(n.get("zero").numberText(), "0");
+	EXPECT_EQ(n.get("e").numberText(), "1000.0"); // nlohmann parses 1e3 as a double
+	EXPECT_DOUBLE_EQ(n.get("valueQuantity").get("value").numberDouble(), 1.5);
+	EXPECT_EQ(n.get("b").str(), "é");
+	EXPECT_TRUE(hdl::json::DeepEqual(n, hdl::json::FromNlohmann(j)));
+	EXPECT_EQ(hdl::json::ToNlohmann(n), j);
+	// JSONB keys are ordered by length, then bytes.
+	EXPECT_EQ(n.keyAt(0), "b");
+	EXPECT_EQ(n.keyAt(1), "e");
+}
+
+TEST(JsonNode, JsonbManyMembersUseOffsetStride) {
+	json j = json::object();
+	json arr = json::array();
+	for (int i = 0; i < 100; i++) {
+		j["key" + std::to_string(i)] = "value" + std::to_string(i);
+		arr.push_back(i * 3);
+	}
+	j["arr"] = arr;
+	std::string storage;
+	Node n = AsJsonb(j, storage);
+	for (int i = 0; i < 100; i++) {
+		EXPECT_EQ(n.get("key" + std::to_string(i)).str(), "value" + std::to_string(i));
+		int64_t v = -1;
+		ASSERT_TRUE(n.get("arr").at(static_cast<size_t>(i)).numberInt64(v));
+		EXPECT_EQ(v, i * 3);
+	}
+}
+
+TEST(JsonNode, ReencodingAJsonbNodeIsByteIdentical) {
+	json j = json::parse(R"({"x":[{"y":1.25},"s",[true,false]],"k":{"deep":{"deeper":[null,-7]}}})");
+	std::string first;
+	Node n = AsJsonb(j, first);
+	EXPECT_EQ(jsonb::Encode(n), first);
+}
+
+TEST(JsonNode, ScalarRoots) {
+	std::string storage;
+	EXPECT_EQ(AsJsonb(json("hi"), storage).str(), "hi");
+	EXPECT_EQ(AsJsonb(json(42), storage).numberText(), "42");
+	EXPECT_TRUE(AsJsonb(json(nullptr), storage).isNull());
+}
+
+TEST(JsonNode, NumericTextRoundTrip) {
+	for (const char *text : {"0", "1", "-1", "10000", "123456789.000123", "0.5", "-0.0001", "1.50", "99999",
+	                         "100000000000000000000000000001", "0.000000000000000000000000000000000000001"}) {
+		std::string numeric = jsonb::TextToNumeric(text);
+		EXPECT_EQ(jsonb::NumericToText(numeric.data()), text) << text;
+	}
+	EXPECT_EQ(jsonb::NumericToText(jsonb::TextToNumeric("1.5e-3").data()), "0.0015");
+	EXPECT_EQ(jsonb::NumericToText(jsonb::TextToNumeric("-0").data()), "0");
+	EXPECT_THROW(jsonb::TextToNumeric("abc"), hdl::Error);
+	EXPECT_THROW(jsonb::TextToNumeric("1e"), hdl::Error);
+}
