@@ -1,0 +1,62 @@
+# hdl: the PGXS build of record (make, make install, make installcheck).
+# CMakeLists.txt builds the same core for unit tests; scripts/check-source-lists.sh keeps them in step.
+
+EXTENSION_NAME = hdl
+EXTVERSION := $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" control/hdl.control)
+
+# Core areas compiled into the module (the same list as HDL_CORE_AREAS in CMakeLists.txt).
+CORE_AREAS = json
+# Capability folders, in the order their SQL fragments build the install script.
+SQL_ORDER = base
+
+CORE_SRCS := $(foreach area,$(CORE_AREAS),$(shell find src/core/$(area) -name '*.cpp' 2>/dev/null | sort))
+EXT_SRCS := $(shell find src -name '*.cpp' -not -path 'src/core/*' | sort)
+SRCS = $(EXT_SRCS) $(CORE_SRCS)
+
+MODULE_big = hdl
+OBJS = $(SRCS:.cpp=.o)
+MODULEDIR = extension
+DATA = control/hdl.control $(wildcard control/hdl--*--*.sql)
+DATA_built = hdl--$(EXTVERSION).sql
+EXTRA_CLEAN = $(DATA_built) results regression.diffs regression.out tmp_check output_iso log
+
+PG_CONFIG ?= pg_config
+# clang-14 bitcode builds would ignore -std=c++17: no LLVM JIT bitcode for this module.
+override with_llvm = no
+
+PG_CPPFLAGS = -Isrc -DHDL_VERSION='"$(EXTVERSION)"'
+PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wshadow -Wno-register -Wno-missing-field-initializers -Wno-clobbered -Wno-unused-parameter
+ifeq ($(WERROR),1)
+PG_CXXFLAGS += -Werror
+endif
+SHLIB_LINK = -lcurl -lcrypto -lz -lstdc++
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# PGXS compiles C++ with CXXFLAGS, which it derives from the server's CFLAGS; keep C-only flags out.
+override CXXFLAGS := $(filter-out -Wmissing-prototypes -Wdeclaration-after-statement -Wno-format-truncation -Wno-stringop-truncation,$(CXXFLAGS))
+
+# Header changes rebuild their dependants without make clean.
+override CPPFLAGS += -MMD -MP
+-include $(OBJS:.o=.d)
+
+hdl--$(EXTVERSION).sql: $(foreach cap,$(SQL_ORDER),$(sort $(wildcard src/$(cap)/*.sql))) control/hdl.control
+	cat $(foreach cap,$(SQL_ORDER),$(sort $(wildcard src/$(cap)/*.sql))) > $@
+
+print-sources:
+	@echo $(SRCS) | tr ' ' '\n' | sort
+
+# Tests: pg_regress against a temporary instance with hdl preloaded, then isolation specs.
+REGRESS_OPTS = --temp-instance=./tmp_check --temp-config=test/regress.conf --load-extension=pgcrypto \
+	--schedule=test/schedule --dlpath=$(CURDIR)
+ISOLATION_SPECS = $(sort $(wildcard specs/*.spec))
+installcheck: all
+	$(pg_regress_installcheck) $(REGRESS_OPTS)
+ifneq ($(ISOLATION_SPECS),)
+	$(pg_isolation_regress_installcheck) --temp-instance=./tmp_check_iso --temp-config=test/regress.conf \
+		--load-extension=pgcrypto --inputdir=./specs-input --outputdir=./output_iso \
+		$(basename $(notdir $(ISOLATION_SPECS)))
+endif
+
+.PHONY: print-sources

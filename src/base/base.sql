@@ -1,0 +1,54 @@
+-- hdl base: schemas, group roles, and the boundary test functions.
+\echo Use "CREATE EXTENSION hdl CASCADE" to load this file. \quit
+
+-- Group roles are cluster-wide: create each only if another database's hdl has not already.
+DO $roles$
+DECLARE
+	r text;
+BEGIN
+	FOREACH r IN ARRAY ARRAY['hdl_provider', 'hdl_analyst', 'hdl_engineer', 'hdl_reidentifier', 'hdl_auditor']
+	LOOP
+		IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) r) THEN
+			EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
+		END IF;
+	END LOOP;
+END
+$roles$;
+
+-- hdl owns its schemas (no IF NOT EXISTS): the API, the lake, the vault, the audit trail, marts.
+CREATE SCHEMA hdl;
+CREATE SCHEMA hdl_lake;
+CREATE SCHEMA hdl_vault;
+CREATE SCHEMA hdl_audit;
+CREATE SCHEMA mart;
+COMMENT ON SCHEMA hdl IS 'hdl: the SQL API, configuration and bookkeeping, console and catalogue views';
+COMMENT ON SCHEMA hdl_lake IS 'hdl: pseudonymised clinical resources (current, history, change log)';
+COMMENT ON SCHEMA hdl_vault IS 'hdl: encrypted patient identifiers, reachable only through audited functions';
+COMMENT ON SCHEMA hdl_audit IS 'hdl: the append-only, hash-chained audit trail';
+COMMENT ON SCHEMA mart IS 'hdl: flat marts built from SQL-on-FHIR ViewDefinitions, for analysts';
+
+REVOKE ALL ON SCHEMA hdl, hdl_lake, hdl_vault, hdl_audit, mart FROM PUBLIC;
+GRANT USAGE ON SCHEMA hdl TO hdl_provider, hdl_analyst, hdl_engineer, hdl_reidentifier, hdl_auditor;
+GRANT USAGE ON SCHEMA mart TO hdl_analyst, hdl_engineer;
+
+-- Boundary test functions: refused unless a superuser sets hdl.enable_test_functions.
+CREATE FUNCTION hdl._test_throw(kind text) RETURNS void
+	LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'hdl_test_throw';
+CREATE FUNCTION hdl._test_guarded_pg_error() RETURNS void
+	LANGUAGE c AS 'MODULE_PATHNAME', 'hdl_test_guarded_pg_error';
+CREATE FUNCTION hdl._test_live_objects() RETURNS int
+	LANGUAGE c AS 'MODULE_PATHNAME', 'hdl_test_live_objects';
+CREATE FUNCTION hdl._test_subxact(use_cpp_exception boolean) RETURNS text
+	LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'hdl_test_subxact';
+CREATE FUNCTION hdl._test_jsonb_reencode_identical(doc jsonb) RETURNS boolean
+	LANGUAGE c STRICT IMMUTABLE AS 'MODULE_PATHNAME', 'hdl_test_jsonb_reencode_identical';
+CREATE FUNCTION hdl._test_jsonb_reencode(doc jsonb) RETURNS jsonb
+	LANGUAGE c STRICT IMMUTABLE AS 'MODULE_PATHNAME', 'hdl_test_jsonb_reencode';
+REVOKE ALL ON FUNCTION hdl._test_throw(text), hdl._test_guarded_pg_error(), hdl._test_live_objects(),
+	hdl._test_subxact(boolean), hdl._test_jsonb_reencode_identical(jsonb), hdl._test_jsonb_reencode(jsonb)
+	FROM PUBLIC;
+
+CREATE FUNCTION hdl.version() RETURNS text
+	LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp
+	AS $$ SELECT extversion::text FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.=) 'hdl' $$;
+COMMENT ON FUNCTION hdl.version() IS 'The installed version of the hdl extension.';

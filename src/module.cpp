@@ -1,0 +1,41 @@
+// The module: PG_MODULE_MAGIC and _PG_init (settings, then features that need preloading).
+// Nothing else lives here.
+#include "guc.hpp"
+#include "module.hpp"
+#include "pg/entry.hpp"
+
+#include "pg/postgres.hpp"
+
+extern "C" {
+PG_MODULE_MAGIC;
+void _PG_init(void);
+}
+
+namespace hdl {
+
+bool preloaded = false;
+
+void
+RequirePreload(const char *feature) {
+	if (!preloaded)
+		ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+		                errmsg("%s requires hdl to be loaded via shared_preload_libraries", feature),
+		                errhint("Add hdl to shared_preload_libraries in postgresql.conf and restart the server.")));
+}
+
+static void
+InitImpl() {
+	static bool initialised = false;
+	if (initialised)
+		return;
+	initialised = true;
+	preloaded = process_shared_preload_libraries_in_progress;
+	guc::Define();
+}
+
+} // namespace hdl
+
+extern "C" void
+_PG_init(void) {
+	hdl::pg::CallCpp("_PG_init", hdl::InitImpl);
+}

@@ -1,0 +1,31 @@
+// Error kinds -> SQLSTATE, and the POD hand-off that carries a caught C++ exception out of its
+// catch block so that ereport runs only after every C++ object is gone (style guide 3.2).
+#pragma once
+#include <exception>
+
+#include "core/error.hpp"
+
+namespace hdl::pg {
+
+// Postgres's packed SQLSTATE (MAKE_SQLSTATE) for an error kind; one table, in errors.cpp.
+int SqlStateFor(ErrorKind kind) noexcept;
+
+// hdl's own SQLSTATE for FHIR validation failures (class 22, implementation-defined subclass).
+int FhirInvalidSqlState() noexcept;
+
+struct PendingError {
+	int sqlstate;
+	char message[4096];
+	char detail[65536]; // OperationOutcomes can be long
+	char hint[1024];
+	char context[1024];
+};
+
+// Fill the process-wide pending error (backends are single-threaded); no palloc, no ereport.
+PendingError &CapturePending(const std::exception &e) noexcept;
+PendingError &CapturePending(int sqlstate, const char *message) noexcept;
+
+// ereport(ERROR) from the pending error; must be called outside any try/catch scope.
+[[noreturn]] void RaisePending(const PendingError &pe, const char *entry) noexcept;
+
+} // namespace hdl::pg

@@ -1,0 +1,72 @@
+// pg::Guard: call an ereport-capable Postgres function from C++ while C++ objects are alive.
+// A Postgres ERROR inside it becomes an hdl::pg::PgError (keeping the SQLSTATE), which must
+// reach an entry shim and be raised again: only InSubtransaction may swallow it.
+#pragma once
+#include <csetjmp>
+#include <string>
+#include <type_traits>
+
+#include "core/error.hpp"
+
+#include "pg/postgres.hpp"
+
+namespace hdl::pg {
+
+class PgError : public hdl::Error {
+public:
+	PgError(int sqlstate, const std::string &message, std::string detail, std::string hint, std::string context)
+	    : hdl::Error(ErrorKind::Internal, message, std::move(detail), std::move(hint)), sqlstate_(sqlstate),
+	      context_(std::move(context)) {
+	}
+	int
+	sqlstate() const noexcept {
+		return sqlstate_;
+	}
+	const std::string &
+	context() const noexcept {
+		return context_;
+	}
+
+private:
+	int sqlstate_;
+	std::string context_;
+};
+
+// Copies the current Postgres error (after a longjmp landed) and throws it as PgError.
+[[noreturn]] void ThrowCurrentPgError(MemoryContext restore_to);
+
+template <typename Func, typename... Args>
+auto
+Guard(Func func, Args... args) -> decltype(func(args...)) {
+	using Result = decltype(func(args...));
+	static_assert(std::is_void_v<Result> || std::is_trivially_copyable_v<Result>,
+	              "pg::Guard results must be trivially copyable");
+	static_assert((std::is_trivially_copyable_v<Args> && ...), "pg::Guard arguments must be trivially copyable");
+	sigjmp_buf local_jmp;
+	sigjmp_buf *volatile saved_stack = PG_exception_stack;
+	ErrorContextCallback *volatile saved_context = error_context_stack;
+	volatile MemoryContext saved_memory = CurrentMemoryContext;
+	if constexpr (std::is_void_v<Result>) {
+		if (sigsetjmp(local_jmp, 0) == 0) {
+			PG_exception_stack = &local_jmp;
+			func(args...);
+			PG_exception_stack = saved_stack;
+			error_context_stack = saved_context;
+			return;
+		}
+	} else {
+		Result result;
+		if (sigsetjmp(local_jmp, 0) == 0) {
+			PG_exception_stack = &local_jmp;
+			result = func(args...);
+			PG_exception_stack = saved_stack;
+			error_context_stack = saved_context;
+			return result;
+		}
+	}
+	PG_exception_stack = saved_stack;
+	error_context_stack = saved_context;
+	ThrowCurrentPgError(saved_memory);
+}
+
+} // namespace hdl::pg
