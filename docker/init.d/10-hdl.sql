@@ -1,0 +1,2 @@
+-- Runs once when the container's database is first initialised.
+CREATE EXTENSION IF NOT EXISTS hdl CASCADE;

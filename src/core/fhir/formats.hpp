@@ -1,0 +1,43 @@
+// Hand-written checkers for the lexical formats of FHIR R4 primitive types. Each follows the
+// regex of the type's StructureDefinition (quoted next to it in formats.cpp); no regex engine runs.
+#pragma once
+#include <cstdint>
+#include <string_view>
+
+#include "core/fhir/r4_schema.hpp"
+
+namespace hdl::fhir {
+
+bool IsValidId(std::string_view s) noexcept;
+// YYYY, YYYY-MM or YYYY-MM-DD; the day must exist in that month.
+bool IsValidDate(std::string_view s) noexcept;
+// A date, or YYYY-MM-DDThh:mm:ss[.fff](Z|+hh:mm|-hh:mm).
+bool IsValidDateTime(std::string_view s) noexcept;
+// YYYY-MM-DDThh:mm:ss[.fff](Z|+hh:mm|-hh:mm), every part present.
+bool IsValidInstant(std::string_view s) noexcept;
+// hh:mm:ss[.fff]
+bool IsValidTime(std::string_view s) noexcept;
+// No leading, trailing or doubled whitespace; not empty.
+bool IsValidCode(std::string_view s) noexcept;
+// No whitespace, not empty (uri, url, canonical).
+bool IsValidUri(std::string_view s) noexcept;
+bool IsValidOid(std::string_view s) noexcept;  // urn:oid:1.2.3
+bool IsValidUuid(std::string_view s) noexcept; // urn:uuid:<lower-case hex 8-4-4-4-12>
+// Groups of four base64 characters, whitespace only between groups.
+bool IsValidBase64(std::string_view s) noexcept;
+// string and markdown: not empty, only space/tab/CR/LF as whitespace control characters.
+bool IsValidString(std::string_view s) noexcept;
+// A narrative: an XHTML <div> element.
+bool IsValidXhtml(std::string_view s) noexcept;
+
+// The string format check of a string-valued primitive kind; true for kinds with no format.
+bool IsValidStringPrimitive(r4::Primitive kind, std::string_view s) noexcept;
+// The range check of integer kinds (integer: 32-bit signed, positiveInt >= 1, unsignedInt >= 0).
+bool IsValidIntegerValue(r4::Primitive kind, int64_t value) noexcept;
+
+// "dateTime", "positiveInt", ...: the FHIR name of a primitive kind.
+const char *PrimitiveName(r4::Primitive kind) noexcept;
+
+} // namespace hdl::fhir
+
+#include "core/cpp_only.hpp"

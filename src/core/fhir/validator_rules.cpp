@@ -1,0 +1,121 @@
+// Rules of particular types that the generated tables cannot express: Extension (ext-1),
+// Reference shape, Bundle structure (bdl-*), contained resources (dom-2, dom-4).
+#include "core/fhir/reference.hpp"
+#include "core/fhir/validator_walk.hpp"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+namespace hdl::fhir::detail {
+
+using json::Node;
+
+void
+Walker::ExtensionRules(const Node &node, const Seen &seen) {
+	bool hasValue = (seen.choices | seen.choiceExtensions) != 0;
+	bool hasExtensions = !node.get("extension").missing();
+	if (hasValue && hasExtensions)
+		Report("invalid", "an extension must have either extensions or a value[x], not both (ext-1)");
+	else if (!hasValue && !hasExtensions)
+		Report("invalid", "an extension must have either extensions or a value[x] (ext-1)");
+}
+
+void
+Walker::ReferenceRules(const Node &node) {
+	Node reference = node.get("reference");
+	if (!reference.isString())
+		return; // absent, or already reported as the wrong JSON type
+	if (ParseReference(reference.str()).kind == ReferenceKind::Invalid)
+		Report("value",
+		       "invalid reference " + Quote(reference.str()) +
+		           ": expected Type/id with a known resource type, an absolute URL, #id, urn:uuid:, urn:oid: or "
+		           "Type?query",
+		       "reference");
+}
+
+void
+Walker::ContainedRules(const Node &node) {
+	if (!node.get("contained").missing())
+		Report("invalid", "a contained resource must not contain resources (dom-2)", "contained");
+	Node meta = node.get("meta");
+	if (!meta.get("versionId").missing() || !meta.get("lastUpdated").missing())
+		Report("invalid", "a contained resource must not have meta.versionId or meta.lastUpdated (dom-4)", "meta");
+}
+
+namespace {
+
+bool
+OneOf(std::string_view value, std::initializer_list<std::string_view> options) noexcept {
+	return std::find(options.begin(), options.end(), value) != options.end();
+}
+
+} // namespace
+
+void
+Walker::BundleRules(const Node &node) {
+	std::string_view type = node.get("type").str();
+	bool needsRequest = OneOf(type, {"batch", "transaction", "history"});
+	bool needsResponse = OneOf(type, {"batch-response", "transaction-response", "history"});
+	bool isSearch = type == "searchset";
+	if (!node.get("total").missing() && !OneOf(type, {"searchset", "history"}))
+		Report("invalid", "total is only allowed in searchset and history bundles (bdl-1)", "total");
+	Node entries = node.get("entry");
+	if (!entries.isArray() || entries.size() == 0) {
+		return;
+	}
+	// bdl-11 / bdl-12: documents start with a Composition, messages with a MessageHeader.
+	if (type == "document" || type == "message") {
+		std::string_view first = entries.at(0).get("resource").get("resourceType").str();
+		const char *expected = type == "document" ? "Composition" : "MessageHeader";
+		if (first != expected)
+			Report("invalid",
+			       "the first entry of a " + std::string(type) + " bundle must be a " + expected +
+			           (type == "document" ? " (bdl-11)" : " (bdl-12)"),
+			       "entry[0].resource");
+	}
+	if (!Push("entry"))
+		return;
+	std::vector<std::pair<std::string_view, std::string_view>> fullUrls; // (fullUrl, meta.versionId)
+	size_t n = entries.size();
+	for (size_t i = 0; i < n && !stopped_; i++) {
+		SetIndex(static_cast<int32_t>(i));
+		Node entry = entries.at(i);
+		if (!entry.isObject())
+			continue; // reported by the element walk
+		bool hasRequest = !entry.get("request").missing();
+		bool hasResponse = !entry.get("response").missing();
+		Node resource = entry.get("resource");
+		if (needsRequest && !hasRequest)
+			Report("required", "entry.request is required in a " + std::string(type) + " bundle (bdl-3)", "request");
+		else if (!needsRequest && hasRequest)
+			Report("invalid", "entry.request is only allowed in batch, transaction and history bundles (bdl-3)",
+			       "request");
+		if (needsResponse && !hasResponse)
+			Report("required", "entry.response is required in a " + std::string(type) + " bundle (bdl-4)",
+			       "response");
+		else if (!needsResponse && hasResponse)
+			Report("invalid",
+			       "entry.response is only allowed in batch-response, transaction-response and history bundles "
+			       "(bdl-4)",
+			       "response");
+		if (resource.missing() && !hasRequest && !hasResponse)
+			Report("invalid", "an entry must have a resource unless it has a request or response (bdl-5)");
+		if (!isSearch && !entry.get("search").missing())
+			Report("invalid", "entry.search is only allowed in searchset bundles (bdl-2)", "search");
+		Node fullUrl = entry.get("fullUrl");
+		if (fullUrl.isString() && type != "history")
+			fullUrls.emplace_back(fullUrl.str(), resource.get("meta").get("versionId").str());
+	}
+	SetIndex(-1);
+	Pop();
+	if (fullUrls.size() > 1 && !stopped_) {
+		std::sort(fullUrls.begin(), fullUrls.end());
+		for (size_t i = 1; i < fullUrls.size(); i++)
+			if (fullUrls[i] == fullUrls[i - 1] && (i < 2 || fullUrls[i] != fullUrls[i - 2]))
+				Report("invalid", "fullUrl " + Quote(fullUrls[i].first) + " appears in more than one entry (bdl-7)",
+				       "entry");
+	}
+}
+
+} // namespace hdl::fhir::detail

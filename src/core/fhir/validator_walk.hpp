@@ -1,0 +1,89 @@
+// Internal to the validator: the table-driven walk over one resource. validator_walk.cpp holds
+// the generic element rules, validator_rules.cpp the rules of particular types (Extension,
+// Reference, Bundle, contained resources).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/fhir/element_path.hpp"
+#include "core/fhir/r4_schema.hpp"
+#include "core/fhir/validator.hpp"
+#include "core/json/node.hpp"
+
+namespace hdl::fhir::detail {
+
+// Where a resource sits: rules differ for contained resources.
+enum class ResourcePlace { Root, Contained, Nested };
+
+class Walker {
+public:
+	Walker(Level level, size_t maxIssues, ValidationResult &result) noexcept
+	    : level_(level), maxIssues_(maxIssues), result_(result) {
+	}
+
+	// Validates a resource object at the current path (the root when the path is empty).
+	void Resource(const json::Node &node, ResourcePlace place);
+
+	bool
+	stopped() const noexcept {
+		return stopped_;
+	}
+
+private:
+	struct Seen {
+		uint64_t choices = 0;
+		uint64_t choiceExtensions = 0; // choice members present only as _valueX
+		uint64_t required = 0;
+	};
+
+	void Object(const json::Node &node, r4::TypeId type, bool isResource);
+	void Member(const json::Node &parent, r4::TypeId type, std::string_view key, const json::Node &value, Seen &seen);
+	void PrimitiveExtension(const json::Node &parent, const r4::ElementDef &element, const json::Node &value);
+	void Value(const json::Node &parent, const r4::ElementDef &element, const json::Node &value);
+	void Single(const r4::ElementDef &element, const json::Node &value);
+	void PrimitiveValue(r4::Primitive kind, uint16_t enumId, const json::Node &value);
+	void MinimalBundle(const json::Node &bundle);
+
+	// validator_rules.cpp
+	void ExtensionRules(const json::Node &node, const Seen &seen);
+	void ReferenceRules(const json::Node &node);
+	void BundleRules(const json::Node &node);
+	void ContainedRules(const json::Node &node);
+
+	// Path stack; Push returns false (and reports once) when nesting is too deep.
+	bool Push(std::string_view name, int32_t index = -1);
+	void
+	Pop() noexcept {
+		depth_--;
+	}
+	void
+	SetIndex(int32_t index) noexcept {
+		path_[depth_ - 1].index = index;
+	}
+	ElementPath
+	Path() const noexcept {
+		return ElementPath(path_, depth_);
+	}
+
+	// Records an error at the current path (plus child, when given).
+	void Report(const char *code, std::string message, std::string_view child = {});
+
+	static constexpr size_t kMaxDepth = 96;
+	Level level_;
+	size_t maxIssues_;
+	ValidationResult &result_;
+	bool stopped_ = false;
+	bool tooDeepReported_ = false;
+	size_t depth_ = 0;
+	PathSegment path_[kMaxDepth];
+};
+
+// A short quotation of a value for messages.
+std::string Quote(std::string_view text);
+// "a string", "an object", ... for messages.
+const char *JsonTypePhrase(json::Type type) noexcept;
+
+} // namespace hdl::fhir::detail
+
+#include "core/cpp_only.hpp"

@@ -1,0 +1,65 @@
+// Internal to the FHIRPath evaluator: the evaluation context and the entry points shared by
+// evaluator.cpp, operators.cpp and the functions_*.cpp families.
+#pragma once
+#include <string>
+
+#include "core/fhirpath/ast.hpp"
+#include "core/fhirpath/fhirpath.hpp"
+
+namespace hdl::fhirpath::detail {
+
+struct Context {
+	Span thisItems;               // $this and the input of a path's first step
+	int64_t index = 0;            // $index
+	const Collection *total = nullptr; // $total (aggregate)
+	int64_t rowIndex = 0;              // %rowIndex
+	const json::Node *resource = nullptr;
+	const Environment *env = nullptr;
+	const std::string *exprText = nullptr;
+
+	Context
+	withThis(Span items, int64_t i) const {
+		Context c = *this;
+		c.thisItems = items;
+		c.index = i;
+		return c;
+	}
+};
+
+// Appends the result of `ast` to `out`.
+void Eval(const Ast &ast, const Context &ctx, Collection &out);
+Collection EvalToCollection(const Ast &ast, const Context &ctx);
+
+// Children of one item named `name` (with choice types and arrays flattened).
+void Navigate(const Value &item, std::string_view name, Collection &out);
+// All child items of one item (children()).
+void ChildrenOf(const Value &item, Collection &out);
+
+// Binary operators (operators.cpp).
+void EvalBinary(const Ast &ast, const Context &ctx, Collection &out);
+// 1 equal, 0 not equal, -1 unknown (different date precision), for single items.
+int ValuesEqual(const Value &a, const Value &b);
+bool ValuesEquivalent(const Value &a, const Value &b);
+// Collection equality: 1, 0, or -1 for empty.
+int CollectionsEqual(Span a, Span b);
+
+// Function families; each returns false when fn is not one of theirs.
+bool CallCollectionFunction(const Ast &call, Span focus, const Context &ctx, Collection &out);
+bool CallStringFunction(const Ast &call, Span focus, const Context &ctx, Collection &out);
+bool CallMathFunction(const Ast &call, Span focus, const Context &ctx, Collection &out);
+bool CallFhirFunction(const Ast &call, Span focus, const Context &ctx, Collection &out);
+bool CallConversionFunction(const Ast &call, Span focus, const Context &ctx, Collection &out);
+
+// Type tests for is/as/ofType.
+bool ValueIsType(const Value &v, std::string_view typeName);
+
+// Helpers for functions: a single-item argument evaluated against ctx; false when empty.
+bool SingleArg(const Ast &call, size_t i, const Context &ctx, Value &out);
+[[noreturn]] void Fail(const Context &ctx, const std::string &what);
+// The single item of a focus used as a function's input; false when empty; throws when
+// there are several.
+bool SingleInput(Span focus, const Context &ctx, const char *fn, const Value *&out);
+
+} // namespace hdl::fhirpath::detail
+
+#include "core/cpp_only.hpp"

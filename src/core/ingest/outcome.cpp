@@ -1,0 +1,66 @@
+// OperationOutcome building and the error that carries it to the client.
+#include "core/ingest/outcome.hpp"
+
+namespace hdl::ingest {
+
+ErrorKind
+KindOf(const std::vector<Problem> &problems) noexcept {
+	for (const auto &p : problems)
+		if (p.code == "not-supported")
+			return ErrorKind::NotSupported;
+	for (const auto &p : problems)
+		if (p.code == "conflict")
+			return ErrorKind::VersionConflict;
+	for (const auto &p : problems)
+		if (p.code == "not-found" || p.code == "multiple-matches")
+			return ErrorKind::InvalidParameter;
+	return ErrorKind::FhirInvalid;
+}
+
+nlohmann::json
+ToOperationOutcome(const std::vector<Problem> &problems) {
+	nlohmann::json issues = nlohmann::json::array();
+	for (const auto &p : problems) {
+		nlohmann::json issue = {{"severity", p.severity}, {"code", p.code.empty() ? "invalid" : p.code},
+		                        {"diagnostics", p.message}};
+		if (!p.expression.empty())
+			issue["expression"] = nlohmann::json::array({p.expression});
+		issues.push_back(std::move(issue));
+	}
+	return {{"resourceType", "OperationOutcome"}, {"issue", std::move(issues)}};
+}
+
+std::string
+Summary(const std::vector<Problem> &problems) {
+	const char *what = "FHIR validation failed";
+	switch (KindOf(problems)) {
+	case ErrorKind::NotSupported:
+		what = "FHIR request not accepted";
+		break;
+	case ErrorKind::VersionConflict:
+		what = "FHIR version conflict";
+		break;
+	case ErrorKind::InvalidParameter:
+		what = "FHIR reference could not be resolved";
+		break;
+	default:
+		break;
+	}
+	std::string out = what;
+	if (problems.empty())
+		return out;
+	const Problem &first = problems.front();
+	out += problems.size() == 1 ? ": " : ": " + std::to_string(problems.size()) + " problems, first ";
+	if (!first.expression.empty())
+		out += (problems.size() == 1 ? "at " : "at ") + first.expression + ": ";
+	out += first.message;
+	return out;
+}
+
+void
+Fail(const std::vector<Problem> &problems) {
+	throw Error(KindOf(problems), Summary(problems), ToOperationOutcome(problems).dump(),
+	            "The OperationOutcome in the detail lists every problem; nothing of this request was stored.");
+}
+
+} // namespace hdl::ingest

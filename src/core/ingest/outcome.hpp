@@ -1,0 +1,33 @@
+// Problems found while ingesting, and their FHIR OperationOutcome form.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+
+namespace hdl::ingest {
+
+struct Problem {
+	std::string severity = "error"; // error | warning
+	std::string code;               // FHIR issue type: structure, required, value, not-supported, conflict, ...
+	std::string message;
+	std::string expression;         // FHIRPath of the element, e.g. Bundle.entry[2].resource.subject
+};
+
+// ErrorKind of a failed entry: the most specific kind among its problems.
+ErrorKind KindOf(const std::vector<Problem> &problems) noexcept;
+
+nlohmann::json ToOperationOutcome(const std::vector<Problem> &problems);
+
+// The one-line message of an error made of problems, e.g.
+// `FHIR validation failed: 2 problems, first at Patient.birthDate: invalid date "1990-13-01"`.
+std::string Summary(const std::vector<Problem> &problems);
+
+// Throws hdl::Error with KindOf(problems), Summary() as message and the OperationOutcome as detail.
+[[noreturn]] void Fail(const std::vector<Problem> &problems);
+
+} // namespace hdl::ingest
+
+#include "core/cpp_only.hpp"

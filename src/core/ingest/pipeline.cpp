@@ -1,0 +1,398 @@
+// The ingest pipeline (see pipeline.hpp). Transactions collect every problem of every entry
+// before failing, so one error names them all; batches answer each entry on its own.
+#include "core/ingest/pipeline.hpp"
+#include "core/ingest/transform.hpp"
+#include "core/json/jsonb_format.hpp"
+#include "core/json/nlohmann_node.hpp"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <unordered_map>
+
+namespace hdl::ingest {
+
+namespace {
+
+using nlohmann::json;
+
+struct Entry {
+	size_t index = 0;
+	std::string prefix; // FHIRPath of the entry, e.g. Bundle.entry[3]
+	std::string full_url;
+	std::string method;
+	RequestUrl url;
+	std::optional<RequestUrl> if_none_exist;
+	std::optional<int> if_match;
+	hdl::json::Node node;
+	std::string type;
+	std::string id;
+	bool matched_existing = false; // conditional create found the resource: nothing to write
+	int version = 0;
+	bool create = true;
+	json dom;
+	std::vector<Problem> problems;
+	std::string jsonb;
+
+	bool
+	failed() const {
+		return !problems.empty();
+	}
+	void
+	problem(std::string code, std::string message, std::string where) {
+		Problem p;
+		p.code = std::move(code);
+		p.message = std::move(message);
+		p.expression = where.empty() ? prefix : prefix + "." + where;
+		problems.push_back(std::move(p));
+	}
+};
+
+std::string
+Key(const std::string &type, const std::string &id) {
+	return type + "/" + id;
+}
+
+// The patient whose compartment holds the resource: itself, or its subject/patient reference.
+std::string
+PatientOf(const std::string &type, const std::string &id, const json &dom) {
+	if (type == "Patient")
+		return id;
+	for (const char *element : {"subject", "patient", "beneficiary"}) {
+		auto it = dom.find(element);
+		if (it == dom.end() || !it->is_object())
+			continue;
+		auto ref = it->find("reference");
+		if (ref != it->end() && ref->is_string()) {
+			const std::string &r = ref->get_ref<const std::string &>();
+			if (r.rfind("Patient/", 0) == 0)
+				return r.substr(8);
+		}
+	}
+	return {};
+}
+
+// Runs the identifier search of a conditional create/update/reference, serialised per search.
+std::vector<std::string>
+Search(Store &store, const RequestUrl &search) {
+	store.LockSearch(search);
+	return store.FindByIdentifier(search);
+}
+
+std::string
+SearchText(const RequestUrl &s) {
+	return s.type + "?identifier=" + (s.has_system ? s.identifier_system + "|" : "") + s.identifier_value;
+}
+
+void
+ReadRequest(Entry &e, const hdl::json::Node &entry) {
+	hdl::json::Node request = entry.get("request");
+	e.full_url = std::string(entry.get("fullUrl").str());
+	e.method = std::string(request.get("method").str());
+	if (e.method != "POST" && e.method != "PUT") {
+		e.problem("not-supported",
+		          "request method " + (e.method.empty() ? std::string("(none)") : e.method) +
+		              " is not accepted: hdl stores creates (POST) and updates (PUT) only",
+		          "request.method");
+		return;
+	}
+	try {
+		e.url = ParseRequestUrl(request.get("url").str());
+		if (auto ine = request.get("ifNoneExist"); ine.isString())
+			e.if_none_exist = ParseIfNoneExist(e.url.type, ine.str());
+	} catch (const Error &err) {
+		e.problem(err.kind() == ErrorKind::NotSupported ? "not-supported" : "value", err.what(), "request.url");
+		return;
+	}
+	if (auto im = request.get("ifMatch"); im.isString()) {
+		e.if_match = ParseIfMatch(im.str());
+		if (!e.if_match)
+			e.problem("value", "ifMatch \"" + std::string(im.str()) + "\" is not a version ETag such as W/\"2\"",
+			          "request.ifMatch");
+	}
+	if (e.type != e.url.type)
+		e.problem("value", "request url type " + e.url.type + " does not match the resource type " + e.type,
+		          "request.url");
+	if (e.method == "POST" && (!e.url.id.empty() || e.url.conditional))
+		e.problem("value", "a POST url names only the resource type", "request.url");
+	if (e.method == "PUT" && e.url.id.empty() && !e.url.conditional)
+		e.problem("value", "a PUT url names the resource, as in Patient/123 or Patient?identifier=system|value",
+		          "request.url");
+}
+
+// Step 2: ids for every entry (server-assigned, from the url, or found by a conditional search).
+void
+AssignIdentity(Store &store, Entry &e) {
+	hdl::json::Node given_id = e.node.get("id");
+	if (e.method == "POST") {
+		if (e.if_none_exist) {
+			std::vector<std::string> found = Search(store, *e.if_none_exist);
+			if (found.size() > 1) {
+				e.problem("multiple-matches",
+				          "ifNoneExist " + SearchText(*e.if_none_exist) + " matches " +
+				              std::to_string(found.size()) + " resources",
+				          "request.ifNoneExist");
+				return;
+			}
+			if (found.size() == 1) {
+				e.id = found.front();
+				e.matched_existing = true;
+				return;
+			}
+		}
+		e.id = NewUuid();
+		return;
+	}
+	if (e.url.conditional) {
+		std::vector<std::string> found = Search(store, e.url);
+		if (found.size() > 1) {
+			e.problem("multiple-matches",
+			          "conditional update " + SearchText(e.url) + " matches " + std::to_string(found.size()) +
+			              " resources",
+			          "request.url");
+			return;
+		}
+		e.id = found.size() == 1 ? found.front() : (given_id.isString() ? std::string(given_id.str()) : NewUuid());
+		return;
+	}
+	e.id = e.url.id;
+	if (given_id.isString() && given_id.str() != e.id)
+		e.problem("value", "resource id \"" + std::string(given_id.str()) + "\" does not match the request url " + e.type + "/" + e.id,
+		          "resource.id");
+}
+
+// Step 3: urn:uuid references to fullUrls, and conditional references to the one match.
+void
+ResolveReferences(Store &store, Entry &e, const std::unordered_map<std::string, std::string> &by_full_url) {
+	ForEachReference(e.dom, [&](std::string &ref) {
+		if (auto it = by_full_url.find(ref); it != by_full_url.end()) {
+			ref = it->second;
+			return;
+		}
+		if (ref.rfind("urn:uuid:", 0) == 0 || ref.rfind("urn:oid:", 0) == 0) {
+			e.problem("not-found", "reference " + ref + " matches no fullUrl in the Bundle", "resource");
+			return;
+		}
+		if (ref.find('?') == std::string::npos || ref.rfind("http", 0) == 0)
+			return;
+		try {
+			RequestUrl search = ParseRequestUrl(ref);
+			std::vector<std::string> found = Search(store, search);
+			if (found.size() == 1)
+				ref = search.type + "/" + found.front();
+			else
+				e.problem(found.empty() ? "not-found" : "multiple-matches",
+				          "conditional reference " + ref + " matches " + std::to_string(found.size()) +
+				              " resources (it must match exactly one)",
+				          "resource");
+		} catch (const Error &err) {
+			e.problem(err.kind() == ErrorKind::NotSupported ? "not-supported" : "value", err.what(), "resource");
+		}
+	});
+}
+
+void
+BucketValidation(std::vector<Entry> &entries, const std::vector<Problem> &problems, std::vector<Problem> &bundle_level) {
+	for (const Problem &p : problems) {
+		bool placed = false;
+		if (p.expression.rfind("Bundle.entry[", 0) == 0) {
+			size_t close = p.expression.find(']');
+			size_t index = std::strtoul(p.expression.c_str() + 13, nullptr, 10);
+			if (close != std::string::npos && index < entries.size()) {
+				entries[index].problems.push_back(p);
+				placed = true;
+			}
+		}
+		if (!placed)
+			bundle_level.push_back(p);
+	}
+}
+
+json
+ResponseEntry(const Entry &e, const std::string &last_updated) {
+	if (e.failed()) {
+		std::string status = "400 Bad Request";
+		ErrorKind kind = KindOf(e.problems);
+		if (kind == ErrorKind::VersionConflict || kind == ErrorKind::InvalidParameter)
+			status = kind == ErrorKind::VersionConflict ? "412 Precondition Failed" : "400 Bad Request";
+		if (kind == ErrorKind::NotSupported)
+			status = "405 Method Not Allowed";
+		return {{"response", {{"status", status}, {"outcome", ToOperationOutcome(e.problems)}}}};
+	}
+	json response = {{"status", e.matched_existing ? "200 OK" : (e.create ? "201 Created" : "200 OK")},
+	                 {"location", Key(e.type, e.id) + (e.matched_existing ? "" : "/_history/" + std::to_string(e.version))}};
+	if (!e.matched_existing) {
+		response["etag"] = "W/\"" + std::to_string(e.version) + "\"";
+		response["lastModified"] = last_updated;
+	}
+	json out = {{"response", std::move(response)}};
+	if (!e.full_url.empty())
+		out["fullUrl"] = e.full_url;
+	return out;
+}
+
+// Steps 4-6: versions (with ifMatch), stamping, encoding and writing, in waves of unique keys.
+void
+WriteEntries(Store &store, std::vector<Entry *> &todo, int64_t batch, const std::string &last_updated,
+             BatchSummary &summary) {
+	std::vector<ResourceKey> keys;
+	std::map<std::string, size_t> key_index;
+	for (Entry *e : todo)
+		if (key_index.emplace(Key(e->type, e->id), keys.size()).second)
+			keys.push_back({e->type, e->id});
+	std::vector<int> current = store.LockAndReadVersions(keys);
+	std::vector<int> latest(current);
+	std::vector<std::vector<WriteRow>> waves;
+	std::map<std::string, size_t> wave_of;
+	for (Entry *e : todo) {
+		size_t k = key_index[Key(e->type, e->id)];
+		if (e->if_match && *e->if_match != latest[k]) {
+			e->problem("conflict",
+			           "ifMatch W/\"" + std::to_string(*e->if_match) + "\" does not match the current version " +
+			               std::to_string(latest[k]) + " of " + Key(e->type, e->id),
+			           "request.ifMatch");
+			continue;
+		}
+		e->create = latest[k] == 0;
+		e->version = ++latest[k];
+		SetIdentity(e->dom, e->id, e->version, last_updated);
+		e->jsonb = hdl::json::jsonb::Encode(e->dom);
+		size_t wave = wave_of[Key(e->type, e->id)]++;
+		if (waves.size() <= wave)
+			waves.resize(wave + 1);
+		waves[wave].push_back({e->type, e->id, e->version, e->create, PatientOf(e->type, e->id, e->dom), e->jsonb});
+		summary.counts[e->type] = summary.counts.value(e->type, 0) + 1;
+		summary.stored++;
+	}
+	for (const auto &wave : waves)
+		if (!wave.empty())
+			store.Write(batch, wave);
+}
+
+std::vector<Entry>
+ReadEntries(const hdl::json::Node &bundle) {
+	std::vector<Entry> entries;
+	hdl::json::Node list = bundle.get("entry");
+	for (size_t i = 0; i < list.size(); i++) {
+		Entry e;
+		e.index = i;
+		e.prefix = "Bundle.entry[" + std::to_string(i) + "]";
+		hdl::json::Node entry = list.at(i);
+		e.node = entry.get("resource");
+		e.type = std::string(e.node.get("resourceType").str());
+		if (!e.node.isObject())
+			e.problem("required", "entry has no resource", "resource");
+		else
+			ReadRequest(e, entry);
+		entries.push_back(std::move(e));
+	}
+	return entries;
+}
+
+} // namespace
+
+std::string
+IngestBundle(Store &store, const hdl::json::Node &bundle, const Validator &validate) {
+	if (!bundle.isObject() || bundle.get("resourceType").str() != "Bundle")
+		throw Error(ErrorKind::InvalidParameter, "hdl.ingest_bundle expects a FHIR Bundle",
+		            "The document's resourceType is not \"Bundle\".", "Use hdl.ingest for a single resource.");
+	std::string type(bundle.get("type").str());
+	if (type != "transaction" && type != "batch")
+		throw Error(ErrorKind::NotSupported, "Bundle type \"" + type + "\" is not accepted",
+		            "hdl accepts transaction and batch Bundles.", "Submit the entries as a transaction Bundle.");
+	bool transaction = type == "transaction";
+
+	std::vector<Entry> entries = ReadEntries(bundle);
+	std::vector<Problem> bundle_level;
+	BucketValidation(entries, validate(bundle), bundle_level);
+	if (!bundle_level.empty())
+		Fail(bundle_level);
+	auto any_failed = [&] {
+		return std::any_of(entries.begin(), entries.end(), [](const Entry &e) { return e.failed(); });
+	};
+	auto fail_all = [&] {
+		std::vector<Problem> all;
+		for (const Entry &e : entries)
+			all.insert(all.end(), e.problems.begin(), e.problems.end());
+		Fail(all);
+	};
+	if (transaction && any_failed())
+		fail_all();
+
+	int64_t batch = store.NewBatch();
+	std::string last_updated = FormatInstant(store.NowMicros());
+	// FHIR processing order: creates (POST) before updates (PUT).
+	std::vector<Entry *> ordered;
+	for (const char *method : {"POST", "PUT"})
+		for (Entry &e : entries)
+			if (!e.failed() && e.method == method)
+				ordered.push_back(&e);
+	for (Entry *e : ordered)
+		AssignIdentity(store, *e);
+	std::unordered_map<std::string, std::string> by_full_url;
+	for (Entry *e : ordered)
+		if (!e->failed() && !e->full_url.empty())
+			by_full_url[e->full_url] = Key(e->type, e->id);
+	std::vector<Entry *> todo;
+	for (Entry *e : ordered) {
+		if (e->failed() || e->matched_existing)
+			continue;
+		e->dom = hdl::json::ToNlohmann(e->node);
+		ResolveReferences(store, *e, by_full_url);
+		if (!e->failed())
+			todo.push_back(e);
+	}
+	if (transaction && any_failed())
+		fail_all();
+	BatchSummary summary;
+	summary.kind = type;
+	summary.counts = json::object();
+	WriteEntries(store, todo, batch, last_updated, summary);
+	if (transaction && any_failed())
+		fail_all(); // a stale ifMatch: the error aborts the transaction, so nothing stays written
+
+	json response = {{"resourceType", "Bundle"}, {"type", type + "-response"}, {"entry", json::array()}};
+	for (const Entry &e : entries) {
+		response["entry"].push_back(ResponseEntry(e, last_updated));
+		if (e.failed())
+			summary.rejected++;
+	}
+	store.FinishBatch(batch, summary);
+	return hdl::json::jsonb::Encode(response);
+}
+
+std::string
+IngestResource(Store &store, const hdl::json::Node &resource, const Validator &validate) {
+	if (!resource.isObject())
+		throw Error(ErrorKind::InvalidJson, "hdl.ingest expects a JSON object holding a FHIR resource");
+	if (resource.get("resourceType").str() == "Bundle")
+		throw Error(ErrorKind::InvalidParameter, "hdl.ingest does not take Bundles", {},
+		            "Use hdl.ingest_bundle for transaction and batch Bundles.");
+	Entry e;
+	e.prefix = std::string(resource.get("resourceType").str());
+	e.node = resource;
+	e.type = e.prefix;
+	std::vector<Problem> problems = validate(resource);
+	if (!problems.empty())
+		Fail(problems);
+	hdl::json::Node id = resource.get("id");
+	e.method = id.isString() ? "PUT" : "POST";
+	e.url.type = e.type;
+	e.id = id.isString() ? std::string(id.str()) : NewUuid();
+	e.dom = hdl::json::ToNlohmann(resource);
+	ResolveReferences(store, e, {});
+	for (Problem &p : e.problems)
+		p.expression = p.expression == e.prefix + ".resource" ? e.prefix : p.expression;
+	if (e.failed())
+		Fail(e.problems);
+	int64_t batch = store.NewBatch();
+	BatchSummary summary;
+	summary.kind = "resource";
+	summary.counts = json::object();
+	std::vector<Entry *> todo {&e};
+	WriteEntries(store, todo, batch, FormatInstant(store.NowMicros()), summary);
+	store.FinishBatch(batch, summary);
+	return e.jsonb;
+}
+
+} // namespace hdl::ingest

@@ -1,0 +1,23 @@
+// Edits hdl makes to a resource before it is stored: reference rewriting and meta.
+#pragma once
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace hdl::ingest {
+
+// Calls fn on the `reference` string of every Reference in the resource, contained resources
+// included; fn may change it in place. A Reference is any object whose `reference` member is a
+// string (FHIR R4 has no other element of that name).
+void ForEachReference(nlohmann::json &resource, const std::function<void(std::string &reference)> &fn);
+
+// Sets id, meta.versionId and meta.lastUpdated (keeping other meta members such as profile).
+void SetIdentity(nlohmann::json &resource, const std::string &id, int version, const std::string &last_updated);
+
+// Formats microseconds since the Unix epoch as a FHIR instant in UTC with milliseconds.
+std::string FormatInstant(int64_t epoch_micros);
+
+} // namespace hdl::ingest
+
+#include "core/cpp_only.hpp"

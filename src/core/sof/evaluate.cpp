@@ -1,0 +1,238 @@
+// Evaluates a CompiledView over one resource: where filters, then the select tree, whose
+// sibling parts multiply (cartesian product) and whose unionAll branches add rows. Rows are
+// built in one reused buffer and handed to the sink as soon as they are complete.
+#include "core/error.hpp"
+#include "core/fhirpath/fhir_types.hpp"
+#include "core/sof/select_node.hpp"
+#include "core/sof/view.hpp"
+
+namespace hdl::sof {
+
+namespace {
+
+using fhirpath::Collection;
+using fhirpath::Span;
+using fhirpath::Value;
+using fhirpath::ValueKind;
+
+// What remains to be done after a nested select has filled its columns.
+struct Continuation {
+	const SelectNode *select;
+	size_t part;
+	const Value *focus;
+	int64_t rowIndex;
+	const Continuation *parent;
+};
+
+void
+ToCell(const Value &v, CellValue &cell) {
+	cell.items.clear();
+	cell.node = json::Node();
+	cell.text.clear();
+	switch (v.kind) {
+	case ValueKind::Node:
+		cell.node = v.node;
+		switch (v.node.type()) {
+		case json::Type::Bool:
+			cell.kind = CellValue::Kind::Boolean;
+			cell.boolean = v.node.boolean();
+			return;
+		case json::Type::Number: {
+			int64_t i;
+			if (fhirpath::AsInteger(v, i)) {
+				cell.kind = CellValue::Kind::Integer;
+				cell.integer = i;
+			} else {
+				cell.kind = CellValue::Kind::Decimal;
+			}
+			return;
+		}
+		case json::Type::String:
+			if (fhirpath::IsDateTypeName(v.fhirType))
+				cell.kind = CellValue::Kind::Date;
+			else if (fhirpath::IsDateTimeTypeName(v.fhirType))
+				cell.kind = CellValue::Kind::DateTime;
+			else if (fhirpath::IsTimeTypeName(v.fhirType))
+				cell.kind = CellValue::Kind::Time;
+			else
+				cell.kind = CellValue::Kind::String;
+			return;
+		case json::Type::Object:
+		case json::Type::Array:
+			cell.kind = CellValue::Kind::Node;
+			return;
+		default:
+			cell.kind = CellValue::Kind::Null;
+			cell.node = json::Node();
+			return;
+		}
+	case ValueKind::Boolean:
+		cell.kind = CellValue::Kind::Boolean;
+		cell.boolean = v.boolean;
+		return;
+	case ValueKind::Integer:
+		cell.kind = CellValue::Kind::Integer;
+		cell.integer = v.integer;
+		return;
+	case ValueKind::Decimal:
+		cell.kind = CellValue::Kind::Decimal;
+		cell.text = v.text;
+		return;
+	case ValueKind::String:
+		cell.kind = CellValue::Kind::String;
+		cell.text = v.text;
+		return;
+	case ValueKind::Date:
+		cell.kind = CellValue::Kind::Date;
+		cell.text = v.text;
+		return;
+	case ValueKind::DateTime:
+		cell.kind = CellValue::Kind::DateTime;
+		cell.text = v.text;
+		return;
+	case ValueKind::Time:
+		cell.kind = CellValue::Kind::Time;
+		cell.text = v.text;
+		return;
+	case ValueKind::Quantity:
+		cell.kind = CellValue::Kind::String;
+		fhirpath::ToText(v, cell.text);
+		return;
+	}
+}
+
+class Runner {
+public:
+	Runner(const CompiledView &view, const fhirpath::Environment &env, const std::vector<ColumnInfo> &columns,
+	       const json::Node &resource, RowSink &sink)
+	    : env_(env), columns_(columns), resource_(resource), sink_(sink), row_(columns.size()) {
+	}
+
+	void
+	start(const SelectNode &root, const Value *focus) {
+		run(root, 0, focus, 0, nullptr);
+	}
+
+private:
+	const fhirpath::Environment &env_;
+	const std::vector<ColumnInfo> &columns_;
+	const json::Node &resource_;
+	RowSink &sink_;
+	Row row_;
+	Collection scratch_;
+
+	void
+	proceed(const Continuation *k) {
+		if (k)
+			run(*k->select, k->part, k->focus, k->rowIndex, k->parent);
+		else
+			sink_.OnRow(row_);
+	}
+
+	void
+	run(const SelectNode &s, size_t part, const Value *focus, int64_t rowIndex, const Continuation *k) {
+		size_t selects = s.selects.size();
+		size_t parts = 1 + selects + (s.unionAll.empty() ? 0 : 1);
+		if (part == parts) {
+			proceed(k);
+			return;
+		}
+		if (part == 0) {
+			fillColumns(s, focus, rowIndex);
+			run(s, 1, focus, rowIndex, k);
+			return;
+		}
+		Continuation next {&s, part + 1, focus, rowIndex, k};
+		if (part <= selects) {
+			enter(s.selects[part - 1], focus, rowIndex, &next);
+			return;
+		}
+		for (const SelectNode &branch : s.unionAll)
+			enter(branch, focus, rowIndex, &next);
+	}
+
+	void
+	enter(const SelectNode &s, const Value *focus, int64_t rowIndex, const Continuation *k) {
+		if (s.iteration == SelectNode::Iteration::None) {
+			run(s, 0, focus, rowIndex, k);
+			return;
+		}
+		Collection items;
+		if (s.iteration == SelectNode::Iteration::Repeat) {
+			collectRepeat(s, *focus, rowIndex, items);
+		} else {
+			fhirpath::EvaluateInto(s.forEach, Span(focus, 1), resource_, env_, rowIndex, items);
+		}
+		if (items.empty()) {
+			if (s.iteration == SelectNode::Iteration::ForEachOrNull) {
+				for (size_t c = s.firstColumn; c < s.endColumn; c++)
+					row_[c] = CellValue();
+				proceed(k);
+			}
+			return;
+		}
+		for (size_t i = 0; i < items.size(); i++)
+			run(s, 0, &items[i], static_cast<int64_t>(i), k);
+	}
+
+	// repeat: every node reachable through the expressions, depth first, parents first.
+	void
+	collectRepeat(const SelectNode &s, const Value &from, int64_t rowIndex, Collection &out) {
+		for (const fhirpath::Expression &e : s.repeat) {
+			Collection children;
+			fhirpath::EvaluateInto(e, Span(&from, 1), resource_, env_, rowIndex, children);
+			for (const Value &child : children) {
+				out.push_back(child);
+				collectRepeat(s, child, rowIndex, out);
+			}
+		}
+	}
+
+	void
+	fillColumns(const SelectNode &s, const Value *focus, int64_t rowIndex) {
+		for (const CompiledColumn &c : s.columns) {
+			scratch_.clear();
+			fhirpath::EvaluateInto(c.path, Span(focus, 1), resource_, env_, rowIndex, scratch_);
+			CellValue &cell = row_[c.index];
+			if (c.collection) {
+				cell.kind = CellValue::Kind::Collection;
+				cell.node = json::Node();
+				cell.text.clear();
+				cell.items.resize(scratch_.size());
+				for (size_t i = 0; i < scratch_.size(); i++)
+					ToCell(scratch_[i], cell.items[i]);
+				continue;
+			}
+			if (scratch_.size() > 1)
+				throw Error(ErrorKind::InvalidParameter,
+				            "column \"" + columns_[c.index].name + "\" returned " + std::to_string(scratch_.size()) +
+				                " values",
+				            "The path \"" + c.path.text() + "\" yields a collection for this resource.",
+				            "Set \"collection\": true on the column, or narrow the path (e.g. with first()).");
+			if (scratch_.empty())
+				cell = CellValue();
+			else
+				ToCell(scratch_[0], cell);
+		}
+	}
+};
+
+} // namespace
+
+void
+Evaluate(const CompiledView &view, const json::Node &resource, RowSink &sink) {
+	if (!resource.isObject() || resource.get("resourceType").str() != view.resource_)
+		return;
+	Value root = Value::OfNode(resource);
+	Collection result;
+	for (const fhirpath::Expression &w : view.where_) {
+		result.clear();
+		fhirpath::EvaluateInto(w, Span(&root, 1), resource, view.constants_, 0, result);
+		if (!fhirpath::IsTrue(result, "the where path \"" + w.text() + "\""))
+			return;
+	}
+	Runner runner(view, view.constants_, view.columns_, resource, sink);
+	runner.start(*view.root_, &root);
+}
+
+} // namespace hdl::sof

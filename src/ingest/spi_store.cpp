@@ -1,0 +1,207 @@
+// SpiStore: the lake's tables behind the ingest pipeline (see spi_store.hpp).
+#include <string>
+#include <vector>
+
+#include "ingest/spi_store.hpp"
+#include "pg/guard.hpp"
+#include "pg/spi.hpp"
+
+#include "pg/postgres.hpp"
+
+extern "C" {
+#include "utils/acl.h"
+#include "utils/guc.h"
+#include "utils/timestamp.h"
+}
+
+namespace hdl::ingest {
+
+namespace {
+
+// Postgres timestamps count from 2000-01-01; FHIR instants are formatted from Unix time.
+constexpr int64_t PostgresEpochOffsetMicros = INT64CONST(946684800) * 1000000;
+
+pg::CachedPlan lock_keys_plan {
+    "SELECT pg_catalog.pg_advisory_xact_lock(k) FROM (SELECT DISTINCT "
+    "pg_catalog.hashtextextended(t OPERATOR(pg_catalog.||) '/' OPERATOR(pg_catalog.||) i, 7) AS k "
+    "FROM ROWS FROM (pg_catalog.unnest($1::text[]), pg_catalog.unnest($2::text[])) AS u(t, i)) s ORDER BY k",
+    2, {TEXTARRAYOID, TEXTARRAYOID}, nullptr};
+
+pg::CachedPlan read_versions_plan {
+    "SELECT u.ord, r.version FROM ROWS FROM (pg_catalog.unnest($1::text[]), pg_catalog.unnest($2::text[])) "
+    "WITH ORDINALITY AS u(t, i, ord) "
+    "LEFT JOIN hdl_lake.resource r ON r.resource_type OPERATOR(pg_catalog.=) u.t AND r.id OPERATOR(pg_catalog.=) u.i "
+    "ORDER BY u.ord",
+    2, {TEXTARRAYOID, TEXTARRAYOID}, nullptr};
+
+pg::CachedPlan lock_search_plan {
+    "SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended($1, 11))", 1, {TEXTOID}, nullptr};
+
+pg::CachedPlan find_plan {
+    "SELECT id FROM hdl_lake.resource WHERE resource_type OPERATOR(pg_catalog.=) $1 AND "
+    "(resource -> 'identifier') OPERATOR(pg_catalog.@>) CASE WHEN $2 IS NULL "
+    "THEN pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('value', $3)) "
+    "ELSE pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('system', $2, 'value', $3)) END "
+    "ORDER BY id LIMIT 2",
+    3, {TEXTOID, TEXTOID, TEXTOID}, nullptr};
+
+pg::CachedPlan next_batch_plan {"SELECT pg_catalog.nextval('hdl.ingest_batch_batch_id_seq')", 0, {}, nullptr};
+
+pg::CachedPlan write_plan {
+    "WITH rows AS (SELECT * FROM ROWS FROM (pg_catalog.unnest($1::text[]), pg_catalog.unnest($2::text[]), "
+    "pg_catalog.unnest($3::int[]), pg_catalog.unnest($4::text[]), pg_catalog.unnest($5::text[]), "
+    "pg_catalog.unnest($6::jsonb[])) AS u(resource_type, id, version, operation, patient, resource)), "
+    "cur AS (INSERT INTO hdl_lake.resource AS r (resource_type, id, version, patient, last_updated, source_id, "
+    "batch_id, resource) SELECT resource_type, id, version, patient, $7, $8, $9, resource FROM rows "
+    "ON CONFLICT (resource_type, id) DO UPDATE SET version = EXCLUDED.version, patient = EXCLUDED.patient, "
+    "last_updated = EXCLUDED.last_updated, source_id = EXCLUDED.source_id, batch_id = EXCLUDED.batch_id, "
+    "resource = EXCLUDED.resource) "
+    "INSERT INTO hdl_lake.resource_history (resource_type, id, version, operation, patient, last_updated, "
+    "source_id, batch_id, resource) SELECT resource_type, id, version, operation, patient, $7, $8, $9, resource "
+    "FROM rows",
+    9, {TEXTARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, JSONBARRAYOID, TIMESTAMPTZOID, INT4OID, INT8OID},
+    nullptr};
+
+pg::CachedPlan finish_batch_plan {
+    "INSERT INTO hdl.ingest_batch (batch_id, source_id, submitted_by, kind, received_at, stored, rejected, "
+    "resource_counts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)",
+    8, {INT8OID, INT4OID, NAMEOID, TEXTOID, TIMESTAMPTZOID, INT4OID, INT4OID, TEXTOID}, nullptr};
+
+pg::CachedPlan source_plan {
+    "SELECT s.source_id, s.is_gateway FROM hdl.source s WHERE s.role_name OPERATOR(pg_catalog.=) $1 AND "
+    "(NOT s.is_gateway OR s.org_code OPERATOR(pg_catalog.=) ($2::jsonb OPERATOR(pg_catalog.->>) 'hdl_org')) "
+    "ORDER BY s.is_gateway LIMIT 1",
+    2, {NAMEOID, TEXTOID}, nullptr};
+
+void
+KeyArrays(const std::vector<ResourceKey> &keys, Datum *values) {
+	std::vector<const std::string *> types, ids;
+	for (const auto &k : keys) {
+		types.push_back(&k.type);
+		ids.push_back(&k.id);
+	}
+	values[0] = pg::TextArray(types, false);
+	values[1] = pg::TextArray(ids, false);
+}
+
+} // namespace
+
+int64_t
+SpiStore::NowMicros() {
+	return GetCurrentTransactionStartTimestamp() + PostgresEpochOffsetMicros;
+}
+
+std::vector<int>
+SpiStore::LockAndReadVersions(const std::vector<ResourceKey> &keys) {
+	Datum values[2];
+	KeyArrays(keys, values);
+	pg::ExecutePlan(lock_keys_plan, values, nullptr, false);
+	// A new statement, so a new snapshot: it sees what concurrent writers of these keys committed.
+	uint64_t n = pg::ExecutePlan(read_versions_plan, values, nullptr, false);
+	std::vector<int> versions(keys.size(), 0);
+	for (uint64_t r = 0; r < n; r++)
+		versions[static_cast<size_t>(pg::ResultInt64(r, 1) - 1)] = static_cast<int>(pg::ResultInt64(r, 2));
+	return versions;
+}
+
+void
+SpiStore::LockSearch(const RequestUrl &search) {
+	std::string key = search.type + "?" + search.identifier_system + "|" + search.identifier_value;
+	Datum values[1] = {pg::TextDatum(key)};
+	pg::ExecutePlan(lock_search_plan, values, nullptr, false);
+}
+
+std::vector<std::string>
+SpiStore::FindByIdentifier(const RequestUrl &search) {
+	Datum values[3] = {pg::TextDatum(search.type), search.has_system ? pg::TextDatum(search.identifier_system) : (Datum) 0,
+	                   pg::TextDatum(search.identifier_value)};
+	char nulls[3] = {' ', search.has_system ? ' ' : 'n', ' '};
+	uint64_t n = pg::ExecutePlan(find_plan, values, nulls, false);
+	std::vector<std::string> ids;
+	for (uint64_t r = 0; r < n; r++)
+		ids.push_back(pg::ResultText(r, 1));
+	return ids;
+}
+
+int64_t
+SpiStore::NewBatch() {
+	pg::ExecutePlan(next_batch_plan, nullptr, nullptr, false);
+	return pg::ResultInt64(0, 1);
+}
+
+void
+SpiStore::Write(int64_t batch, const std::vector<WriteRow> &rows) {
+	static const std::string create = "create", update = "update";
+	std::vector<const std::string *> types, ids, operations, patients, resources;
+	std::vector<int32_t> versions;
+	for (const auto &row : rows) {
+		types.push_back(&row.type);
+		ids.push_back(&row.id);
+		versions.push_back(row.version);
+		operations.push_back(row.create ? &create : &update);
+		patients.push_back(&row.patient);
+		resources.push_back(&row.jsonb);
+	}
+	Datum values[9] = {pg::TextArray(types, false),
+	                   pg::TextArray(ids, false),
+	                   pg::Int4Array(versions),
+	                   pg::TextArray(operations, false),
+	                   pg::TextArray(patients, true),
+	                   pg::JsonbArray(resources),
+	                   TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()),
+	                   Int32GetDatum(source_id_),
+	                   Int64GetDatum(batch)};
+	pg::ExecutePlan(write_plan, values, nullptr, false);
+}
+
+void
+SpiStore::FinishBatch(int64_t batch, const BatchSummary &summary) {
+	NameData role;
+	namestrcpy(&role, role_.c_str());
+	Datum values[8] = {Int64GetDatum(batch),
+	                   Int32GetDatum(source_id_),
+	                   NameGetDatum(&role),
+	                   pg::TextDatum(summary.kind),
+	                   TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()),
+	                   Int32GetDatum(summary.stored),
+	                   Int32GetDatum(summary.rejected),
+	                   pg::TextDatum(summary.counts.dump())};
+	pg::ExecutePlan(finish_batch_plan, values, nullptr, false);
+}
+
+CallerSource
+CurrentSource(void) {
+	CallerSource out;
+	Oid outer = GetOuterUserId();
+	const char *role = GetUserNameFromId(outer, false);
+	strlcpy(out.role, role, sizeof out.role);
+	// A gateway names its organisation in the JWT claims PostgREST sets for the transaction.
+	const char *claims = GetConfigOption("request.jwt.claims", true, false);
+	Datum org = (Datum) 0;
+	char org_null = 'n';
+	if (claims != nullptr && claims[0] != '\0') {
+		org = CStringGetTextDatum(claims);
+		org_null = ' ';
+	}
+	NameData role_name;
+	namestrcpy(&role_name, role);
+	Datum values[2] = {NameGetDatum(&role_name), org};
+	char nulls[2] = {' ', org_null};
+	if (source_plan.plan == nullptr) {
+		source_plan.plan = SPI_prepare(source_plan.sql, source_plan.nargs, source_plan.argtypes);
+		SPI_keepplan(source_plan.plan);
+	}
+	int rc = SPI_execute_plan(source_plan.plan, values, nulls, true, 1);
+	if (rc != SPI_OK_SELECT || SPI_processed == 0)
+		ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+		                errmsg("role \"%s\" is not a registered hdl source", role),
+		                errdetail("Only registered provider roles can submit FHIR data; nothing was stored."),
+		                errhint("A DBA registers it with SELECT hdl.register_source('%s', '<ODS code>', '<name>'); "
+		                        "a PostgREST gateway must also send the claim hdl_org of a registered organisation.",
+		                        role)));
+	bool isnull;
+	out.source_id = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	return out;
+}
+
+} // namespace hdl::ingest

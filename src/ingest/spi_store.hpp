@@ -1,0 +1,40 @@
+// The Postgres implementation of hdl::ingest::Store: SPI with plans prepared once per backend,
+// every Postgres call behind pg::Guard (the pipeline holds C++ objects while it calls us).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/ingest/store.hpp"
+
+namespace hdl::ingest {
+
+class SpiStore : public Store {
+public:
+	// source_id and role come from CurrentSource(), called before any C++ object exists.
+	SpiStore(int source_id, std::string role) : source_id_(source_id), role_(std::move(role)) {
+	}
+
+	int64_t NowMicros() override;
+	std::vector<int> LockAndReadVersions(const std::vector<ResourceKey> &keys) override;
+	void LockSearch(const RequestUrl &search) override;
+	std::vector<std::string> FindByIdentifier(const RequestUrl &search) override;
+	int64_t NewBatch() override;
+	void Write(int64_t batch, const std::vector<WriteRow> &rows) override;
+	void FinishBatch(int64_t batch, const BatchSummary &summary) override;
+
+private:
+	int source_id_;
+	std::string role_;
+};
+
+struct CallerSource {
+	int source_id;
+	char role[64];
+};
+
+// The registered source of the calling role (the outer role: SET ROLE or the login role),
+// using the JWT claim hdl_org for gateway roles. Raises 42501 with a hint when the caller is
+// not a registered source. SPI must be connected. C-style: call it before C++ objects exist.
+CallerSource CurrentSource(void);
+
+} // namespace hdl::ingest

@@ -1,0 +1,386 @@
+#!/usr/bin/env python3
+"""Generates src/core/fhir/r4_tables.inc, the FHIR R4 (4.0.1) tables of hdl's validator.
+
+Inputs (never committed to the repository):
+  ../shared/data/fhir-r4/fhir.schema.json      the HL7 R4 JSON schema: types, elements, arrays,
+                                               `required`, `enum`s of required bindings
+  ../shared/data/fhir-r4/profiles-types.json   datatype StructureDefinitions: min-1 elements of
+                                               datatypes the JSON schema cannot express
+
+Usage:
+  python3 tools/fhir-tables/generate.py            write the file
+  python3 tools/fhir-tables/generate.py --check    exit 1 when the committed file is out of date
+  options: --definitions DIR (default ../shared/data/fhir-r4), --output FILE
+
+Standard library only. The output is deterministic (sorted everywhere).
+"""
+
+import argparse
+import collections
+import hashlib
+import json
+import os
+import sys
+
+REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+DEFAULT_DEFINITIONS = os.path.normpath(os.path.join(REPO, "..", "shared", "data", "fhir-r4"))
+DEFAULT_OUTPUT = os.path.join(REPO, "src", "core", "fhir", "r4_tables.inc")
+
+# Primitive type name -> enumerator of hdl::fhir::r4::Primitive (src/core/fhir/r4_schema.hpp).
+PRIMITIVES = {
+    "base64Binary": "Base64Binary", "boolean": "Boolean", "canonical": "Canonical", "code": "Code",
+    "date": "Date", "dateTime": "DateTime", "decimal": "Decimal", "id": "Id", "instant": "Instant",
+    "integer": "Integer", "markdown": "Markdown", "oid": "Oid", "positiveInt": "PositiveInt",
+    "string": "String", "time": "Time", "unsignedInt": "UnsignedInt", "uri": "Uri", "url": "Url",
+    "uuid": "Uuid", "xhtml": "Xhtml",
+}
+
+# Min-1 elements of resources that the JSON schema cannot list in `required`: it leaves out
+# primitives (they may appear only as `_name`) and choice groups. From the R4 resource pages.
+RESOURCE_MIN_ONE = """
+Bundle.type Bundle.link.relation Bundle.link.url Bundle.entry.request.method Bundle.entry.request.url
+Bundle.entry.response.status
+Observation.status Encounter.status Procedure.status DiagnosticReport.status DocumentReference.status
+MedicationRequest.status MedicationRequest.intent MedicationRequest.medication[x]
+MedicationAdministration.status MedicationAdministration.medication[x] MedicationAdministration.effective[x]
+MedicationDispense.status MedicationDispense.medication[x]
+MedicationStatement.status MedicationStatement.medication[x]
+Immunization.status Immunization.occurrence[x] ImagingStudy.status ImagingStudy.series.uid
+ImagingStudy.series.instance.uid CarePlan.status CarePlan.intent Goal.lifecycleStatus
+Claim.status Claim.use Claim.created Claim.careTeam.sequence Claim.supportingInfo.sequence
+Claim.diagnosis.sequence Claim.procedure.sequence Claim.insurance.sequence Claim.insurance.focal
+Claim.item.sequence
+ExplanationOfBenefit.status ExplanationOfBenefit.use ExplanationOfBenefit.created
+ExplanationOfBenefit.outcome ExplanationOfBenefit.careTeam.sequence
+ExplanationOfBenefit.supportingInfo.sequence ExplanationOfBenefit.diagnosis.sequence
+ExplanationOfBenefit.procedure.sequence ExplanationOfBenefit.insurance.focal
+ExplanationOfBenefit.item.sequence
+Coverage.status Provenance.recorded ServiceRequest.status ServiceRequest.intent Task.status Task.intent
+Composition.status Composition.date Composition.title Communication.status Consent.status
+Questionnaire.status QuestionnaireResponse.status OperationOutcome.issue.severity OperationOutcome.issue.code
+Patient.link.type Appointment.status Flag.status Group.type Group.actual List.status List.mode
+RiskAssessment.status EpisodeOfCare.status ClinicalImpression.status DetectedIssue.status
+FamilyMemberHistory.status Media.status Subscription.status Subscription.reason Subscription.criteria
+Subscription.channel.type Endpoint.status Endpoint.address Parameters.parameter.name
+CodeSystem.status CodeSystem.content ValueSet.status
+""".split()
+
+# Types the validator treats specially; their ids are emitted as named constants.
+WELL_KNOWN = ["Element", "Extension", "Reference", "Narrative", "Meta", "Bundle", "Bundle_Entry",
+              "Bundle_Request", "Bundle_Response", "ResourceList"]
+
+
+def load(definitions):
+    with open(os.path.join(definitions, "fhir.schema.json"), "rb") as f:
+        schema_bytes = f.read()
+    with open(os.path.join(definitions, "profiles-types.json"), "rb") as f:
+        profiles_bytes = f.read()
+    return (json.loads(schema_bytes), hashlib.sha256(schema_bytes).hexdigest(),
+            json.loads(profiles_bytes), hashlib.sha256(profiles_bytes).hexdigest())
+
+
+def ref_name(prop):
+    ref = prop.get("$ref") or prop.get("items", {}).get("$ref")
+    return ref.rsplit("/", 1)[1] if ref else None
+
+
+def choice_groups(props, type_names):
+    """Groups element names into choice groups ("valueString" -> "value"). A group is real when
+    it has two or more single-valued members whose suffixes name types and whose descriptions
+    agree (the schema copies one description to every member of a choice)."""
+    capitalised = {t[0].upper() + t[1:]: t for t in type_names if "_" not in t}
+    candidates = collections.defaultdict(list)
+    for name, prop in props.items():
+        if name.startswith("_") or "items" in prop:
+            continue
+        for i in range(1, len(name)):
+            if name[i].isupper() and name[i:] in capitalised:
+                candidates[name[:i]].append((name, capitalised[name[i:]], prop.get("description")))
+                break
+    groups = {}
+    for base, members in candidates.items():
+        if len(members) >= 2 and len({m[2] for m in members}) == 1:
+            for member, type_name, _ in members:
+                groups[member] = (base, type_name)
+    return groups
+
+
+class Pool:
+    """One string pool; each distinct string is stored once."""
+
+    def __init__(self):
+        self.text = []
+        self.size = 0
+        self.offsets = {}
+
+    def add(self, s):
+        if s not in self.offsets:
+            data = s.encode("utf-8")
+            self.offsets[s] = (self.size, len(data))
+            self.text.append(s)
+            self.size += len(data)
+        return self.offsets[s]
+
+
+def build(schema, profiles):
+    defs = schema["definitions"]
+    primitives = sorted(n for n, d in defs.items() if "properties" not in d and n != "ResourceList")
+    unknown = set(primitives) - set(PRIMITIVES)
+    if unknown:
+        sys.exit("generate.py: unknown primitive types %s" % sorted(unknown))
+    resources = sorted(r["$ref"].rsplit("/", 1)[1] for r in defs["ResourceList"]["oneOf"])
+    complex_types = sorted(n for n, d in defs.items() if "properties" in d and n not in resources)
+    type_order = primitives + ["ResourceList"] + complex_types + resources
+    type_id = {n: i for i, n in enumerate(type_order)}
+
+    # Per type: element name -> dict(type, array, enum, choice, required, ext)
+    elements = {}
+    choices = {}
+    for tname in complex_types + resources:
+        props = defs[tname]["properties"]
+        groups = choice_groups(props, defs.keys())
+        els = {}
+        for name, prop in props.items():
+            if name.startswith("_") or name == "resourceType":
+                continue
+            enum = prop.get("enum") or prop.get("items", {}).get("enum")
+            if enum is not None:
+                etype = "code"
+            elif name in groups and "$ref" not in prop:
+                etype = groups[name][1]  # inline primitive choice member
+            else:
+                etype = ref_name(prop)
+            if etype not in type_id:
+                sys.exit("generate.py: %s.%s has no known type" % (tname, name))
+            els[name] = {
+                "type": etype, "array": prop.get("type") == "array" or "items" in prop,
+                "enum": tuple(enum) if enum else None,
+                "choice": groups[name][0] if name in groups else None,
+                "required": name in defs[tname].get("required", []),
+                "ext": ("_" + name) in props or etype == "canonical",
+            }
+        elements[tname] = els
+        choices[tname] = {}
+        for name, el in els.items():
+            if el["choice"]:
+                choices[tname][el["choice"]] = False
+
+    def resolve(path):
+        """FHIR path (Claim.item.sequence) -> (schema type, element name or choice base)."""
+        parts = path.split(".")
+        tname = parts[0]
+        for step in parts[1:-1]:
+            el = elements[tname].get(step)
+            if el is None:
+                sys.exit("generate.py: cannot resolve %s" % path)
+            tname = el["type"]
+        return tname, parts[-1]
+
+    def require(path):
+        tname, last = resolve(path)
+        if last.endswith("[x]"):
+            base = last[:-3]
+            if base not in choices[tname]:
+                sys.exit("generate.py: %s is not a choice group" % path)
+            choices[tname][base] = True
+        elif last in elements[tname]:
+            elements[tname][last]["required"] = True
+        else:
+            sys.exit("generate.py: no element %s" % path)
+
+    for entry in profiles["entry"]:
+        sd = entry["resource"]
+        if sd.get("kind") != "complex-type" or sd.get("derivation") == "constraint":
+            continue
+        if sd["id"] not in elements:
+            continue
+        for el in sd["snapshot"]["element"]:
+            if "." in el["path"] and el.get("min", 0) >= 1:
+                require(el["path"])
+    for path in RESOURCE_MIN_ONE:
+        require(path)
+
+    pool = Pool()
+    enum_index = {}
+    enum_list = []
+    for tname in sorted(elements):
+        for name in sorted(elements[tname]):
+            enum = elements[tname][name]["enum"]
+            if enum and enum not in enum_index:
+                enum_index[enum] = len(enum_list) + 1
+                enum_list.append(enum)
+
+    rows_types, rows_elements, rows_required, rows_choices = [], [], [], []
+    max_choice = max_required = 0
+    for tname in type_order:
+        name_ref = pool.add(tname)
+        if tname in PRIMITIVES:
+            rows_types.append((name_ref, "Primitive", PRIMITIVES[tname], 0, 0, 0, 0, 0, 0))
+            continue
+        if tname == "ResourceList":
+            rows_types.append((name_ref, "ResourceList", "None", 0, 0, 0, 0, 0, 0))
+            continue
+        els = elements[tname]
+        group_names = sorted(choices[tname])
+        group_slot = {g: i for i, g in enumerate(group_names)}
+        first_choice = len(rows_choices)
+        for g in group_names:
+            rows_choices.append((pool.add(g), 1 if choices[tname][g] else 0))
+        first_element = len(rows_elements)
+        first_required = len(rows_required)
+        required_slot = 0
+        for name in sorted(els, key=lambda s: s.encode("utf-8")):
+            el = els[name]
+            flags = 0
+            if el["array"]:
+                flags |= 1  # ElementDef::kArray
+            if el["ext"]:
+                flags |= 8  # ElementDef::kPrimitiveExtension
+            slot_required = 0
+            if el["required"]:
+                flags |= 2  # ElementDef::kRequired
+                slot_required = required_slot
+                required_slot += 1
+                rows_required.append(len(rows_elements))
+            slot_choice = 0
+            if el["choice"]:
+                flags |= 4  # ElementDef::kChoice
+                slot_choice = group_slot[el["choice"]]
+            rows_elements.append((pool.add(name), flags, type_id[el["type"]],
+                                  enum_index.get(el["enum"], 0), slot_choice, slot_required))
+        max_choice = max(max_choice, len(group_names))
+        max_required = max(max_required, required_slot)
+        kind = "Resource" if tname in resources else "Complex"
+        rows_types.append((name_ref, kind, "None", first_element, len(els), first_required,
+                           required_slot, first_choice, len(group_names)))
+    if max_choice > 64 or max_required > 64:
+        sys.exit("generate.py: more than 64 choice groups or required elements in one type")
+
+    rows_enums, rows_codes = [], []
+    for enum in enum_list:
+        rows_enums.append((len(rows_codes), len(enum)))
+        for code in sorted(enum, key=lambda s: s.encode("utf-8")):
+            rows_codes.append(pool.add(code))
+
+    return {
+        "types": rows_types, "elements": rows_elements, "required": rows_required,
+        "choices": rows_choices, "enums": rows_enums, "codes": rows_codes, "pool": pool,
+        "resources": [type_id[r] for r in resources], "type_id": type_id,
+        "primitive_count": len(primitives),
+    }
+
+
+def c_string(s):
+    out = []
+    for ch in s.encode("utf-8"):
+        if ch in (0x22, 0x5C):
+            out.append("\\" + chr(ch))
+        elif 0x20 <= ch < 0x7F:
+            out.append(chr(ch))
+        else:
+            out.append("\\%03o" % ch)
+    return "".join(out)
+
+
+def rows(items, per_line, fmt):
+    lines = []
+    for i in range(0, len(items), per_line):
+        lines.append("\t" + " ".join(fmt(x) + "," for x in items[i:i + per_line]))
+    return "\n".join(lines)
+
+
+def render(t, schema_sha, profiles_sha):
+    out = []
+    out.append("// GENERATED FILE, do not edit. FHIR R4 (4.0.1) tables of hdl's validator.")
+    out.append("// Generated by tools/fhir-tables/generate.py from ../shared/data/fhir-r4/")
+    out.append("//   fhir.schema.json     sha256 %s" % schema_sha)
+    out.append("//   profiles-types.json  sha256 %s" % profiles_sha)
+    out.append("// Regenerate: python3 tools/fhir-tables/generate.py   (check: --check)")
+    out.append("// Included once, by src/core/fhir/r4_schema.cpp; the structs are in r4_schema.hpp.")
+    out.append("// Sizes: %d types, %d elements, %d enums, %d codes, %d bytes of names." % (
+        len(t["types"]), len(t["elements"]), len(t["enums"]), len(t["codes"]), t["pool"].size))
+    out.append("")
+    out.append("namespace hdl::fhir::r4::tables {")
+    out.append("")
+    out.append("// Every name and code, concatenated; Str{offset, length} points into it.")
+    out.append("static const char kPool[] =")
+    line = ""
+    for s in t["pool"].text:
+        piece = c_string(s)
+        if len(line) + len(piece) > 100:
+            out.append('\t"%s"' % line)
+            line = ""
+        line += piece
+    out.append('\t"%s";' % line)
+    out.append("")
+    out.append("// name, kind, primitive, firstElement, elementCount, firstRequired, requiredCount,")
+    out.append("// firstChoice, choiceCount. Primitives first, then ResourceList, complex types, resources.")
+    out.append("static const TypeDef kTypes[] = {")
+    out.append(rows(t["types"], 2, lambda r: "{{%d, %d}, TypeKind::%s, Primitive::%s, %d, %d, %d, %d, %d, %d}" % (
+        r[0][0], r[0][1], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8])))
+    out.append("};")
+    out.append("")
+    out.append("// Per type, sorted by name (bytes): name, flags, type, enum, choiceSlot, requiredSlot.")
+    out.append("// flags: 1 array, 2 required, 4 choice member, 8 may have a _name primitive extension.")
+    out.append("static const ElementDef kElements[] = {")
+    out.append(rows(t["elements"], 3, lambda r: "{{%d, %d}, %d, %d, %d, %d, %d}" % (
+        r[0][0], r[0][1], r[1], r[2], r[3], r[4], r[5])))
+    out.append("};")
+    out.append("")
+    out.append("// Element indexes of required (min 1) elements, per type in requiredSlot order.")
+    out.append("static const uint16_t kRequired[] = {")
+    out.append(rows(t["required"], 16, str))
+    out.append("};")
+    out.append("")
+    out.append("// Choice groups per type (\"value\" for value[x]), sorted: name, required.")
+    out.append("static const ChoiceDef kChoices[] = {")
+    out.append(rows(t["choices"], 6, lambda r: "{{%d, %d}, %d}" % (r[0][0], r[0][1], r[1])))
+    out.append("};")
+    out.append("")
+    out.append("// Codes of required bindings: firstCode, codeCount (index 0 is \"no enum\").")
+    out.append("static const EnumDef kEnums[] = {")
+    out.append(rows([(0, 0)] + t["enums"], 8, lambda r: "{%d, %d}" % r))
+    out.append("};")
+    out.append("static const Str kCodes[] = {")
+    out.append(rows(t["codes"], 10, lambda r: "{%d, %d}" % r))
+    out.append("};")
+    out.append("")
+    out.append("// Resource types, sorted by name.")
+    out.append("static const TypeId kResourceTypes[] = {")
+    out.append(rows(t["resources"], 16, str))
+    out.append("};")
+    out.append("")
+    for name in WELL_KNOWN:
+        out.append("constexpr TypeId kType%s = %d;" % (name.replace("_", ""), t["type_id"][name]))
+    out.append("")
+    out.append("} // namespace hdl::fhir::r4::tables")
+    return "\n".join(out) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--definitions", default=DEFAULT_DEFINITIONS)
+    parser.add_argument("--output", default=DEFAULT_OUTPUT)
+    parser.add_argument("--check", action="store_true", help="exit 1 if the output file is out of date")
+    args = parser.parse_args()
+    schema, schema_sha, profiles, profiles_sha = load(args.definitions)
+    text = render(build(schema, profiles), schema_sha, profiles_sha)
+    if args.check:
+        try:
+            with open(args.output, encoding="utf-8") as f:
+                current = f.read()
+        except FileNotFoundError:
+            current = None
+        if current != text:
+            print("%s is out of date: run python3 tools/fhir-tables/generate.py" % args.output, file=sys.stderr)
+            return 1
+        print("%s is up to date" % args.output)
+        return 0
+    with open(args.output, "w", encoding="utf-8") as f:
+        f.write(text)
+    print("wrote %s" % args.output)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
