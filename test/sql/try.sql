@@ -14,3 +14,11 @@ EXCEPTION WHEN OTHERS THEN
 		|| CASE WHEN hnt <> '' THEN E'\nHINT: ' || hnt ELSE '' END;
 END
 $$;
+
+-- mask(text): hides what changes from run to run (uuids, instants, timestamps, batch ids).
+CREATE OR REPLACE FUNCTION pg_temp.mask(doc text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT regexp_replace(regexp_replace(doc,
+		'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', '<uuid>', 'g'),
+		'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)', '<instant>', 'g')
+$$;

@@ -9,18 +9,20 @@ using namespace hdl::fhir;
 TEST(FhirFormats, Dates) {
 	for (const char *ok : {"2019", "2019-05", "2019-05-31", "2000-02-29", "0001", "1900-12-31"})
 		EXPECT_TRUE(IsValidDate(ok)) << ok;
-	for (const char *bad : {"", "0000", "19", "2019-5", "2019-00", "2019-13", "2019-02-29", "1900-02-29", "2019-04-31",
-	                        "2019-05-31T10:00:00Z", "2019-05-31 ", "2019/05/31"})
+	for (const char *bad : {"", "0000", "19", "2019-5", "2019-00", "2019-13", "2019-02-29", "1900-02-29",
+	                        "2019-04-31", "2019-05-31T10:00:00Z", "2019-05-31 ", "2019/05/31"})
 		EXPECT_FALSE(IsValidDate(bad)) << bad;
 }
 
 TEST(FhirFormats, DateTimesAndInstants) {
-	for (const char *ok : {"2019", "2019-05", "2019-05-31", "2019-05-31T10:00:00Z", "2019-05-31T23:59:60.5+14:00",
-	                       "2019-05-31T10:00:00.123456-04:00", "2019-05-31T00:00:00-13:59"})
+	for (const char *ok :
+	     {"2019", "2019-05", "2019-05-31", "2019-05-31T10:00:00Z", "2019-05-31T23:59:60.5+14:00",
+	      "2019-05-31T10:00:00.123456-04:00", "2019-05-31T00:00:00-13:59"})
 		EXPECT_TRUE(IsValidDateTime(ok)) << ok;
-	for (const char *bad : {"2019-05-31T10:00", "2019-05-31T10:00:00", "2019-05-31T24:00:00Z", "2019-05-31T10:60:00Z",
-	                        "2019-05-31T10:00:61Z", "2019-05-31T10:00:00.Z", "2019-05-31T10:00:00+14:01",
-	                        "2019-05-31T10:00:00+1400", "2019-05T10:00:00Z", "2019-05-31T10:00:00Zx"})
+	for (const char *bad :
+	     {"2019-05-31T10:00", "2019-05-31T10:00:00", "2019-05-31T24:00:00Z", "2019-05-31T10:60:00Z",
+	      "2019-05-31T10:00:61Z", "2019-05-31T10:00:00.Z", "2019-05-31T10:00:00+14:01",
+	      "2019-05-31T10:00:00+1400", "2019-05T10:00:00Z", "2019-05-31T10:00:00Zx"})
 		EXPECT_FALSE(IsValidDateTime(bad)) << bad;
 	EXPECT_TRUE(IsValidInstant("2019-05-31T10:00:00.000Z"));
 	EXPECT_FALSE(IsValidInstant("2019-05-31"));
@@ -80,7 +82,7 @@ TEST(FhirReference, Forms) {
 	EXPECT_EQ(ParseReference("#").kind, ReferenceKind::Local);
 	EXPECT_EQ(ParseReference("urn:uuid:7f1c1a30-2a36-4b0b-9b1e-2d5a1b9f0c11").kind, ReferenceKind::UrnUuid);
 	EXPECT_EQ(ParseReference("urn:oid:1.2.3").kind, ReferenceKind::UrnOid);
-	for (const char *bad : {"", "Patient", "Patient/", "Patinet/1", "Patient/1 2", "Patient/a/b", "urn:uuid:x",
-	                        "#a b", "Foo?x=1", "Patient?", "http://"})
+	for (const char *bad : {"", "Patient", "Patient/", "Patinet/1", "Patient/1 2", "Patient/a/b",
+	                        "urn:uuid:x", "#a b", "Foo?x=1", "Patient?", "http://"})
 		EXPECT_EQ(ParseReference(bad).kind, ReferenceKind::Invalid) << bad;
 }

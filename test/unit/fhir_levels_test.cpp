@@ -30,7 +30,8 @@ TEST(FhirLevels, MinimalChecksObjectTypeAndId) {
 	EXPECT_EQ(Count(R"({"resourceType":"Nope"})", Level::Minimal), 1u);
 	EXPECT_EQ(Count(R"({"resourceType":"Patient","id":"a_b"})", Level::Minimal), 1u);
 	// Everything else is skipped.
-	EXPECT_EQ(Count(R"({"resourceType":"Patient","id":"a","nope":1,"gender":["x"],"birthDate":"x"})", Level::Minimal),
+	EXPECT_EQ(Count(R"({"resourceType":"Patient","id":"a","nope":1,"gender":["x"],"birthDate":"x"})",
+	                Level::Minimal),
 	          0u);
 	// Bundle entries' resources get the same minimal checks.
 	auto result = Validate(R"({"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Patient"}},
@@ -53,10 +54,13 @@ TEST(FhirLevels, StructureSkipsFormatsAndCodes) {
 	EXPECT_EQ(Count(R"({"resourceType":"Patient","deceasedBoolean":true,"deceasedDateTime":"2019"})",
 	                Level::Structure),
 	          1u);
-	EXPECT_EQ(Count(R"({"resourceType":"Patient","managingOrganization":{"reference":"x y"}})", Level::Structure), 1u);
-	EXPECT_EQ(Count(R"({"resourceType":"Bundle","type":"batch","entry":[{"resource":{"resourceType":"Patient"}}]})",
-	                Level::Structure),
-	          1u);
+	EXPECT_EQ(
+	    Count(R"({"resourceType":"Patient","managingOrganization":{"reference":"x y"}})", Level::Structure),
+	    1u);
+	EXPECT_EQ(
+	    Count(R"({"resourceType":"Bundle","type":"batch","entry":[{"resource":{"resourceType":"Patient"}}]})",
+	          Level::Structure),
+	    1u);
 	EXPECT_EQ(Count(R"({"resourceType":"Patient","extension":[{"url":"x"}]})", Level::Structure), 1u);
 }
 

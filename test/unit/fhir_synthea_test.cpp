@@ -65,12 +65,13 @@ TEST(FhirSynthea, NdjsonValidatesStrict) {
 			auto start = std::chrono::steady_clock::now();
 			auto result = hdl::fhir::ValidateResource(hdl::json::FromNlohmann(doc), Level::Strict, 50);
 			seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-			EXPECT_TRUE(result.issues.empty()) << file.path().filename() << ":" << lineNo << "\n" << Describe(result);
+			EXPECT_TRUE(result.issues.empty()) << file.path().filename() << ":" << lineNo << "\n"
+			                                   << Describe(result);
 			resources++;
 			bytes += line.size();
 		}
 	}
 	EXPECT_EQ(resources, 7160u);
-	std::printf("validated %zu resources (%.1f MB) in %.3f s: %.0f resources/s (nlohmann back end)\n", resources,
-	            bytes / 1e6, seconds, resources / seconds);
+	std::printf("validated %zu resources (%.1f MB) in %.3f s: %.0f resources/s (nlohmann back end)\n",
+	            resources, bytes / 1e6, seconds, resources / seconds);
 }

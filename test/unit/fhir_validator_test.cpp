@@ -75,11 +75,14 @@ TEST(FhirValidator, MalformedJsonTypes) {
 	EXPECT_EQ(Summary(Validate(R"({"resourceType":"Patient","name":[{"family":42}]})")),
 	          "structure Patient.name[0].family\n");
 	// object where an array is expected
-	EXPECT_EQ(Summary(Validate(R"({"resourceType":"Patient","name":{"family":"X"}})")), "structure Patient.name\n");
+	EXPECT_EQ(Summary(Validate(R"({"resourceType":"Patient","name":{"family":"X"}})")),
+	          "structure Patient.name\n");
 	// array where a single value is expected
-	EXPECT_EQ(Summary(Validate(R"({"resourceType":"Patient","gender":["male"]})")), "structure Patient.gender\n");
+	EXPECT_EQ(Summary(Validate(R"({"resourceType":"Patient","gender":["male"]})")),
+	          "structure Patient.gender\n");
 	// string where a boolean is expected
-	EXPECT_EQ(Summary(Validate(R"({"resourceType":"Patient","active":"true"})")), "structure Patient.active\n");
+	EXPECT_EQ(Summary(Validate(R"({"resourceType":"Patient","active":"true"})")),
+	          "structure Patient.active\n");
 	// string where a number is expected, deep inside an array
 	EXPECT_EQ(Summary(Validate(R"({"resourceType":"Observation","status":"final","code":{"text":"x"},
 	    "component":[{"code":{"text":"a"}},{"code":{"text":"b"},"valueQuantity":{"value":"1"}}]})")),
@@ -103,7 +106,8 @@ TEST(FhirValidator, BadDateAndDateTime) {
 	          "value Patient.deceasedDateTime\n");
 	EXPECT_EQ(Summary(Validate(R"({"resourceType":"Patient","deceasedDateTime":"2019-05-31T10:00:00"})")),
 	          "value Patient.deceasedDateTime\n");
-	EXPECT_TRUE(Validate(R"({"resourceType":"Patient","deceasedDateTime":"2020-02-29T23:59:60.123+14:00"})").ok());
+	EXPECT_TRUE(
+	    Validate(R"({"resourceType":"Patient","deceasedDateTime":"2020-02-29T23:59:60.123+14:00"})").ok());
 	EXPECT_TRUE(Validate(R"({"resourceType":"Patient","deceasedDateTime":"2019-05"})").ok());
 }
 
@@ -112,13 +116,12 @@ TEST(FhirValidator, BadPrimitiveFormats) {
 	    "photo":[{"data":"abc"},{"size":-1},{"url":"http://x y"}],
 	    "communication":[{"language":{"text":"x"},"preferred":true}],
 	    "telecom":[{"rank":0,"value":""}],"identifier":[{"system":"urn:oid:1.02"}]})");
-	EXPECT_EQ(Summary(result),
-	          "value Patient.multipleBirthInteger\n"
-	          "value Patient.photo[0].data\n"
-	          "value Patient.photo[1].size\n"
-	          "value Patient.photo[2].url\n"
-	          "value Patient.telecom[0].rank\n"
-	          "value Patient.telecom[0].value\n");
+	EXPECT_EQ(Summary(result), "value Patient.multipleBirthInteger\n"
+	                           "value Patient.photo[0].data\n"
+	                           "value Patient.photo[1].size\n"
+	                           "value Patient.photo[2].url\n"
+	                           "value Patient.telecom[0].rank\n"
+	                           "value Patient.telecom[0].value\n");
 }
 
 TEST(FhirValidator, MissingRequiredElement) {
@@ -126,7 +129,8 @@ TEST(FhirValidator, MissingRequiredElement) {
 	EXPECT_EQ(Summary(Validate(R"({"resourceType":"Observation","subject":{"reference":"Patient/1"}})")),
 	          "required Observation.code\nrequired Observation.status\n");
 	// Required inside a backbone element and in a datatype (Narrative.div and Narrative.status)
-	EXPECT_EQ(Summary(Validate(R"({"resourceType":"Patient","link":[{"type":"seealso"}],"text":{"status":"generated"}})")),
+	EXPECT_EQ(Summary(Validate(
+	              R"({"resourceType":"Patient","link":[{"type":"seealso"}],"text":{"status":"generated"}})")),
 	          "required Patient.link[0].other\nrequired Patient.text.div\n");
 	// A primitive present only as _status (extensions, no value) satisfies min 1.
 	EXPECT_TRUE(Validate(R"({"resourceType":"Observation","code":{"text":"x"},
@@ -151,15 +155,15 @@ TEST(FhirValidator, BadReference) {
 	    {"reference":"Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|999"},{"reference":"#c1"},
 	    {"reference":"urn:uuid:7f1c1a30-2a36-4b0b-9b1e-2d5a1b9f0c11"},{"reference":"https://x.org/fhir/Patient/1"},
 	    {"reference":"urn:uuid:NOT-A-UUID"},{"reference":"Patient/a/b"}]})");
-	EXPECT_EQ(Summary(result),
-	          "value Observation.performer[1].reference\n"
-	          "value Observation.performer[6].reference\n"
-	          "value Observation.performer[7].reference\n"
-	          "value Observation.subject.reference\n");
+	EXPECT_EQ(Summary(result), "value Observation.performer[1].reference\n"
+	                           "value Observation.performer[6].reference\n"
+	                           "value Observation.performer[7].reference\n"
+	                           "value Observation.subject.reference\n");
 }
 
 TEST(FhirValidator, BadCodeOfRequiredBinding) {
-	EXPECT_EQ(Summary(Validate(R"({"resourceType":"Patient","gender":"M"})")), "code-invalid Patient.gender\n");
+	EXPECT_EQ(Summary(Validate(R"({"resourceType":"Patient","gender":"M"})")),
+	          "code-invalid Patient.gender\n");
 	EXPECT_EQ(Summary(Validate(R"({"resourceType":"Observation","status":"done","code":{"text":"x"}})")),
 	          "code-invalid Observation.status\n");
 	// code format (leading space) is reported as a bad value, not also as a bad code
@@ -173,13 +177,12 @@ TEST(FhirValidator, BadExtension) {
 	    {"url":"http://b"},
 	    {"url":"http://c","valueString":"x","valueCode":"y"},
 	    {"url":"http://d","valueFoo":1}]})");
-	EXPECT_EQ(Summary(result),
-	          "required Patient.extension[0].url\n"
-	          "invalid Patient.extension[1]\n"
-	          "invalid Patient.extension[2]\n"
-	          "structure Patient.extension[3].value\n"
-	          "structure Patient.extension[4].valueFoo\n"
-	          "invalid Patient.extension[4]\n");
+	EXPECT_EQ(Summary(result), "required Patient.extension[0].url\n"
+	                           "invalid Patient.extension[1]\n"
+	                           "invalid Patient.extension[2]\n"
+	                           "structure Patient.extension[3].value\n"
+	                           "structure Patient.extension[4].valueFoo\n"
+	                           "invalid Patient.extension[4]\n");
 }
 
 TEST(FhirValidator, PrimitiveExtensions) {
@@ -187,13 +190,14 @@ TEST(FhirValidator, PrimitiveExtensions) {
 	    "_birthDate":{"extension":[{"url":"http://x","valueDateTime":"1970-01-01T10:00:00Z"}]},
 	    "name":[{"given":["a",null],"_given":[null,{"extension":[{"url":"http://y","valueCode":"IN"}]}]}]})")
 	                .ok());
-	auto result = Validate(R"({"resourceType":"Patient","_birthDate":"x","_gender":{"extension":[{"url":"u"}]},
+	auto result =
+	    Validate(R"({"resourceType":"Patient","_birthDate":"x","_gender":{"extension":[{"url":"u"}]},
 	    "name":[{"given":["a"],"_given":[null,{"id":"x"}]}],"_name":{"id":"1"}})");
 	EXPECT_EQ(Summary(result),
-	          "structure Patient.birthDate\n"          // _birthDate is not an object
-	          "invalid Patient.gender.extension[0]\n"  // extension without value
-	          "structure Patient._name\n"              // name is not primitive
-	          "structure Patient.name[0].given\n");    // _given longer than given
+	          "structure Patient.birthDate\n"         // _birthDate is not an object
+	          "invalid Patient.gender.extension[0]\n" // extension without value
+	          "structure Patient._name\n"             // name is not primitive
+	          "structure Patient.name[0].given\n");   // _given longer than given
 }
 
 TEST(FhirValidator, BadContained) {
@@ -202,12 +206,11 @@ TEST(FhirValidator, BadContained) {
 	                 {"resourceType":"Patient","id":"q","contained":[{"resourceType":"Patient","id":"r"}]},
 	                 {"resourceType":"Nope"}, "text",
 	                 {"resourceType":"Patient","id":"s","meta":{"versionId":"1"}}]})");
-	EXPECT_EQ(Summary(result),
-	          "code-invalid Observation.contained[0].gender\n"
-	          "invalid Observation.contained[1].contained\n"
-	          "invalid Observation.contained[2].resourceType\n"
-	          "structure Observation.contained[3]\n"
-	          "invalid Observation.contained[4].meta\n");
+	EXPECT_EQ(Summary(result), "code-invalid Observation.contained[0].gender\n"
+	                           "invalid Observation.contained[1].contained\n"
+	                           "invalid Observation.contained[2].resourceType\n"
+	                           "structure Observation.contained[3]\n"
+	                           "invalid Observation.contained[4].meta\n");
 }
 
 TEST(FhirValidator, BadBundle) {
@@ -219,19 +222,20 @@ TEST(FhirValidator, BadBundle) {
 	    {"resource":{"resourceType":"Patient","gender":"x"},"request":{"method":"PUSH","url":"Patient"}},
 	    {"resource":{"resourceType":"Observation","subject":{"reference":"bad ref"},"status":"final",
 	     "code":{"text":"x"}},"request":{"method":"POST","url":"Observation"}}]})");
-	EXPECT_EQ(Summary(result),
-	          "required Bundle.entry[2].request.url\n"
-	          "code-invalid Bundle.entry[3].request.method\n"
-	          "code-invalid Bundle.entry[3].resource.gender\n"
-	          "value Bundle.entry[4].resource.subject.reference\n"
-	          "required Bundle.entry[1].request\n");
+	EXPECT_EQ(Summary(result), "required Bundle.entry[2].request.url\n"
+	                           "code-invalid Bundle.entry[3].request.method\n"
+	                           "code-invalid Bundle.entry[3].resource.gender\n"
+	                           "value Bundle.entry[4].resource.subject.reference\n"
+	                           "required Bundle.entry[1].request\n");
 	EXPECT_EQ(Summary(Validate(R"({"resourceType":"Bundle"})")), "required Bundle.type\n");
-	EXPECT_EQ(Summary(Validate(R"({"resourceType":"Bundle","type":"collction"})")), "code-invalid Bundle.type\n");
+	EXPECT_EQ(Summary(Validate(R"({"resourceType":"Bundle","type":"collction"})")),
+	          "code-invalid Bundle.type\n");
 	EXPECT_EQ(Summary(Validate(R"({"resourceType":"Bundle","type":"collection","total":1,"entry":[
 	    {"resource":{"resourceType":"Patient"},"request":{"method":"GET","url":"Patient"}},{"fullUrl":"x"},
 	    {"fullUrl":"http://a/Patient/1","resource":{"resourceType":"Patient"}},
 	    {"fullUrl":"http://a/Patient/1","resource":{"resourceType":"Patient"}}]})")),
-	          "invalid Bundle.total\ninvalid Bundle.entry[0].request\ninvalid Bundle.entry[1]\ninvalid Bundle.entry\n");
+	          "invalid Bundle.total\ninvalid Bundle.entry[0].request\ninvalid Bundle.entry[1]\ninvalid "
+	          "Bundle.entry\n");
 }
 
 TEST(FhirValidator, IssueCap) {

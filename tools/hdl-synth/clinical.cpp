@@ -15,9 +15,11 @@ constexpr const char *CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSyste
 constexpr const char *CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status";
 constexpr const char *CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category";
 constexpr const char *MEDREQ_CATEGORY = "http://terminology.hl7.org/CodeSystem/medicationrequest-category";
-constexpr const char *MEDREQ_COURSE = "http://terminology.hl7.org/CodeSystem/medicationrequest-course-of-therapy";
+constexpr const char *MEDREQ_COURSE =
+    "http://terminology.hl7.org/CodeSystem/medicationrequest-course-of-therapy";
 constexpr const char *ALLERGY_CLINICAL = "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical";
-constexpr const char *ALLERGY_VERIFICATION = "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification";
+constexpr const char *ALLERGY_VERIFICATION =
+    "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification";
 
 const Concept HEART_RATE {"8867-4", "Heart rate"};
 const Concept RESPIRATORY_RATE {"9279-1", "Respiratory rate"};
@@ -52,8 +54,8 @@ Rounded(double value) {
 
 // Starts an Observation with the elements every observation here shares.
 Json &
-StartObservation(PatientRecord &record, const EncounterInfo &encounter, const char *category, const Json &code,
-                 int64_t offset_minutes) {
+StartObservation(PatientRecord &record, const EncounterInfo &encounter, const char *category,
+                 const Json &code, int64_t offset_minutes) {
 	Json &obs = record.Add("Observation");
 	obs["status"] = "final";
 	obs["category"] = ObservationCategory(category);
@@ -134,12 +136,13 @@ MeasureVitalSigns(PatientRecord &record, bool unwell) {
 
 void
 AddVitalSigns(PatientRecord &record, const EncounterInfo &encounter, const VitalSigns &v) {
-	AddQuantity(record, encounter, CodeableConcept(LOINC_SYSTEM, HEART_RATE), v.heart_rate, "beats/minute", "/min");
+	AddQuantity(record, encounter, CodeableConcept(LOINC_SYSTEM, HEART_RATE), v.heart_rate, "beats/minute",
+	            "/min");
 	AddQuantity(record, encounter, CodeableConcept(LOINC_SYSTEM, RESPIRATORY_RATE), v.respiratory_rate,
 	            "breaths/minute", "/min");
 	if (record.person.age >= 12) {
-		Json &bp = StartObservation(record, encounter, "vital-signs", CodeableConcept(LOINC_SYSTEM, BLOOD_PRESSURE_PANEL),
-		                            6);
+		Json &bp = StartObservation(record, encounter, "vital-signs",
+		                            CodeableConcept(LOINC_SYSTEM, BLOOD_PRESSURE_PANEL), 6);
 		Json systolic = Json::object();
 		systolic["code"] = CodeableConcept(LOINC_SYSTEM, SYSTOLIC);
 		systolic["valueQuantity"] = UcumQuantity(v.systolic, "mmHg", "mm[Hg]");
@@ -148,7 +151,8 @@ AddVitalSigns(PatientRecord &record, const EncounterInfo &encounter, const Vital
 		diastolic["valueQuantity"] = UcumQuantity(v.diastolic, "mmHg", "mm[Hg]");
 		bp["component"] = Json::array({std::move(systolic), std::move(diastolic)});
 	}
-	AddQuantity(record, encounter, CodeableConcept(LOINC_SYSTEM, BODY_TEMPERATURE), v.temperature, "degrees C", "Cel");
+	AddQuantity(record, encounter, CodeableConcept(LOINC_SYSTEM, BODY_TEMPERATURE), v.temperature,
+	            "degrees C", "Cel");
 	Json spo2_code = CodeableConcept(LOINC_SYSTEM, SPO2_PULSE_OXIMETRY);
 	spo2_code["coding"].push_back(Coding(LOINC_SYSTEM, SPO2));
 	AddQuantity(record, encounter, spo2_code, v.oxygen_saturation, "%", "%");
@@ -157,7 +161,8 @@ AddVitalSigns(PatientRecord &record, const EncounterInfo &encounter, const Vital
 void
 AddBodyMeasures(PatientRecord &record, const EncounterInfo &encounter, bool with_height) {
 	const Person &person = record.person;
-	const double weight = OneDecimal(person.weight_kg + record.random.Bell(0.0, person.age >= 18 ? 1.2 : 0.3));
+	const double weight =
+	    OneDecimal(person.weight_kg + record.random.Bell(0.0, person.age >= 18 ? 1.2 : 0.3));
 	AddQuantity(record, encounter, CodeableConcept(LOINC_SYSTEM, BODY_WEIGHT), weight, "kg", "kg");
 	if (!with_height) {
 		return;
@@ -165,8 +170,8 @@ AddBodyMeasures(PatientRecord &record, const EncounterInfo &encounter, bool with
 	AddQuantity(record, encounter, CodeableConcept(LOINC_SYSTEM, BODY_HEIGHT), person.height_cm, "cm", "cm");
 	if (person.age >= 18) {
 		const double metres = person.height_cm / 100.0;
-		AddQuantity(record, encounter, CodeableConcept(LOINC_SYSTEM, BMI), OneDecimal(weight / (metres * metres)),
-		            "kg/m2", "kg/m2");
+		AddQuantity(record, encounter, CodeableConcept(LOINC_SYSTEM, BMI),
+		            OneDecimal(weight / (metres * metres)), "kg/m2", "kg/m2");
 	}
 }
 
@@ -184,7 +189,8 @@ AddNews2Score(PatientRecord &record, const EncounterInfo &encounter, const Vital
 
 void
 AddGlasgowComaScore(PatientRecord &record, const EncounterInfo &encounter, int score) {
-	Json &obs = StartObservation(record, encounter, "exam", CodeableConcept(LOINC_SYSTEM, GLASGOW_COMA_SCORE), 4);
+	Json &obs =
+	    StartObservation(record, encounter, "exam", CodeableConcept(LOINC_SYSTEM, GLASGOW_COMA_SCORE), 4);
 	obs["valueInteger"] = score;
 }
 
@@ -193,14 +199,16 @@ AddSmokingStatus(PatientRecord &record, const EncounterInfo &encounter) {
 	Json &obs =
 	    StartObservation(record, encounter, "social-history", CodeableConcept(SNOMED_SYSTEM, TOBACCO_USE), 2);
 	const Smoking smoking = record.person.smoking;
-	const Concept &value = smoking == Smoking::Current ? SMOKER : smoking == Smoking::Ex ? EX_SMOKER : NEVER_SMOKED;
+	const Concept &value = smoking == Smoking::Current ? SMOKER
+	                       : smoking == Smoking::Ex    ? EX_SMOKER
+	                                                   : NEVER_SMOKED;
 	obs["valueCodeableConcept"] = CodeableConcept(SNOMED_SYSTEM, value);
 }
 
 void
 AddAlcoholIntake(PatientRecord &record, const EncounterInfo &encounter) {
-	Json &obs =
-	    StartObservation(record, encounter, "social-history", CodeableConcept(SNOMED_SYSTEM, ALCOHOL_INTAKE), 3);
+	Json &obs = StartObservation(record, encounter, "social-history",
+	                             CodeableConcept(SNOMED_SYSTEM, ALCOHOL_INTAKE), 3);
 	obs["valueQuantity"] = UcumQuantity(record.person.alcohol_units_per_week, "units per week", "{units}/wk");
 }
 
@@ -212,7 +220,7 @@ AddLoincScore(PatientRecord &record, const EncounterInfo &encounter, const Conce
 
 std::string
 AddCondition(PatientRecord &record, const ConditionSpec &spec) {
-	const Clinician *recorder = spec.recorder != nullptr ? spec.recorder
+	const Clinician *recorder = spec.recorder != nullptr    ? spec.recorder
 	                            : spec.encounter != nullptr ? spec.encounter->clinician
 	                                                        : &record.PickClinician();
 	const std::string recorder_ref = record.ClinicianRef(*recorder);
@@ -301,8 +309,8 @@ AddMedicationRequest(PatientRecord &record, const PrescriptionSpec &spec) {
 }
 
 void
-AddProcedure(PatientRecord &record, const EncounterInfo &encounter, const Concept &code, const std::string &reason_ref,
-             int minutes) {
+AddProcedure(PatientRecord &record, const EncounterInfo &encounter, const Concept &code,
+             const std::string &reason_ref, int minutes) {
 	Json &procedure = record.Add("Procedure");
 	procedure["status"] = "completed";
 	procedure["code"] = CodeableConcept(SNOMED_SYSTEM, code);

@@ -10,16 +10,15 @@
 namespace hdl::synth::tool {
 
 struct EncounterSpec {
-	const char *class_code;    // v3 ActCode: AMB, EMER, IMP, FLD, VR, HH
+	const char *class_code; // v3 ActCode: AMB, EMER, IMP, FLD, VR, HH
 	const char *class_display;
-	Concept type;              // SNOMED CT
+	Concept type; // SNOMED CT
 	const char *type_text;
-	int64_t start = 0;         // UTC seconds
+	int64_t start = 0; // UTC seconds
 	int64_t minutes = 15;
 };
 
-EncounterInfo
-AddEncounter(PatientRecord &record, const EncounterSpec &spec);
+EncounterInfo AddEncounter(PatientRecord &record, const EncounterSpec &spec);
 
 // Vital signs measured together; values feed the NEWS2 score.
 struct VitalSigns {
@@ -32,41 +31,32 @@ struct VitalSigns {
 };
 
 // Plausible observations for the person; unwell raises pulse, breathing rate and temperature.
-VitalSigns
-MeasureVitalSigns(PatientRecord &record, bool unwell);
+VitalSigns MeasureVitalSigns(PatientRecord &record, bool unwell);
 // Adds heart rate, respiratory rate, blood pressure (from age 12), temperature and SpO2.
-void
-AddVitalSigns(PatientRecord &record, const EncounterInfo &encounter, const VitalSigns &vitals);
+void AddVitalSigns(PatientRecord &record, const EncounterInfo &encounter, const VitalSigns &vitals);
 // Weight, and for the first measurement height and (adults) BMI.
-void
-AddBodyMeasures(PatientRecord &record, const EncounterInfo &encounter, bool with_height);
-void
-AddNews2Score(PatientRecord &record, const EncounterInfo &encounter, const VitalSigns &vitals);
-void
-AddGlasgowComaScore(PatientRecord &record, const EncounterInfo &encounter, int score);
+void AddBodyMeasures(PatientRecord &record, const EncounterInfo &encounter, bool with_height);
+void AddNews2Score(PatientRecord &record, const EncounterInfo &encounter, const VitalSigns &vitals);
+void AddGlasgowComaScore(PatientRecord &record, const EncounterInfo &encounter, int score);
 // SNOMED-coded social history: tobacco use (coded value) and alcohol intake.
-void
-AddSmokingStatus(PatientRecord &record, const EncounterInfo &encounter);
-void
-AddAlcoholIntake(PatientRecord &record, const EncounterInfo &encounter);
+void AddSmokingStatus(PatientRecord &record, const EncounterInfo &encounter);
+void AddAlcoholIntake(PatientRecord &record, const EncounterInfo &encounter);
 // A questionnaire or rating score with a LOINC code (PHQ-9, GAD-7, pain).
-void
-AddLoincScore(PatientRecord &record, const EncounterInfo &encounter, const Concept &code, int score);
+void AddLoincScore(PatientRecord &record, const EncounterInfo &encounter, const Concept &code, int score);
 
 struct ConditionSpec {
 	Concept code;
-	bool problem_list = false;          // problem-list-item, else encounter-diagnosis
+	bool problem_list = false; // problem-list-item, else encounter-diagnosis
 	const char *verification = "confirmed";
-	int64_t onset_day = -1;              // a date only (long-term conditions) ...
-	int64_t onset_seconds = 0;           // ... or a dateTime (used when onset_day < 0)
-	int64_t abatement_seconds = 0;       // 0: still active
+	int64_t onset_day = -1;        // a date only (long-term conditions) ...
+	int64_t onset_seconds = 0;     // ... or a dateTime (used when onset_day < 0)
+	int64_t abatement_seconds = 0; // 0: still active
 	const EncounterInfo *encounter = nullptr;
 	const Clinician *recorder = nullptr; // defaults to the encounter's clinician
 };
 
 // Returns the Condition's reference; links it into the encounter's diagnosis list.
-std::string
-AddCondition(PatientRecord &record, const ConditionSpec &spec);
+std::string AddCondition(PatientRecord &record, const ConditionSpec &spec);
 
 struct PrescriptionSpec {
 	const Medication *medication = nullptr;
@@ -79,15 +69,12 @@ struct PrescriptionSpec {
 	bool continuous = false;
 };
 
-void
-AddMedicationRequest(PatientRecord &record, const PrescriptionSpec &spec);
+void AddMedicationRequest(PatientRecord &record, const PrescriptionSpec &spec);
 
-void
-AddProcedure(PatientRecord &record, const EncounterInfo &encounter, const Concept &code,
-             const std::string &reason_ref, int minutes);
+void AddProcedure(PatientRecord &record, const EncounterInfo &encounter, const Concept &code,
+                  const std::string &reason_ref, int minutes);
 
-void
-AddAllergy(PatientRecord &record, const PersonAllergy &allergy, const EncounterInfo *encounter,
-           const Clinician &recorder);
+void AddAllergy(PatientRecord &record, const PersonAllergy &allergy, const EncounterInfo *encounter,
+                const Clinician &recorder);
 
 } // namespace hdl::synth::tool

@@ -119,7 +119,8 @@ LocalPatientId(const FeedInfo &feed, uint64_t seed, uint64_t person_index) {
 	const uint64_t number =
 	    (person_index * 48271 + MixKeys(seed, static_cast<uint64_t>(feed.kind) + 0x4d524e) % SPACE) % SPACE;
 	char text[24];
-	std::snprintf(text, sizeof text, "%s%08llu", feed.local_id_prefix, static_cast<unsigned long long>(number));
+	std::snprintf(text, sizeof text, "%s%08llu", feed.local_id_prefix,
+	              static_cast<unsigned long long>(number));
 	return text;
 }
 

@@ -24,7 +24,7 @@ struct Clinician {
 
 struct FeedInfo {
 	FeedKind kind;
-	const char *name;       // gp, acute, ...; also the host of its identifier systems
+	const char *name; // gp, acute, ...; also the host of its identifier systems
 	const char *ods_code;
 	const char *org_name;
 	const char *org_phone;
@@ -37,15 +37,11 @@ struct FeedInfo {
 };
 
 // All feeds in their fixed order; index == static_cast<size_t>(kind).
-const std::vector<FeedInfo> &
-AllFeeds();
-const FeedInfo &
-Feed(FeedKind kind);
-const FeedInfo *
-FindFeed(std::string_view name);
+const std::vector<FeedInfo> &AllFeeds();
+const FeedInfo &Feed(FeedKind kind);
+const FeedInfo *FindFeed(std::string_view name);
 
 // The feed's local patient identifier (MRN) for a person; unique per feed and seed.
-std::string
-LocalPatientId(const FeedInfo &feed, uint64_t seed, uint64_t person_index);
+std::string LocalPatientId(const FeedInfo &feed, uint64_t seed, uint64_t person_index);
 
 } // namespace hdl::synth::tool

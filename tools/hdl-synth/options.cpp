@@ -19,9 +19,8 @@ Fail(const std::string &message) {
 
 uint64_t
 ParseCount(const std::string &option, const std::string &text) {
-	if (text.empty() || text.size() > 19 || !std::all_of(text.begin(), text.end(), [](char c) {
-		    return c >= '0' && c <= '9';
-	    })) {
+	if (text.empty() || text.size() > 19 ||
+	    !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
 		Fail(option + " needs a non-negative whole number, not \"" + text + "\"");
 	}
 	return std::stoull(text);
@@ -36,7 +35,8 @@ ParseFeeds(const std::string &text) {
 		const std::string name = text.substr(start, comma - start);
 		const FeedInfo *feed = FindFeed(name);
 		if (feed == nullptr) {
-			Fail("unknown feed \"" + name + "\" in --feeds (known: gp, acute, ambulance, nhs111, mental-health)");
+			Fail("unknown feed \"" + name +
+			     "\" in --feeds (known: gp, acute, ambulance, nhs111, mental-health)");
 		}
 		wanted[static_cast<std::size_t>(feed->kind)] = true;
 		start = comma + 1;

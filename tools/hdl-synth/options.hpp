@@ -24,10 +24,8 @@ struct Options {
 
 // Parses the arguments after the program name. Throws hdl::Error (InvalidParameter) with a
 // message naming the bad option.
-Options
-ParseOptions(const std::vector<std::string> &args);
+Options ParseOptions(const std::vector<std::string> &args);
 
-std::string
-UsageText();
+std::string UsageText();
 
 } // namespace hdl::synth::tool

@@ -40,15 +40,16 @@ OrganizationResource(const FeedInfo &org_feed, bool with_id) {
 	identifier["value"] = org_feed.ods_code;
 	org["identifier"] = Json::array({std::move(identifier)});
 	org["active"] = true;
-	org["type"] = Json::array(
-	    {StatusConcept("http://terminology.hl7.org/CodeSystem/organization-type", "prov")});
+	org["type"] =
+	    Json::array({StatusConcept("http://terminology.hl7.org/CodeSystem/organization-type", "prov")});
 	org["type"][0]["coding"][0]["display"] = "Healthcare Provider";
 	org["name"] = org_feed.org_name;
 	org["telecom"] = Json::array({Telecom("phone", org_feed.org_phone, "work")});
 	Json address = Json::object();
 	address["use"] = "work";
 	address["line"] = Json::array({org_feed.org_address_line});
-	address["city"] = org_feed.kind == FeedKind::Ambulance || org_feed.kind == FeedKind::Nhs111 ? "Wakefield" : "Leeds";
+	address["city"] =
+	    org_feed.kind == FeedKind::Ambulance || org_feed.kind == FeedKind::Nhs111 ? "Wakefield" : "Leeds";
 	address["postalCode"] = org_feed.org_postcode;
 	address["country"] = "GB";
 	org["address"] = Json::array({std::move(address)});
@@ -76,8 +77,9 @@ PractitionerResource(const Clinician &clinician, bool with_id) {
 
 PatientRecord::PatientRecord(const FeedInfo &feed_info, const Person &who, uint64_t seed, int64_t as_of,
                              bool bundle_refs)
-    : feed(feed_info), person(who), random(seed, FEED_STREAM + static_cast<uint64_t>(feed_info.kind), who.index),
-      as_of_day(as_of), as_of_seconds(as_of * SECONDS_PER_DAY), bundle_refs_(bundle_refs) {
+    : feed(feed_info), person(who),
+      random(seed, FEED_STREAM + static_cast<uint64_t>(feed_info.kind), who.index), as_of_day(as_of),
+      as_of_seconds(as_of * SECONDS_PER_DAY), bundle_refs_(bundle_refs) {
 	AddOrganization(feed);
 	org_ref_ = Ref("Organization", feed.org_uuid);
 	AddPatient(seed);
@@ -101,7 +103,8 @@ PatientRecord::Add(const char *type, std::string *ref_out) {
 
 void
 PatientRecord::AddOrganization(const FeedInfo &org_feed) {
-	entries_.push_back(Entry {"Organization", org_feed.org_uuid, OrganizationResource(org_feed, !bundle_refs_),
+	entries_.push_back(Entry {"Organization", org_feed.org_uuid,
+	                          OrganizationResource(org_feed, !bundle_refs_),
 	                          std::string("identifier=") + ODS_SYSTEM + "|" + org_feed.ods_code, true});
 }
 
@@ -119,12 +122,12 @@ PatientRecord::GpPracticeRef() {
 
 std::string
 PatientRecord::ClinicianRef(const Clinician &clinician) {
-	if (std::find(clinicians_added_.begin(), clinicians_added_.end(), &clinician) == clinicians_added_.end()) {
+	if (std::find(clinicians_added_.begin(), clinicians_added_.end(), &clinician) ==
+	    clinicians_added_.end()) {
 		clinicians_added_.push_back(&clinician);
-		entries_.push_back(Entry {"Practitioner", clinician.uuid, PractitionerResource(clinician, !bundle_refs_),
-		                          std::string("identifier=") + clinician.identifier_system + "|" +
-		                              clinician.identifier,
-		                          true});
+		entries_.push_back(Entry {
+		    "Practitioner", clinician.uuid, PractitionerResource(clinician, !bundle_refs_),
+		    std::string("identifier=") + clinician.identifier_system + "|" + clinician.identifier, true});
 	}
 	return Ref("Practitioner", clinician.uuid);
 }

@@ -40,7 +40,8 @@ class PatientRecord {
 public:
 	// bundle_refs: references are urn:uuid: fullUrls (transaction bundles) and resources have no
 	// id; otherwise resources carry ids and references read Type/id (Bulk Data ndjson).
-	PatientRecord(const FeedInfo &feed, const Person &person, uint64_t seed, int64_t as_of_day, bool bundle_refs);
+	PatientRecord(const FeedInfo &feed, const Person &person, uint64_t seed, int64_t as_of_day,
+	              bool bundle_refs);
 
 	const FeedInfo &feed;
 	const Person &person;
@@ -50,10 +51,8 @@ public:
 
 	// A new resource of this type with a fresh id. Entries live in a deque, so the returned
 	// reference stays valid while further resources are added.
-	Json &
-	Add(const char *type, std::string *ref_out = nullptr);
-	std::string
-	Ref(const char *type, const std::string &uuid) const;
+	Json &Add(const char *type, std::string *ref_out = nullptr);
+	std::string Ref(const char *type, const std::string &uuid) const;
 
 	const std::string &
 	PatientRef() const {
@@ -64,13 +63,10 @@ public:
 		return org_ref_;
 	}
 	// The patient's registered GP practice (adds its Organization to bundles that lack it).
-	const std::string &
-	GpPracticeRef();
+	const std::string &GpPracticeRef();
 	// A reference to one of the feed's clinicians (adds the Practitioner on first use).
-	std::string
-	ClinicianRef(const Clinician &clinician);
-	const Clinician &
-	PickClinician();
+	std::string ClinicianRef(const Clinician &clinician);
+	const Clinician &PickClinician();
 
 	std::deque<Entry> &
 	Entries() {
@@ -78,10 +74,8 @@ public:
 	}
 
 private:
-	void
-	AddOrganization(const FeedInfo &org_feed);
-	void
-	AddPatient(uint64_t seed);
+	void AddOrganization(const FeedInfo &org_feed);
+	void AddPatient(uint64_t seed);
 
 	bool bundle_refs_;
 	std::deque<Entry> entries_;
@@ -92,9 +86,7 @@ private:
 };
 
 // Shared resources for the ndjson output, written once per feed.
-Json
-OrganizationResource(const FeedInfo &org_feed, bool with_id);
-Json
-PractitionerResource(const Clinician &clinician, bool with_id);
+Json OrganizationResource(const FeedInfo &org_feed, bool with_id);
+Json PractitionerResource(const Clinician &clinician, bool with_id);
 
 } // namespace hdl::synth::tool

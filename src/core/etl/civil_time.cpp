@@ -44,7 +44,7 @@ DaysFromCivil(int64_t year, int month, int day) noexcept {
 	// Shift the year to start on March 1st.
 	int64_t y = month <= 2 ? year - 1 : year;
 	int64_t era = FloorDiv(y, 400);
-	int64_t year_of_era = y - era * 400;                   // 0-399
+	int64_t year_of_era = y - era * 400;                       // 0-399
 	int64_t shifted_month = month > 2 ? month - 3 : month + 9; // March = 0
 	int64_t day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
 	int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;

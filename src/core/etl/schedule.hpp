@@ -29,11 +29,11 @@ struct Schedule {
 	std::string text;
 
 	// Cron: bit v is set when value v matches.
-	uint64_t minutes = 0;        // bits 0-59
-	uint32_t hours = 0;          // bits 0-23
-	uint32_t days_of_month = 0;  // bits 1-31
-	uint16_t months = 0;         // bits 1-12
-	uint8_t days_of_week = 0;    // bits 0-6, Sunday = 0
+	uint64_t minutes = 0;           // bits 0-59
+	uint32_t hours = 0;             // bits 0-23
+	uint32_t days_of_month = 0;     // bits 1-31
+	uint16_t months = 0;            // bits 1-12
+	uint8_t days_of_week = 0;       // bits 0-6, Sunday = 0
 	bool day_of_month_star = false; // the field began with "*" (Vixie day rule)
 	bool day_of_week_star = false;
 

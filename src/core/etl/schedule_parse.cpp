@@ -9,7 +9,8 @@ namespace hdl::etl {
 
 namespace {
 
-constexpr const char *SCHEDULE_HINT = "Use cron format (e.g. \"5 4 * * *\") or an interval (e.g. \"30 seconds\").";
+constexpr const char *SCHEDULE_HINT =
+    "Use cron format (e.g. \"5 4 * * *\") or an interval (e.g. \"30 seconds\").";
 // Longer schedule texts are cut in the message; the detail says what is wrong.
 constexpr size_t MAX_QUOTED_TEXT = 200;
 
@@ -145,7 +146,8 @@ ParseItem(std::string_view item, const FieldSpec &field) {
 		int max_step = (field.max == 7 ? 6 : field.max) - field.min + 1;
 		int64_t v = DigitsValue(step_text);
 		if (v < 1 || v > max_step)
-			FieldFail(field, "step " + std::string(step_text) + " is out of range 1-" + std::to_string(max_step));
+			FieldFail(field,
+			          "step " + std::string(step_text) + " is out of range 1-" + std::to_string(max_step));
 		step = static_cast<int>(v);
 	}
 	bool is_day_of_week = field.names == DAY_NAMES;
@@ -219,7 +221,7 @@ ParseMacro(std::string_view trimmed) {
 		const char *name;
 		const char *cron;
 	};
-	static constexpr Macro MACROS[] = {{"@hourly", "0 * * * *"},  {"@daily", "0 0 * * *"},
+	static constexpr Macro MACROS[] = {{"@hourly", "0 * * * *"},   {"@daily", "0 0 * * *"},
 	                                   {"@midnight", "0 0 * * *"}, {"@weekly", "0 0 * * 0"},
 	                                   {"@monthly", "0 0 1 * *"},  {"@yearly", "0 0 1 1 *"},
 	                                   {"@annually", "0 0 1 1 *"}};
@@ -300,7 +302,8 @@ ParseInterval(const std::vector<std::string_view> &words, bool after_every) {
 	if (seconds < MIN_INTERVAL_SECONDS)
 		IntervalFail(Quoted(normalised) + " is shorter than 1 second");
 	if (seconds > MAX_INTERVAL_SECONDS)
-		IntervalFail(Quoted(std::string(number) + " " + Lower(unit_word)) + " is longer than 1 year (365 days)");
+		IntervalFail(Quoted(std::string(number) + " " + Lower(unit_word)) +
+		             " is longer than 1 year (365 days)");
 	Schedule s;
 	s.kind = ScheduleKind::Interval;
 	s.interval_seconds = seconds;
@@ -329,7 +332,9 @@ ParseText(std::string_view text) {
 	if (Lower(words[0]) == "every")
 		return ParseInterval(std::vector<std::string_view>(words.begin() + 1, words.end()), true);
 	// "30 seconds", "30seconds", "5 jan": a number and a word is meant as an interval.
-	if (words.size() <= 2 && IsDigit(words[0].front()) && ContainsLetter(words.back()))
+	char first = words[0].front();
+	bool numeric_start = IsDigit(first) || first == '-' || first == '+' || first == '.';
+	if (words.size() <= 2 && numeric_start && ContainsLetter(words.back()))
 		return ParseInterval(words, false);
 	return ParseCron(words);
 }
@@ -344,7 +349,8 @@ ParseSchedule(std::string_view text) {
 		std::string quoted(text.substr(0, MAX_QUOTED_TEXT));
 		if (text.size() > MAX_QUOTED_TEXT)
 			quoted += "...";
-		throw Error(ErrorKind::InvalidParameter, "invalid schedule: \"" + quoted + "\"", bad.detail, SCHEDULE_HINT);
+		throw Error(ErrorKind::InvalidParameter, "invalid schedule: \"" + quoted + "\"", bad.detail,
+		            SCHEDULE_HINT);
 	}
 }
 

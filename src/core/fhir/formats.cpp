@@ -39,8 +39,9 @@ DaysInMonth(int year, int month) noexcept {
 	return kDays[month - 1];
 }
 
-// Date part: ([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|3[0-1]))?)?
-// (any year but 0000). Returns the number of characters read (4, 7 or 10), 0 when invalid.
+// Date part:
+// ([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|3[0-1]))?)? (any
+// year but 0000). Returns the number of characters read (4, 7 or 10), 0 when invalid.
 size_t
 ParseDatePart(std::string_view s) noexcept {
 	int year, month, day;
@@ -81,7 +82,8 @@ IsTimeZone(std::string_view s) noexcept {
 	if (s == "Z")
 		return true;
 	int h, m;
-	if (s.size() != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':' || !Digits(s, 1, 2, h) || !Digits(s, 4, 2, m))
+	if (s.size() != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':' || !Digits(s, 1, 2, h) ||
+	    !Digits(s, 4, 2, m))
 		return false;
 	return (h <= 13 && m <= 59) || (h == 14 && m == 0);
 }
@@ -299,9 +301,9 @@ IsValidIntegerValue(r4::Primitive kind, int64_t value) noexcept {
 const char *
 PrimitiveName(r4::Primitive kind) noexcept {
 	static const char *const kNames[] = {
-	    "",        "base64Binary", "boolean", "canonical", "code",   "date",        "dateTime",
-	    "decimal", "id",           "instant", "integer",   "markdown", "oid",       "positiveInt",
-	    "string",  "time",         "unsignedInt", "uri",   "url",      "uuid",      "xhtml"};
+	    "",        "base64Binary", "boolean",     "canonical", "code",     "date", "dateTime",
+	    "decimal", "id",           "instant",     "integer",   "markdown", "oid",  "positiveInt",
+	    "string",  "time",         "unsignedInt", "uri",       "url",      "uuid", "xhtml"};
 	auto i = static_cast<size_t>(kind);
 	return i < sizeof(kNames) / sizeof(kNames[0]) ? kNames[i] : "";
 }

@@ -89,8 +89,19 @@ EnumContains(uint16_t enumId, std::string_view code) noexcept {
 	const EnumDef &e = tables::kEnums[enumId];
 	const Str *begin = tables::kCodes + e.firstCode;
 	const Str *end = begin + e.codeCount;
-	const Str *it = std::lower_bound(begin, end, code, [](const Str &s, std::string_view c) { return Name(s) < c; });
+	const Str *it =
+	    std::lower_bound(begin, end, code, [](const Str &s, std::string_view c) { return Name(s) < c; });
 	return it != end && Name(*it) == code;
+}
+
+size_t
+EnumCodeCount(uint16_t enumId) noexcept {
+	return tables::kEnums[enumId].codeCount;
+}
+
+std::string_view
+EnumCode(uint16_t enumId, size_t i) noexcept {
+	return Name(tables::kCodes[tables::kEnums[enumId].firstCode + i]);
 }
 
 size_t

@@ -117,7 +117,8 @@ TypeName(TypeId id) noexcept {
 
 // A resource type by name ("Patient"), or kNoType.
 TypeId FindResourceType(std::string_view name) noexcept;
-// Any type by its schema name ("Patient", "HumanName", "Bundle_Entry"), or kNoType. Linear: not for hot paths.
+// Any type by its schema name ("Patient", "HumanName", "Bundle_Entry"), or kNoType. Linear: not for hot
+// paths.
 TypeId FindType(std::string_view name) noexcept;
 // An element of a complex type or resource by its JSON name (binary search), or nullptr.
 const ElementDef *FindElement(TypeId type, std::string_view name) noexcept;
@@ -129,6 +130,9 @@ const ElementDef &RequiredElement(TypeId type, size_t i) noexcept;
 const ChoiceDef &Choice(TypeId type, size_t slot) noexcept;
 // True when code is one of the codes of enumeration enumId.
 bool EnumContains(uint16_t enumId, std::string_view code) noexcept;
+// The codes of enumeration enumId, sorted.
+size_t EnumCodeCount(uint16_t enumId) noexcept;
+std::string_view EnumCode(uint16_t enumId, size_t i) noexcept;
 // Number of resource types and the i-th one (sorted by name).
 size_t ResourceTypeCount() noexcept;
 TypeId ResourceTypeAt(size_t i) noexcept;

@@ -7,19 +7,19 @@
 namespace hdl::fhir {
 
 enum class ReferenceKind {
-	Invalid,     // none of the forms below
-	Relative,    // Type/id or Type/id/_history/vid, Type a known resource type
-	Absolute,    // scheme://... (any absolute URL)
-	Local,       // #id, or "#" for the container itself
-	UrnUuid,     // urn:uuid:<uuid>
-	UrnOid,      // urn:oid:<oid>
-	Conditional  // Type?query, Type a known resource type
+	Invalid,    // none of the forms below
+	Relative,   // Type/id or Type/id/_history/vid, Type a known resource type
+	Absolute,   // scheme://... (any absolute URL)
+	Local,      // #id, or "#" for the container itself
+	UrnUuid,    // urn:uuid:<uuid>
+	UrnOid,     // urn:oid:<oid>
+	Conditional // Type?query, Type a known resource type
 };
 
 struct ParsedReference {
 	ReferenceKind kind = ReferenceKind::Invalid;
-	std::string_view type;    // Relative, Conditional; for Absolute the Type of a .../Type/id tail if any
-	std::string_view id;      // Relative (and Absolute tail), Local (without '#'), UrnUuid/UrnOid (the whole urn)
+	std::string_view type; // Relative, Conditional; for Absolute the Type of a .../Type/id tail if any
+	std::string_view id; // Relative (and Absolute tail), Local (without '#'), UrnUuid/UrnOid (the whole urn)
 	std::string_view version; // Relative/Absolute: the vid of .../_history/vid
 	std::string_view query;   // Conditional: the text after '?'
 };

@@ -23,10 +23,11 @@ bool ParseLevel(std::string_view text, Level &out) noexcept;
 const char *LevelName(Level level) noexcept;
 
 struct Issue {
-	std::string severity;   // "error" | "warning"
-	std::string code;       // FHIR issue-type: structure, required, value, invalid, code-invalid, too-costly...
-	std::string message;    // readable diagnostics
-	std::string expression; // FHIRPath of the element, e.g. "Patient.name[0].given[1]"; empty for the document
+	std::string severity; // "error" | "warning"
+	std::string code;     // FHIR issue-type: structure, required, value, invalid, code-invalid, too-costly...
+	std::string message;  // readable diagnostics
+	std::string
+	    expression; // FHIRPath of the element, e.g. "Patient.name[0].given[1]"; empty for the document
 };
 
 struct ValidationResult {
@@ -39,7 +40,8 @@ struct ValidationResult {
 
 // Validates one resource (a Bundle includes its entries). Reports every problem found, up to
 // max_issues (then sets truncated). Never throws for bad input; only std::bad_alloc can escape.
-ValidationResult ValidateResource(const json::Node &resource, Level level = Level::Strict, size_t max_issues = 100);
+ValidationResult ValidateResource(const json::Node &resource, Level level = Level::Strict,
+                                  size_t max_issues = 100);
 
 // True for the 146 R4 resource type names ("Patient", "Bundle", ...).
 bool IsKnownResourceType(std::string_view name) noexcept;

@@ -27,11 +27,12 @@ Walker::ReferenceRules(const Node &node) {
 	if (!reference.isString())
 		return; // absent, or already reported as the wrong JSON type
 	if (ParseReference(reference.str()).kind == ReferenceKind::Invalid)
-		Report("value",
-		       "invalid reference " + Quote(reference.str()) +
-		           ": expected Type/id with a known resource type, an absolute URL, #id, urn:uuid:, urn:oid: or "
-		           "Type?query",
-		       "reference");
+		Report(
+		    "value",
+		    "invalid reference " + Quote(reference.str()) +
+		        ": expected Type/id with a known resource type, an absolute URL, #id, urn:uuid:, urn:oid: or "
+		        "Type?query",
+		    "reference");
 }
 
 void
@@ -40,7 +41,8 @@ Walker::ContainedRules(const Node &node) {
 		Report("invalid", "a contained resource must not contain resources (dom-2)", "contained");
 	Node meta = node.get("meta");
 	if (!meta.get("versionId").missing() || !meta.get("lastUpdated").missing())
-		Report("invalid", "a contained resource must not have meta.versionId or meta.lastUpdated (dom-4)", "meta");
+		Report("invalid", "a contained resource must not have meta.versionId or meta.lastUpdated (dom-4)",
+		       "meta");
 }
 
 namespace {
@@ -87,18 +89,21 @@ Walker::BundleRules(const Node &node) {
 		bool hasResponse = !entry.get("response").missing();
 		Node resource = entry.get("resource");
 		if (needsRequest && !hasRequest)
-			Report("required", "entry.request is required in a " + std::string(type) + " bundle (bdl-3)", "request");
+			Report("required", "entry.request is required in a " + std::string(type) + " bundle (bdl-3)",
+			       "request");
 		else if (!needsRequest && hasRequest)
-			Report("invalid", "entry.request is only allowed in batch, transaction and history bundles (bdl-3)",
+			Report("invalid",
+			       "entry.request is only allowed in batch, transaction and history bundles (bdl-3)",
 			       "request");
 		if (needsResponse && !hasResponse)
 			Report("required", "entry.response is required in a " + std::string(type) + " bundle (bdl-4)",
 			       "response");
 		else if (!needsResponse && hasResponse)
-			Report("invalid",
-			       "entry.response is only allowed in batch-response, transaction-response and history bundles "
-			       "(bdl-4)",
-			       "response");
+			Report(
+			    "invalid",
+			    "entry.response is only allowed in batch-response, transaction-response and history bundles "
+			    "(bdl-4)",
+			    "response");
 		if (resource.missing() && !hasRequest && !hasResponse)
 			Report("invalid", "an entry must have a resource unless it has a request or response (bdl-5)");
 		if (!isSearch && !entry.get("search").missing())
@@ -113,7 +118,8 @@ Walker::BundleRules(const Node &node) {
 		std::sort(fullUrls.begin(), fullUrls.end());
 		for (size_t i = 1; i < fullUrls.size(); i++)
 			if (fullUrls[i] == fullUrls[i - 1] && (i < 2 || fullUrls[i] != fullUrls[i - 2]))
-				Report("invalid", "fullUrl " + Quote(fullUrls[i].first) + " appears in more than one entry (bdl-7)",
+				Report("invalid",
+				       "fullUrl " + Quote(fullUrls[i].first) + " appears in more than one entry (bdl-7)",
 				       "entry");
 	}
 }

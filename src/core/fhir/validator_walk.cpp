@@ -73,7 +73,8 @@ Walker::Report(const char *code, std::string message, std::string_view child) {
 void
 Walker::Resource(const Node &node, ResourcePlace place) {
 	if (!node.isObject()) {
-		Report("structure", std::string("a resource must be a JSON object, found ") + JsonTypePhrase(node.type()));
+		Report("structure",
+		       std::string("a resource must be a JSON object, found ") + JsonTypePhrase(node.type()));
 		return;
 	}
 	Node typeNode = node.get("resourceType");
@@ -81,7 +82,8 @@ Walker::Resource(const Node &node, ResourcePlace place) {
 		if (typeNode.missing())
 			Report("required", "missing resourceType", "resourceType");
 		else
-			Report("structure", std::string("resourceType must be a string, found ") + JsonTypePhrase(typeNode.type()),
+			Report("structure",
+			       std::string("resourceType must be a string, found ") + JsonTypePhrase(typeNode.type()),
 			       "resourceType");
 		return;
 	}
@@ -188,7 +190,8 @@ Walker::Member(const Node &parent, r4::TypeId type, std::string_view key, const 
 			if (seen.choices & bit) {
 				// Reported on the group, not the member, so the report does not depend on key order.
 				std::string_view group = r4::Name(r4::Choice(type, element->choiceSlot).name);
-				Report("structure", "more than one type given for choice element " + Quote(std::string(group) + "[x]"),
+				Report("structure",
+				       "more than one type given for choice element " + Quote(std::string(group) + "[x]"),
 				       group);
 			}
 			seen.choices |= bit;
@@ -217,15 +220,16 @@ Walker::PrimitiveExtension(const Node &parent, const r4::ElementDef &element, co
 		return;
 	}
 	if (!value.isArray()) {
-		Report("structure",
-		       "_" + std::string(r4::Name(element.name)) + " must be an array, found " + JsonTypePhrase(value.type()));
+		Report("structure", "_" + std::string(r4::Name(element.name)) + " must be an array, found " +
+		                        JsonTypePhrase(value.type()));
 		return;
 	}
 	Node values = parent.get(r4::Name(element.name));
 	bool aligned = values.isArray();
 	if (aligned && values.size() != value.size())
-		Report("structure", "_" + std::string(r4::Name(element.name)) + " has " + std::to_string(value.size()) +
-		                        " items but " + std::string(r4::Name(element.name)) + " has " +
+		Report("structure", "_" + std::string(r4::Name(element.name)) + " has " +
+		                        std::to_string(value.size()) + " items but " +
+		                        std::string(r4::Name(element.name)) + " has " +
 		                        std::to_string(values.size()));
 	for (size_t i = 0; i < value.size() && !stopped_; i++) {
 		SetIndex(static_cast<int32_t>(i));
@@ -234,7 +238,8 @@ Walker::PrimitiveExtension(const Node &parent, const r4::ElementDef &element, co
 			if (!aligned)
 				Report("structure", "null is not allowed here: there is no value at this position");
 		} else if (!item.isObject()) {
-			Report("structure", std::string("expected an object or null, found ") + JsonTypePhrase(item.type()));
+			Report("structure",
+			       std::string("expected an object or null, found ") + JsonTypePhrase(item.type()));
 		} else {
 			Object(item, r4::kElementType, false);
 		}
@@ -327,8 +332,17 @@ Walker::PrimitiveValue(r4::Primitive kind, uint16_t enumId, const Node &value) {
 		Report("value", "invalid " + std::string(PrimitiveName(kind)) + " " + Quote(text));
 		return;
 	}
-	if (enumId != 0 && !r4::EnumContains(enumId, text))
-		Report("code-invalid", Quote(text) + " is not a code of the element's required value set");
+	if (enumId != 0 && !r4::EnumContains(enumId, text)) {
+		std::string message = Quote(text) + " is not a code of the required value set";
+		size_t count = r4::EnumCodeCount(enumId);
+		if (count <= 12) {
+			message += " (";
+			for (size_t i = 0; i < count; i++)
+				message.append(i ? " | " : "").append(r4::EnumCode(enumId, i));
+			message += ")";
+		}
+		Report("code-invalid", std::move(message));
+	}
 }
 
 } // namespace detail

@@ -38,7 +38,8 @@ private:
 	};
 
 	void Object(const json::Node &node, r4::TypeId type, bool isResource);
-	void Member(const json::Node &parent, r4::TypeId type, std::string_view key, const json::Node &value, Seen &seen);
+	void Member(const json::Node &parent, r4::TypeId type, std::string_view key, const json::Node &value,
+	            Seen &seen);
 	void PrimitiveExtension(const json::Node &parent, const r4::ElementDef &element, const json::Node &value);
 	void Value(const json::Node &parent, const r4::ElementDef &element, const json::Node &value);
 	void Single(const r4::ElementDef &element, const json::Node &value);

@@ -89,10 +89,13 @@ ReadRequest(Entry &e, const hdl::json::Node &entry) {
 	hdl::json::Node request = entry.get("request");
 	e.full_url = std::string(entry.get("fullUrl").str());
 	e.method = std::string(request.get("method").str());
+	if (e.method.empty()) {
+		e.problem("required", "entry has no request.method (POST or PUT)", "request.method");
+		return;
+	}
 	if (e.method != "POST" && e.method != "PUT") {
 		e.problem("not-supported",
-		          "request method " + (e.method.empty() ? std::string("(none)") : e.method) +
-		              " is not accepted: hdl stores creates (POST) and updates (PUT) only",
+		          "request method " + e.method + " is not accepted: hdl stores creates (POST) and updates (PUT) only",
 		          "request.method");
 		return;
 	}
@@ -110,7 +113,7 @@ ReadRequest(Entry &e, const hdl::json::Node &entry) {
 			e.problem("value", "ifMatch \"" + std::string(im.str()) + "\" is not a version ETag such as W/\"2\"",
 			          "request.ifMatch");
 	}
-	if (e.type != e.url.type)
+	if (!e.type.empty() && e.type != e.url.type)
 		e.problem("value", "request url type " + e.url.type + " does not match the resource type " + e.type,
 		          "request.url");
 	if (e.method == "POST" && (!e.url.id.empty() || e.url.conditional))
@@ -164,13 +167,14 @@ AssignIdentity(Store &store, Entry &e) {
 // Step 3: urn:uuid references to fullUrls, and conditional references to the one match.
 void
 ResolveReferences(Store &store, Entry &e, const std::unordered_map<std::string, std::string> &by_full_url) {
-	ForEachReference(e.dom, [&](std::string &ref) {
+	ForEachReference(e.dom, [&](std::string &ref, const std::string &path) {
+		std::string where = "resource." + path;
 		if (auto it = by_full_url.find(ref); it != by_full_url.end()) {
 			ref = it->second;
 			return;
 		}
 		if (ref.rfind("urn:uuid:", 0) == 0 || ref.rfind("urn:oid:", 0) == 0) {
-			e.problem("not-found", "reference " + ref + " matches no fullUrl in the Bundle", "resource");
+			e.problem("not-found", "reference " + ref + " matches no fullUrl in the Bundle", where);
 			return;
 		}
 		if (ref.find('?') == std::string::npos || ref.rfind("http", 0) == 0)
@@ -184,9 +188,9 @@ ResolveReferences(Store &store, Entry &e, const std::unordered_map<std::string, 
 				e.problem(found.empty() ? "not-found" : "multiple-matches",
 				          "conditional reference " + ref + " matches " + std::to_string(found.size()) +
 				              " resources (it must match exactly one)",
-				          "resource");
+				          where);
 		} catch (const Error &err) {
-			e.problem(err.kind() == ErrorKind::NotSupported ? "not-supported" : "value", err.what(), "resource");
+			e.problem(err.kind() == ErrorKind::NotSupported ? "not-supported" : "value", err.what(), where);
 		}
 	});
 }
@@ -280,10 +284,9 @@ ReadEntries(const hdl::json::Node &bundle) {
 		hdl::json::Node entry = list.at(i);
 		e.node = entry.get("resource");
 		e.type = std::string(e.node.get("resourceType").str());
-		if (!e.node.isObject())
+		ReadRequest(e, entry);
+		if (!e.failed() && !e.node.isObject())
 			e.problem("required", "entry has no resource", "resource");
-		else
-			ReadRequest(e, entry);
 		entries.push_back(std::move(e));
 	}
 	return entries;
@@ -381,8 +384,9 @@ IngestResource(Store &store, const hdl::json::Node &resource, const Validator &v
 	e.id = id.isString() ? std::string(id.str()) : NewUuid();
 	e.dom = hdl::json::ToNlohmann(resource);
 	ResolveReferences(store, e, {});
-	for (Problem &p : e.problems)
-		p.expression = p.expression == e.prefix + ".resource" ? e.prefix : p.expression;
+	for (Problem &p : e.problems) // single resources have no "resource." step
+		if (p.expression.rfind(e.prefix + ".resource.", 0) == 0)
+			p.expression = e.prefix + p.expression.substr(e.prefix.size() + 9);
 	if (e.failed())
 		Fail(e.problems);
 	int64_t batch = store.NewBatch();

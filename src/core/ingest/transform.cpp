@@ -8,27 +8,43 @@ namespace hdl::ingest {
 
 namespace {
 
+using Visitor = std::function<void(std::string &, const std::string &)>;
+
 void
-Walk(nlohmann::json &node, const std::function<void(std::string &)> &fn) {
+Walk(nlohmann::json &node, std::string &path, const Visitor &fn) {
+	size_t mark = path.size();
 	if (node.is_object()) {
 		auto ref = node.find("reference");
 		if (ref != node.end() && ref->is_string())
-			fn(ref->get_ref<std::string &>());
-		for (auto &member : node.items())
-			if (member.value().is_structured())
-				Walk(member.value(), fn);
+			fn(ref->get_ref<std::string &>(), path);
+		for (auto &member : node.items()) {
+			if (!member.value().is_structured())
+				continue;
+			if (!path.empty())
+				path += '.';
+			path += member.key();
+			Walk(member.value(), path, fn);
+			path.resize(mark);
+		}
 	} else if (node.is_array()) {
-		for (auto &element : node)
-			if (element.is_structured())
-				Walk(element, fn);
+		size_t i = 0;
+		for (auto &element : node) {
+			if (element.is_structured()) {
+				path += '[' + std::to_string(i) + ']';
+				Walk(element, path, fn);
+				path.resize(mark);
+			}
+			i++;
+		}
 	}
 }
 
 } // namespace
 
 void
-ForEachReference(nlohmann::json &resource, const std::function<void(std::string &)> &fn) {
-	Walk(resource, fn);
+ForEachReference(nlohmann::json &resource, const Visitor &fn) {
+	std::string path;
+	Walk(resource, path, fn);
 }
 
 void

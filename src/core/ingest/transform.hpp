@@ -9,8 +9,10 @@ namespace hdl::ingest {
 
 // Calls fn on the `reference` string of every Reference in the resource, contained resources
 // included; fn may change it in place. A Reference is any object whose `reference` member is a
-// string (FHIR R4 has no other element of that name).
-void ForEachReference(nlohmann::json &resource, const std::function<void(std::string &reference)> &fn);
+// string (FHIR R4 has no other element of that name). `path` is the Reference's FHIRPath below
+// the resource, e.g. "performer[0]".
+void ForEachReference(nlohmann::json &resource,
+                      const std::function<void(std::string &reference, const std::string &path)> &fn);
 
 // Sets id, meta.versionId and meta.lastUpdated (keeping other meta members such as profile).
 void SetIdentity(nlohmann::json &resource, const std::string &id, int version, const std::string &last_updated);

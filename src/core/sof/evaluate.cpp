@@ -101,9 +101,15 @@ ToCell(const Value &v, CellValue &cell) {
 	}
 }
 
+// A missing focus (forEachOrNull over nothing) is the empty collection.
+Span
+FocusSpan(const Value *focus) {
+	return focus ? Span(focus, 1) : Span();
+}
+
 class Runner {
 public:
-	Runner(const CompiledView &view, const fhirpath::Environment &env, const std::vector<ColumnInfo> &columns,
+	Runner(const fhirpath::Environment &env, const std::vector<ColumnInfo> &columns,
 	       const json::Node &resource, RowSink &sink)
 	    : env_(env), columns_(columns), resource_(resource), sink_(sink), row_(columns.size()) {
 	}
@@ -159,16 +165,15 @@ private:
 		}
 		Collection items;
 		if (s.iteration == SelectNode::Iteration::Repeat) {
-			collectRepeat(s, *focus, rowIndex, items);
+			if (focus)
+				collectRepeat(s, *focus, rowIndex, items);
 		} else {
-			fhirpath::EvaluateInto(s.forEach, Span(focus, 1), resource_, env_, rowIndex, items);
+			fhirpath::EvaluateInto(s.forEach, FocusSpan(focus), resource_, env_, rowIndex, items);
 		}
 		if (items.empty()) {
-			if (s.iteration == SelectNode::Iteration::ForEachOrNull) {
-				for (size_t c = s.firstColumn; c < s.endColumn; c++)
-					row_[c] = CellValue();
-				proceed(k);
-			}
+			// forEachOrNull: one row evaluated over an empty focus (columns null, %rowIndex 0).
+			if (s.iteration == SelectNode::Iteration::ForEachOrNull)
+				run(s, 0, nullptr, 0, k);
 			return;
 		}
 		for (size_t i = 0; i < items.size(); i++)
@@ -192,7 +197,7 @@ private:
 	fillColumns(const SelectNode &s, const Value *focus, int64_t rowIndex) {
 		for (const CompiledColumn &c : s.columns) {
 			scratch_.clear();
-			fhirpath::EvaluateInto(c.path, Span(focus, 1), resource_, env_, rowIndex, scratch_);
+			fhirpath::EvaluateInto(c.path, FocusSpan(focus), resource_, env_, rowIndex, scratch_);
 			CellValue &cell = row_[c.index];
 			if (c.collection) {
 				cell.kind = CellValue::Kind::Collection;
@@ -231,7 +236,7 @@ Evaluate(const CompiledView &view, const json::Node &resource, RowSink &sink) {
 		if (!fhirpath::IsTrue(result, "the where path \"" + w.text() + "\""))
 			return;
 	}
-	Runner runner(view, view.constants_, view.columns_, resource, sink);
+	Runner runner(view.constants_, view.columns_, resource, sink);
 	runner.start(*view.root_, &root);
 }
 

@@ -20,7 +20,8 @@ Weekday(int64_t days) {
 
 int64_t
 LastSundayOf(int year, int month) {
-	const int64_t first_of_next = month == 12 ? DaysFromCivil(year + 1, 1, 1) : DaysFromCivil(year, month + 1, 1);
+	const int64_t first_of_next =
+	    month == 12 ? DaysFromCivil(year + 1, 1, 1) : DaysFromCivil(year, month + 1, 1);
 	const int64_t last = first_of_next - 1;
 	return last - Weekday(last);
 }
@@ -36,8 +37,8 @@ AppendTime(char *buffer, std::size_t size, int64_t seconds, const char *suffix) 
 	const int64_t rest = seconds - days * SECONDS_PER_DAY;
 	const CivilDate date = CivilFromDays(days);
 	std::snprintf(buffer, size, "%04d-%02d-%02dT%02d:%02d:%02d%s", date.year, date.month, date.day,
-	              static_cast<int>(rest / 3600), static_cast<int>(rest / 60 % 60), static_cast<int>(rest % 60),
-	              suffix);
+	              static_cast<int>(rest / 3600), static_cast<int>(rest / 60 % 60),
+	              static_cast<int>(rest % 60), suffix);
 }
 
 } // namespace
@@ -58,7 +59,8 @@ CivilFromDays(int64_t days) {
 	const int64_t z = days + 719468;
 	const int64_t era = FloorDiv(z, 146097);
 	const int64_t day_of_era = z - era * 146097;
-	const int64_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+	const int64_t year_of_era =
+	    (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
 	const int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
 	const int64_t shifted_month = (5 * day_of_year + 2) / 153;
 	const int day = static_cast<int>(day_of_year - (153 * shifted_month + 2) / 5 + 1);

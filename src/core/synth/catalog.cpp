@@ -74,7 +74,10 @@ const AllergySpec ALLERGIES[] = {
     {{"418689008", "Allergy to grass pollen"}, AllergyCategory::Environment, "low", {"49727002", "Cough"}},
     {{"232350006", "House dust mite allergy"}, AllergyCategory::Environment, "low", {"56018004", "Wheezing"}},
     {{"232347008", "Dander (animal) allergy"}, AllergyCategory::Environment, "low", {"267036007", "Dyspnea"}},
-    {{"424213003", "Allergy to bee venom"}, AllergyCategory::Environment, "high", {"39579001", "Anaphylaxis"}},
+    {{"424213003", "Allergy to bee venom"},
+     AllergyCategory::Environment,
+     "high",
+     {"39579001", "Anaphylaxis"}},
 };
 
 } // namespace

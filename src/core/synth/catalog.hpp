@@ -36,19 +36,19 @@ struct Table {
 };
 
 struct Medication {
-	Concept product;      // dm+d VMP
+	Concept product;       // dm+d VMP
 	const char *dose_text; // patient instruction as printed on the label
 	const char *dose_unit; // unit of one dose ("tablet", "capsule", "puff")
-	int dose_amount;      // units per dose
-	int doses_per_day;    // 0 = when required
-	int pack_size;        // units supplied per issue
+	int dose_amount;       // units per dose
+	int doses_per_day;     // 0 = when required
+	int pack_size;         // units supplied per issue
 	bool oral;
 };
 
 struct ChronicConditionSpec {
 	Concept condition;
 	int min_age;
-	double prevalence;           // chance for a person at min_age; rises with age
+	double prevalence;            // chance for a person at min_age; rises with age
 	const Medication *medication; // repeat prescription, or nullptr
 };
 
@@ -73,12 +73,9 @@ extern const Medication MORPHINE_MR;
 extern const Medication TEMAZEPAM;
 } // namespace medications
 
-Table<ChronicConditionSpec>
-ChronicConditions();
-Table<AllergySpec>
-Allergies();
-const char *
-AllergyCategoryCode(AllergyCategory category);
+Table<ChronicConditionSpec> ChronicConditions();
+Table<AllergySpec> Allergies();
+const char *AllergyCategoryCode(AllergyCategory category);
 
 } // namespace hdl::synth
 

@@ -42,8 +42,8 @@ SyntheticNhsNumber(uint64_t index, uint64_t seed) {
 		                " distinct NHS numbers exist in the 999 test range.");
 	}
 	// A seed-dependent bijection of [0, 900000): 7919 is prime and does not divide 900000.
-	const uint64_t slot_index = (index * 7919 + MixKeys(seed, 0x4e4853) % MAX_SYNTHETIC_NHS_NUMBERS) %
-	                            MAX_SYNTHETIC_NHS_NUMBERS;
+	const uint64_t slot_index =
+	    (index * 7919 + MixKeys(seed, 0x4e4853) % MAX_SYNTHETIC_NHS_NUMBERS) % MAX_SYNTHETIC_NHS_NUMBERS;
 	// Each of the 100000 eight-digit stems 999xxxxx has at least nine last digits that give a
 	// valid check digit (only one remainder yields 10), so slot % 9 always finds one.
 	const uint64_t stem = 99900000 + slot_index / 9;

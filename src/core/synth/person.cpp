@@ -57,11 +57,13 @@ void
 AddNamesAndGender(Random &random, Person &person) {
 	const double roll = random.Unit();
 	person.gender = roll < 0.49 ? Gender::Male : roll < 0.995 ? Gender::Female : Gender::Other;
-	const bool male_names = person.gender == Gender::Male || (person.gender == Gender::Other && random.Chance(0.5));
+	const bool male_names =
+	    person.gender == Gender::Male || (person.gender == Gender::Other && random.Chance(0.5));
 	const int given_count = random.Chance(0.45) ? 2 : 1;
 	for (int i = 0; i < given_count; ++i) {
 		std::string name = male_names ? PickMaleGivenName(random) : PickFemaleGivenName(random);
-		if (std::find(person.given_names.begin(), person.given_names.end(), name) == person.given_names.end()) {
+		if (std::find(person.given_names.begin(), person.given_names.end(), name) ==
+		    person.given_names.end()) {
 			person.given_names.push_back(std::move(name));
 		}
 	}
@@ -110,7 +112,8 @@ AddBody(Random &random, Person &person) {
 	} else {
 		// Rough growth curve: about 50 cm at birth, 6 cm a year to adolescence.
 		person.height_cm = OneDecimal(random.Bell(52.0 + 6.3 * person.age, 4.0));
-		person.weight_kg = OneDecimal(std::max(2.5, random.Bell(3.5 + 2.9 * person.age, 1.0 + 0.3 * person.age)));
+		person.weight_kg =
+		    OneDecimal(std::max(2.5, random.Bell(3.5 + 2.9 * person.age, 1.0 + 0.3 * person.age)));
 	}
 	if (person.age >= 16) {
 		const double roll = random.Unit();
@@ -132,7 +135,7 @@ AddHealth(Random &random, Person &person, int64_t as_of_day) {
 		}
 		const int64_t earliest = person.birth_day + spec.min_age * 365;
 		const int64_t onset = random.Between(std::max(earliest, person.birth_day + 30), as_of_day - 60);
-		person.conditions.push_back({&spec, onset});
+		person.conditions.push_back({&spec, std::clamp(onset, person.birth_day, as_of_day - 1)});
 	}
 	const Table<AllergySpec> allergies = Allergies();
 	if (random.Chance(0.2)) {
@@ -143,7 +146,8 @@ AddHealth(Random &random, Person &person, int64_t as_of_day) {
 			                               [&](const PersonAllergy &a) { return a.spec == &spec; });
 			if (!known) {
 				const int64_t onset = random.Between(person.birth_day + 180, as_of_day - 30);
-				person.allergies.push_back({&spec, std::max(person.birth_day, onset), random.Chance(0.2)});
+				person.allergies.push_back(
+				    {&spec, std::clamp(onset, person.birth_day, as_of_day - 1), random.Chance(0.2)});
 			}
 		}
 	}

@@ -14,8 +14,7 @@ enum class Gender { Male, Female, Other, Unknown };
 enum class Smoking { Never, Ex, Current };
 
 // Patient.gender code (FHIR administrative-gender).
-const char *
-GenderCode(Gender gender);
+const char *GenderCode(Gender gender);
 
 struct LongTermCondition {
 	const ChronicConditionSpec *spec;
@@ -47,13 +46,11 @@ struct Person {
 	std::vector<LongTermCondition> conditions;
 	std::vector<PersonAllergy> allergies;
 
-	bool
-	Has(const char *snomed_code) const;
+	bool Has(const char *snomed_code) const;
 };
 
 // The person with this index for this seed, as known on as_of_day (days since 1970-01-01).
-Person
-MakePerson(uint64_t seed, uint64_t index, int64_t as_of_day);
+Person MakePerson(uint64_t seed, uint64_t index, int64_t as_of_day);
 
 } // namespace hdl::synth
 

@@ -4,12 +4,9 @@
 
 namespace hdl::synth {
 
-const char *
-PickMaleGivenName(Random &random);
-const char *
-PickFemaleGivenName(Random &random);
-const char *
-PickFamilyName(Random &random);
+const char *PickMaleGivenName(Random &random);
+const char *PickFemaleGivenName(Random &random);
+const char *PickFamilyName(Random &random);
 
 } // namespace hdl::synth
 

@@ -9,8 +9,8 @@ namespace {
 struct PostTown {
 	const char *name;
 	const char *county;
-	const char *area;         // postcode area letters
-	int first_district;       // outward-code district numbers in use (simplified)
+	const char *area;   // postcode area letters
+	int first_district; // outward-code district numbers in use (simplified)
 	int last_district;
 	const char *phone_prefix; // Ofcom drama range; digits follow
 	int weight;               // relative share of the population
@@ -18,26 +18,69 @@ struct PostTown {
 };
 
 const PostTown TOWNS[] = {
-    {"Leeds", "West Yorkshire", "LS", 1, 29, "0113 496 0", 40, {"Headingley", "Chapel Allerton", "Roundhay", "Armley"}},
-    {"Bradford", "West Yorkshire", "BD", 1, 22, "01632 960", 15, {"Manningham", "Shipley", "Idle", "Thornton"}},
+    {"Leeds",
+     "West Yorkshire",
+     "LS",
+     1,
+     29,
+     "0113 496 0",
+     40,
+     {"Headingley", "Chapel Allerton", "Roundhay", "Armley"}},
+    {"Bradford",
+     "West Yorkshire",
+     "BD",
+     1,
+     22,
+     "01632 960",
+     15,
+     {"Manningham", "Shipley", "Idle", "Thornton"}},
     {"Wakefield", "West Yorkshire", "WF", 1, 17, "01632 960", 10, {"Horbury", "Ossett", "Sandal", "Outwood"}},
-    {"Huddersfield", "West Yorkshire", "HD", 1, 9, "01632 960", 8, {"Lindley", "Marsh", "Almondbury", "Honley"}},
-    {"Halifax", "West Yorkshire", "HX", 1, 7, "01632 960", 6, {"Sowerby Bridge", "Illingworth", "Elland", "Ovenden"}},
-    {"Harrogate", "North Yorkshire", "HG", 1, 5, "01632 960", 5, {"Starbeck", "Bilton", "Knaresborough", "Pannal"}},
+    {"Huddersfield",
+     "West Yorkshire",
+     "HD",
+     1,
+     9,
+     "01632 960",
+     8,
+     {"Lindley", "Marsh", "Almondbury", "Honley"}},
+    {"Halifax",
+     "West Yorkshire",
+     "HX",
+     1,
+     7,
+     "01632 960",
+     6,
+     {"Sowerby Bridge", "Illingworth", "Elland", "Ovenden"}},
+    {"Harrogate",
+     "North Yorkshire",
+     "HG",
+     1,
+     5,
+     "01632 960",
+     5,
+     {"Starbeck", "Bilton", "Knaresborough", "Pannal"}},
     {"York", "North Yorkshire", "YO", 1, 32, "01632 960", 10, {"Acomb", "Heworth", "Clifton", "Fulford"}},
-    {"Sheffield", "South Yorkshire", "S", 1, 36, "0114 496 0", 6, {"Hillsborough", "Crookes", "Walkley", "Heeley"}},
+    {"Sheffield",
+     "South Yorkshire",
+     "S",
+     1,
+     36,
+     "0114 496 0",
+     6,
+     {"Hillsborough", "Crookes", "Walkley", "Heeley"}},
 };
 
 const char *const STREET_STEMS[] = {
-    "Church",   "Station",  "Victoria", "Park",     "Mill",     "Manor",    "Grange",   "Highfield",
-    "Queens",   "Kings",    "Albert",   "Moor",     "Beech",    "Oak",      "Elm",      "Ash",
-    "Chestnut", "Willow",   "Meadow",   "Springfield", "Westfield", "Hawthorn", "Rosemary", "Lister",
-    "Aire",     "Wharfe",   "Calder",   "Pennine",  "Dale",     "Fountains", "Bronte",  "Ilkley",
-    "Otley",    "Ripon",    "Skipton",  "Wetherby", "Kirkstall", "Harewood", "Temple",  "Priory",
+    "Church",   "Station", "Victoria", "Park",        "Mill",      "Manor",     "Grange",   "Highfield",
+    "Queens",   "Kings",   "Albert",   "Moor",        "Beech",     "Oak",       "Elm",      "Ash",
+    "Chestnut", "Willow",  "Meadow",   "Springfield", "Westfield", "Hawthorn",  "Rosemary", "Lister",
+    "Aire",     "Wharfe",  "Calder",   "Pennine",     "Dale",      "Fountains", "Bronte",   "Ilkley",
+    "Otley",    "Ripon",   "Skipton",  "Wetherby",    "Kirkstall", "Harewood",  "Temple",   "Priory",
 };
 
 const char *const STREET_SUFFIXES[] = {
-    "Road", "Street", "Lane", "Avenue", "Close", "Crescent", "Drive", "Way", "Gardens", "Grove", "Terrace", "View",
+    "Road",  "Street", "Lane",    "Avenue", "Close",   "Crescent",
+    "Drive", "Way",    "Gardens", "Grove",  "Terrace", "View",
 };
 
 // Inward-code letters never use C, I, K, M, O or V.

@@ -16,12 +16,10 @@ struct UkAddress {
 	std::string landline; // a landline number for the post town
 };
 
-UkAddress
-MakeUkAddress(Random &random);
+UkAddress MakeUkAddress(Random &random);
 
 // A mobile number such as "07700 900123".
-std::string
-MakeUkMobileNumber(Random &random);
+std::string MakeUkMobileNumber(Random &random);
 
 } // namespace hdl::synth
 
