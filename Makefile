@@ -55,7 +55,7 @@ installcheck: all
 	$(pg_regress_installcheck) $(REGRESS_OPTS)
 ifneq ($(ISOLATION_SPECS),)
 	$(pg_isolation_regress_installcheck) --temp-instance=./tmp_check_iso --temp-config=test/regress.conf \
-		--load-extension=pgcrypto --inputdir=./specs-input --outputdir=./output_iso \
+		--load-extension=pgcrypto --load-extension=hdl --inputdir=./ --outputdir=./output_iso \
 		$(basename $(notdir $(ISOLATION_SPECS)))
 endif
 
