@@ -105,3 +105,12 @@ HDL_FUNCTION(hdl_validate) {
 	}
 	PG_RETURN_JSONB_P(result);
 }
+
+// PostgREST's pre-request hook: the same source check ingestion makes, before anything runs.
+HDL_FUNCTION(hdl_api_pre_request) {
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "hdl: SPI_connect failed");
+	(void) hdl::ingest::CurrentSource();
+	SPI_finish();
+	PG_RETURN_VOID();
+}

@@ -37,7 +37,8 @@ TEST(FhirPathFunctions, Existence) {
 	EXPECT_EQ(Eval("(true | false).anyTrue()"), "true");
 	EXPECT_EQ(Eval("name.given.count()", Doc()), "3");
 	EXPECT_EQ(Eval("(1 | 2).subsetOf(1 | 2 | 3)"), "true");
-	EXPECT_EQ(Eval("(1 | 1 | 2).isDistinct()"), "false"); // | already removes duplicates
+	EXPECT_EQ(Eval("(1 | 1 | 2).isDistinct()"), "true"); // | already removes duplicates
+	EXPECT_EQ(Eval("(1).combine(1).isDistinct()"), "false");
 	EXPECT_EQ(Eval("(1).combine(1).distinct().count()"), "1");
 }
 

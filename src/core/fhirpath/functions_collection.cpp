@@ -30,10 +30,12 @@ Contains(Span c, const Value &v) {
 	return false;
 }
 
+// Appends the distinct items of `in`; items already in `out` before the call do not count.
 void
 AppendDistinct(Span in, Collection &out) {
+	size_t start = out.size();
 	for (const Value &v : in) {
-		if (!Contains(Span(out.data(), out.size()), v))
+		if (!Contains(Span(out.data() + start, out.size() - start), v))
 			out.push_back(v);
 	}
 }
@@ -222,9 +224,10 @@ CallCollectionFunction(const Ast &call, Span focus, const Context &ctx, Collecti
 	case FunctionId::Exclude: {
 		Collection other = EvalToCollection(*call.args[0], ctx);
 		bool keepIfIn = call.fn == FunctionId::Intersect;
+		size_t start = out.size();
 		for (const Value &v : focus) {
 			if (Contains(other, v) == keepIfIn &&
-			    (!keepIfIn || !Contains(Span(out.data(), out.size()), v)))
+			    (!keepIfIn || !Contains(Span(out.data() + start, out.size() - start), v)))
 				out.push_back(v);
 		}
 		return true;

@@ -326,9 +326,11 @@ EvalBinary(const Ast &ast, const Context &ctx, Collection &out) {
 	Collection right = EvalToCollection(*ast.args[1], ctx);
 	switch (op) {
 	case BinaryOp::Union: {
+		// Duplicates are removed within this result only: `out` may already hold other items.
+		size_t start = out.size();
 		for (Collection *c : {&left, &right}) {
 			for (Value &v : *c) {
-				if (!ContainsValue(Span(out.data(), out.size()), v))
+				if (!ContainsValue(Span(out.data() + start, out.size() - start), v))
 					out.push_back(std::move(v));
 			}
 		}
