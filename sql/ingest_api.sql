@@ -104,9 +104,11 @@ SELECT hdl.read('Practitioner', 'dr-jones') -> 'name' -> 0 ->> 'family' AS famil
 SET ROLE regress_gp;
 -- a batch: entries are independent; the bad ones answer with an OperationOutcome
 SELECT jsonb_pretty(hdl.ingest_bundle($${"resourceType":"Bundle","type":"batch","entry":[
- {"resource":{"resourceType":"Condition","subject":{"reference":"Patient/none"},"code":{"text":"asthma"}},
+ {"resource":{"resourceType":"Condition","subject":{"reference":"Patient?identifier=https://gp.example.nhs.uk/Id/mrn|MRN1"},"code":{"text":"asthma"}},
   "request":{"method":"POST","url":"Condition"}},
  {"resource":{"resourceType":"Condition","subject":{"reference":"Patient/none"},"onsetDateTime":"2020-02-30"},
+  "request":{"method":"POST","url":"Condition"}},
+ {"resource":{"resourceType":"Condition","subject":{"reference":"Patient/not-submitted"},"code":{"text":"asthma"}},
   "request":{"method":"POST","url":"Condition"}},
  {"request":{"method":"DELETE","url":"Condition/abc"}},
  {"resource":{"resourceType":"Practitioner","id":"dr-jones"},"request":{"method":"PUT","url":"Practitioner/dr-jones","ifMatch":"W/\"1\""}}

@@ -12,6 +12,14 @@ namespace hdl::guc {
 
 bool enable_test_functions = false;
 int validation_level = VALIDATION_STRICT;
+char *pseudonym_key = nullptr;
+char *pseudonym_key_previous = nullptr;
+char *vault_key = nullptr;
+char *vault_key_previous = nullptr;
+int pseudo_birth_date = BIRTHDATE_YEAR_MONTH;
+int pseudo_postcode = POSTCODE_DISTRICT;
+bool pseudo_keep_narrative = false;
+bool pseudo_keep_attachments = false;
 
 static const struct config_enum_entry validation_level_options[] = {
     {"strict", VALIDATION_STRICT, false},
@@ -19,6 +27,26 @@ static const struct config_enum_entry validation_level_options[] = {
     {"minimal", VALIDATION_MINIMAL, false},
     {nullptr, 0, false},
 };
+
+static const struct config_enum_entry birth_date_options[] = {
+    {"year-month", BIRTHDATE_YEAR_MONTH, false},
+    {"year", BIRTHDATE_YEAR, false},
+    {"drop", BIRTHDATE_DROP, false},
+    {nullptr, 0, false},
+};
+
+static const struct config_enum_entry postcode_options[] = {
+    {"district", POSTCODE_DISTRICT, false},
+    {"drop", POSTCODE_DROP, false},
+    {nullptr, 0, false},
+};
+
+// Secrets: only superusers can see or set them, and SHOW ALL and the sample file leave them out.
+static void
+DefineSecret(const char *name, const char *short_desc, const char *long_desc, char **var) {
+	DefineCustomStringVariable(name, short_desc, long_desc, var, "", PGC_SUSET,
+	                           GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE, nullptr, nullptr, nullptr);
+}
 
 void
 Define() noexcept {
@@ -34,6 +62,33 @@ Define() noexcept {
 	                         "own level.",
 	                         &validation_level, VALIDATION_STRICT, validation_level_options, PGC_SUSET, 0, nullptr,
 	                         nullptr, nullptr);
+
+	DefineSecret("hdl.pseudonym_key", "Key of the keyed hash (HMAC-SHA256) behind patient pseudonyms.",
+	             "Format '<key id>:<secret>'. Set it in postgresql.conf; rotate with hdl.rotate_pseudonym_key().",
+	             &pseudonym_key);
+	DefineSecret("hdl.pseudonym_key_previous", "The pseudonym key being rotated away from.",
+	             "Set only while hdl.rotate_pseudonym_key() re-links the vault to hdl.pseudonym_key.",
+	             &pseudonym_key_previous);
+	DefineSecret("hdl.vault_key", "Key that encrypts the identity vault (pgcrypto, AES-256).",
+	             "Format '<key id>:<secret>', separate from the pseudonym key; rotate with hdl.rotate_vault_key().",
+	             &vault_key);
+	DefineSecret("hdl.vault_key_previous", "The vault key being rotated away from.",
+	             "Set only while hdl.rotate_vault_key() re-encrypts the vault with hdl.vault_key.", &vault_key_previous);
+
+	DefineCustomEnumVariable("hdl.pseudo_birth_date", "What the clinical copy keeps of a patient's birth date.",
+	                         "year-month (default), year, or drop; the exact date goes to the vault.",
+	                         &pseudo_birth_date, BIRTHDATE_YEAR_MONTH, birth_date_options, PGC_SUSET, 0, nullptr,
+	                         nullptr, nullptr);
+	DefineCustomEnumVariable("hdl.pseudo_postcode", "What the clinical copy keeps of a patient's postcode.",
+	                         "district (the outward code, e.g. LS1) or drop; the full address goes to the vault.",
+	                         &pseudo_postcode, POSTCODE_DISTRICT, postcode_options, PGC_SUSET, 0, nullptr, nullptr,
+	                         nullptr);
+	DefineCustomBoolVariable("hdl.pseudo_keep_narrative", "Keeps resource narrative (text.div) in the clinical copy.",
+	                         "Off by default: narrative is free text that often names the patient.",
+	                         &pseudo_keep_narrative, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+	DefineCustomBoolVariable("hdl.pseudo_keep_attachments", "Keeps inline attachment data in the clinical copy.",
+	                         "Off by default: attached documents (e.g. clinical notes) often name the patient.",
+	                         &pseudo_keep_attachments, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
 
 	MarkGUCPrefixReserved("hdl");
 }

@@ -5,8 +5,19 @@ namespace hdl::guc {
 
 enum ValidationLevelSetting { VALIDATION_STRICT = 0, VALIDATION_STRUCTURE = 1, VALIDATION_MINIMAL = 2 };
 
+enum BirthDateSetting { BIRTHDATE_YEAR_MONTH = 0, BIRTHDATE_YEAR = 1, BIRTHDATE_DROP = 2 };
+enum PostcodeSetting { POSTCODE_DISTRICT = 0, POSTCODE_DROP = 1 };
+
 extern bool enable_test_functions;
 extern int validation_level;
+extern char *pseudonym_key;          // "<key id>:<secret>", superuser-only
+extern char *pseudonym_key_previous; // the key being rotated away from
+extern char *vault_key;
+extern char *vault_key_previous;
+extern int pseudo_birth_date;
+extern int pseudo_postcode;
+extern bool pseudo_keep_narrative;
+extern bool pseudo_keep_attachments;
 
 void Define() noexcept;
 

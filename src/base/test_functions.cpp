@@ -55,6 +55,7 @@ ParseKind(const char *name, hdl::ErrorKind &kind) {
 	    {"not_supported", hdl::ErrorKind::NotSupported},
 	    {"external_service", hdl::ErrorKind::ExternalService},
 	    {"config_limit", hdl::ErrorKind::ConfigLimit},
+	    {"not_configured", hdl::ErrorKind::NotConfigured},
 	    {"internal", hdl::ErrorKind::Internal},
 	};
 	for (const auto &k : kinds)

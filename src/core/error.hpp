@@ -17,6 +17,7 @@ enum class ErrorKind {
 	NotSupported,       // an operation hdl refuses by design, e.g. DELETE entries (0A000)
 	ExternalService,    // S3 or another remote answered with an error (58030)
 	ConfigLimit,        // a configured limit was hit (53400)
+	NotConfigured,      // a required setting (e.g. a key) is missing (55000)
 	Internal            // a bug in hdl (XX000)
 };
 

@@ -58,6 +58,28 @@ MakeValidator(hdl::fhir::Level level) {
 	};
 }
 
+hdl::ingest::PseudoContext
+MakePseudoContext(const hdl::ingest::CallerSource &source) {
+	hdl::ingest::PseudoContext ctx;
+	ctx.key = hdl::pseudo::ParseKey(hdl::guc::pseudonym_key ? hdl::guc::pseudonym_key : "", "hdl.pseudonym_key");
+	ctx.org_code = source.org_code;
+	switch (hdl::guc::pseudo_birth_date) {
+	case hdl::guc::BIRTHDATE_YEAR:
+		ctx.policy.birth_date = hdl::pseudo::BirthDateRule::Year;
+		break;
+	case hdl::guc::BIRTHDATE_DROP:
+		ctx.policy.birth_date = hdl::pseudo::BirthDateRule::Drop;
+		break;
+	default:
+		ctx.policy.birth_date = hdl::pseudo::BirthDateRule::YearMonth;
+	}
+	ctx.policy.postcode =
+	    hdl::guc::pseudo_postcode == hdl::guc::POSTCODE_DROP ? hdl::pseudo::PostcodeRule::Drop : hdl::pseudo::PostcodeRule::District;
+	ctx.policy.keep_narrative = hdl::guc::pseudo_keep_narrative;
+	ctx.policy.keep_attachment_data = hdl::guc::pseudo_keep_attachments;
+	return ctx;
+}
+
 enum class Call { Resource, Bundle };
 
 Datum
@@ -70,10 +92,12 @@ Ingest(FunctionCallInfo fcinfo, Call call) {
 	hdl::ingest::CallerSource source = hdl::ingest::CurrentSource();
 	Jsonb *result;
 	{
-		hdl::ingest::SpiStore store(source.source_id, source.role);
+		hdl::ingest::PseudoContext ctx = MakePseudoContext(source);
+		hdl::pseudo::Key vault = hdl::pseudo::ParseKey(hdl::guc::vault_key ? hdl::guc::vault_key : "", "hdl.vault_key");
+		hdl::ingest::SpiStore store(source.source_id, source.role, ctx.key.id, vault.id, vault.secret);
 		hdl::json::Node node = hdl::pg::JsonbNode(input);
-		std::string bytes = call == Call::Bundle ? hdl::ingest::IngestBundle(store, node, MakeValidator(level))
-		                                         : hdl::ingest::IngestResource(store, node, MakeValidator(level));
+		std::string bytes = call == Call::Bundle ? hdl::ingest::IngestBundle(store, ctx, node, MakeValidator(level))
+		                                         : hdl::ingest::IngestResource(store, ctx, node, MakeValidator(level));
 		hdl::pg::ContextScope in_caller(caller);
 		result = hdl::pg::JsonbFromBytes(bytes);
 	}
@@ -97,10 +121,7 @@ HDL_FUNCTION(hdl_validate) {
 	Jsonb *result;
 	{
 		hdl::fhir::ValidationResult vr = hdl::fhir::ValidateResource(hdl::pg::JsonbNode(input), level);
-		nlohmann::json outcome = hdl::fhir::ToOperationOutcome(vr);
-		if (!outcome.contains("issue") || outcome["issue"].empty())
-			outcome["issue"].push_back({{"severity", "information"}, {"code", "informational"},
-			                            {"diagnostics", std::string("valid FHIR R4 (") + hdl::fhir::LevelName(level) + ")"}});
+		nlohmann::json outcome = hdl::fhir::ToOperationOutcome(vr); // a valid resource gets an information issue
 		result = hdl::pg::JsonbFromBytes(hdl::json::jsonb::Encode(outcome));
 	}
 	PG_RETURN_JSONB_P(result);

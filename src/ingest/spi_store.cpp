@@ -68,7 +68,7 @@ pg::CachedPlan finish_batch_plan {
     8, {INT8OID, INT4OID, NAMEOID, TEXTOID, TIMESTAMPTZOID, INT4OID, INT4OID, TEXTOID}, nullptr};
 
 pg::CachedPlan source_plan {
-    "SELECT s.source_id, s.is_gateway FROM hdl.source s WHERE s.role_name OPERATOR(pg_catalog.=) $1 AND "
+    "SELECT s.source_id, s.org_code FROM hdl.source s WHERE s.role_name OPERATOR(pg_catalog.=) $1 AND "
     "(NOT s.is_gateway OR s.org_code OPERATOR(pg_catalog.=) ($2::jsonb OPERATOR(pg_catalog.->>) 'hdl_org')) "
     "ORDER BY s.is_gateway LIMIT 1",
     2, {NAMEOID, TEXTOID}, nullptr};
@@ -84,7 +84,82 @@ KeyArrays(const std::vector<ResourceKey> &keys, Datum *values) {
 	values[1] = pg::TextArray(ids, false);
 }
 
+pg::CachedPlan find_link_plan {
+    "SELECT l.pseudonym FROM pg_catalog.unnest($1::text[]) WITH ORDINALITY AS h(hash, ord) "
+    "JOIN hdl_vault.link l ON l.link_hash OPERATOR(pg_catalog.=) h.hash ORDER BY h.ord LIMIT 1",
+    1, {TEXTARRAYOID}, nullptr};
+
+pg::CachedPlan known_plan {
+    "SELECT 1 FROM hdl_vault.link WHERE pseudonym OPERATOR(pg_catalog.=) $1 LIMIT 1", 1, {TEXTOID}, nullptr};
+
+pg::CachedPlan save_links_plan {
+    "INSERT INTO hdl_vault.link (link_hash, key_id, pseudonym) SELECT h, $2, $3 FROM pg_catalog.unnest($1::text[]) h "
+    "ON CONFLICT (link_hash) DO NOTHING",
+    3, {TEXTARRAYOID, TEXTOID, TEXTOID}, nullptr};
+
+// The identity statement calls pgcrypto, whose schema is only known at run time.
+std::string save_identity_sql;
+pg::CachedPlan save_identity_plan {nullptr, 5, {TEXTOID, INT4OID, TEXTOID, TEXTOID, TEXTOID}, nullptr};
+
+struct SchemaArgs {
+	char name[NAMEDATALEN];
+};
+
+void
+PgcryptoSchemaC(SchemaArgs *a) {
+	int rc = SPI_execute("SELECT n.nspname FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n "
+	                     "ON n.oid OPERATOR(pg_catalog.=) e.extnamespace WHERE e.extname OPERATOR(pg_catalog.=) 'pgcrypto'",
+	                     true, 1);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT), errmsg("hdl needs the pgcrypto extension"),
+		                errhint("CREATE EXTENSION pgcrypto;")));
+	strlcpy(a->name, quote_identifier(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)), sizeof a->name);
+}
+
 } // namespace
+
+std::string
+SpiStore::FindLinkedPseudonym(const std::vector<std::string> &link_hashes) {
+	std::vector<const std::string *> items;
+	for (const auto &h : link_hashes)
+		items.push_back(&h);
+	Datum values[1] = {pg::TextArray(items, false)};
+	uint64_t n = pg::ExecutePlan(find_link_plan, values, nullptr, false);
+	return n == 0 ? std::string() : pg::ResultText(0, 1);
+}
+
+bool
+SpiStore::PseudonymKnown(const std::string &pseudonym) {
+	Datum values[1] = {pg::TextDatum(pseudonym)};
+	return pg::ExecutePlan(known_plan, values, nullptr, false) > 0;
+}
+
+void
+SpiStore::SaveIdentity(const std::string &subject, const std::string &vault_json,
+                       const std::vector<std::string> &link_hashes) {
+	if (save_identity_plan.sql == nullptr) {
+		SchemaArgs schema;
+		pg::Guard(PgcryptoSchemaC, &schema);
+		save_identity_sql = std::string("INSERT INTO hdl_vault.identity (subject, source_id, key_id, payload, updated_at) "
+		                                "VALUES ($1, $2, $3, ") +
+		                    schema.name +
+		                    ".pgp_sym_encrypt($4, $5, 'cipher-algo=aes256'), pg_catalog.now()) "
+		                    "ON CONFLICT (subject, source_id) DO UPDATE SET key_id = EXCLUDED.key_id, "
+		                    "payload = EXCLUDED.payload, updated_at = EXCLUDED.updated_at";
+		save_identity_plan.sql = save_identity_sql.c_str();
+	}
+	Datum values[5] = {pg::TextDatum(subject), Int32GetDatum(source_id_), pg::TextDatum(vault_key_id_),
+	                   pg::TextDatum(vault_json), pg::TextDatum(vault_secret_)};
+	pg::ExecutePlan(save_identity_plan, values, nullptr, false);
+	if (link_hashes.empty())
+		return;
+	std::vector<const std::string *> items;
+	for (const auto &h : link_hashes)
+		items.push_back(&h);
+	std::string pseudonym = subject.substr(subject.find('/') + 1);
+	Datum link_values[3] = {pg::TextArray(items, false), pg::TextDatum(pseudonym_key_id_), pg::TextDatum(pseudonym)};
+	pg::ExecutePlan(save_links_plan, link_values, nullptr, false);
+}
 
 int64_t
 SpiStore::NowMicros() {
@@ -201,6 +276,7 @@ CurrentSource(void) {
 		                        role)));
 	bool isnull;
 	out.source_id = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	strlcpy(out.org_code, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), sizeof out.org_code);
 	return out;
 }
 

@@ -11,7 +11,10 @@ namespace hdl::ingest {
 class SpiStore : public Store {
 public:
 	// source_id and role come from CurrentSource(), called before any C++ object exists.
-	SpiStore(int source_id, std::string role) : source_id_(source_id), role_(std::move(role)) {
+	SpiStore(int source_id, std::string role, std::string pseudonym_key_id, std::string vault_key_id,
+	         std::string vault_secret)
+	    : source_id_(source_id), role_(std::move(role)), pseudonym_key_id_(std::move(pseudonym_key_id)),
+	      vault_key_id_(std::move(vault_key_id)), vault_secret_(std::move(vault_secret)) {
 	}
 
 	int64_t NowMicros() override;
@@ -21,15 +24,23 @@ public:
 	int64_t NewBatch() override;
 	void Write(int64_t batch, const std::vector<WriteRow> &rows) override;
 	void FinishBatch(int64_t batch, const BatchSummary &summary) override;
+	std::string FindLinkedPseudonym(const std::vector<std::string> &link_hashes) override;
+	bool PseudonymKnown(const std::string &pseudonym) override;
+	void SaveIdentity(const std::string &subject, const std::string &vault_json,
+	                  const std::vector<std::string> &link_hashes) override;
 
 private:
 	int source_id_;
 	std::string role_;
+	std::string pseudonym_key_id_;
+	std::string vault_key_id_;
+	std::string vault_secret_;
 };
 
 struct CallerSource {
 	int source_id;
 	char role[64];
+	char org_code[32];
 };
 
 // The registered source of the calling role (the outer role: SET ROLE or the login role),

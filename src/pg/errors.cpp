@@ -36,6 +36,8 @@ SqlStateFor(ErrorKind kind) noexcept {
 		return ERRCODE_IO_ERROR;
 	case ErrorKind::ConfigLimit:
 		return ERRCODE_CONFIGURATION_LIMIT_EXCEEDED;
+	case ErrorKind::NotConfigured:
+		return ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE;
 	case ErrorKind::Internal:
 		return ERRCODE_INTERNAL_ERROR;
 	}

@@ -53,14 +53,13 @@ Next(const char *schedule, const char *after, int tz = 0) {
 	return Iso(NextRun(ParseSchedule(schedule), At(after), tz));
 }
 
-// The Vixie day rule and field bits, evaluated on a broken-down local time.
+// The month and the Vixie day rule, evaluated on a broken-down local date.
 bool
-Matches(const Schedule &s, const std::tm &tm) {
+DateMatches(const Schedule &s, const std::tm &tm) {
 	bool dom = (s.days_of_month >> tm.tm_mday) & 1;
 	bool dow = (s.days_of_week >> tm.tm_wday) & 1;
 	bool day = (s.day_of_month_star || s.day_of_week_star) ? (dom && dow) : (dom || dow);
-	return day && ((s.months >> (tm.tm_mon + 1)) & 1) && ((s.hours >> tm.tm_hour) & 1) &&
-	       ((s.minutes >> tm.tm_min) & 1);
+	return day && ((s.months >> (tm.tm_mon + 1)) & 1);
 }
 
 // Reference: walk day by day (gmtime_r decides the calendar), then minute by minute within a
@@ -73,21 +72,12 @@ ReferenceNextRun(const Schedule &s, int64_t after, int tz, int max_days) {
 		std::time_t midnight = static_cast<std::time_t>(day * 86400);
 		std::tm tm {};
 		gmtime_r(&midnight, &tm);
-		tm.tm_hour = tm.tm_min = 0;
-		tm.tm_mday = tm.tm_mday; // date fields only: hours and minutes are tried below
-		std::tm probe = tm;
-		probe.tm_hour = 0;
-		probe.tm_min = 0;
-		if (!Matches(s, probe) && !(s.hours != 1 || s.minutes != 1)) {
+		if (!DateMatches(s, tm))
 			continue;
-		}
 		for (int minute_of_day = 0; minute_of_day < 1440; ++minute_of_day) {
 			int64_t local = day * 86400 + minute_of_day * 60;
-			if (local <= local_after)
-				continue;
-			probe.tm_hour = minute_of_day / 60;
-			probe.tm_min = minute_of_day % 60;
-			if (Matches(s, probe))
+			if (local > local_after && ((s.hours >> (minute_of_day / 60)) & 1) &&
+			    ((s.minutes >> (minute_of_day % 60)) & 1))
 				return local - tz;
 		}
 	}
@@ -209,8 +199,9 @@ TEST(EtlNextRun, BothDayFieldsWhenOneStartsWithStar) {
 	// Odd days that are Mondays (Vixie: "*/2" counts as unrestricted, so both must match).
 	EXPECT_EQ(Next("0 0 */2 * mon", "2024-06-30T00:00"), "2024-07-01T00:00:00");
 	EXPECT_EQ(Next("0 0 */2 * mon", "2024-07-01T00:00"), "2024-07-15T00:00:00");
-	// The 13th that is a Friday, with the day-of-week field "*"-led.
-	EXPECT_EQ(Next("0 0 13 * */5", "2024-09-14T00:00"), "2024-12-13T00:00:00");
+	// The 13th when it is a Sunday or a Friday ("*/5" is 0,5), the day-of-week field "*"-led.
+	EXPECT_EQ(Next("0 0 13 * */5", "2024-09-14T00:00"), "2024-10-13T00:00:00");
+	EXPECT_EQ(Next("0 0 13 * */5", "2024-10-13T00:00"), "2024-12-13T00:00:00");
 }
 
 TEST(EtlNextRun, MonthNames) {

@@ -51,8 +51,8 @@ TEST(FhirPathParser, DelimitedIdentifiersAndKeywords) {
 }
 
 TEST(FhirPathParser, Errors) {
-	for (const char *bad : {"", "1 +", "name.", "(1", "@@", "name.where(", "1 2", "'unterminated", "unknownFn()",
-	                        "first(1)", "substring()", "/* open", "name[0", "$foo", "%"}) {
+	for (const char *bad : {"", "1 +", "name.", "(1", "@@", "name.where(", "1 2", "'unterminated",
+	                        "unknownFn()", "first(1)", "substring()", "/* open", "name[0", "$foo", "%"}) {
 		EXPECT_THROW(Parse(bad), hdl::Error) << bad;
 	}
 	try {

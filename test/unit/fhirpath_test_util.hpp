@@ -26,7 +26,8 @@ Render(const Collection &c) {
 }
 
 inline std::string
-Eval(const std::string &expr, const nlohmann::json &doc = nlohmann::json::object(), const Environment &env = {}) {
+Eval(const std::string &expr, const nlohmann::json &doc = nlohmann::json::object(),
+     const Environment &env = {}) {
 	return Render(Evaluate(Parse(expr), json::FromNlohmann(doc), env));
 }
 

@@ -167,7 +167,8 @@ RunFhirPathSuite(const std::string &xmlFile, bool verbose) {
 				std::cout << "  FAIL " << test->attr("name") << ": " << why << "\n";
 		}
 		if (verbose)
-			std::cout << group->attr("name") << ": " << counts.passed << "/" << counts.passed + counts.failed << "\n";
+			std::cout << group->attr("name") << ": " << counts.passed << "/" << counts.passed + counts.failed
+			          << "\n";
 		total.passed += counts.passed;
 		total.failed += counts.failed;
 	}

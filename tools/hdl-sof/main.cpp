@@ -106,7 +106,8 @@ main(int argc, char **argv) {
 	}
 	try {
 		if (command == "test") {
-			std::string dir = positional.empty() ? std::string(HDL_SOURCE_DIR "/../shared/sof-tests") : positional[0];
+			std::string dir =
+			    positional.empty() ? std::string(HDL_SOURCE_DIR "/../shared/sof-tests") : positional[0];
 			return hdl::tools::RunSofSuite(dir, report, verbose);
 		}
 		if (command == "fhirpath") {

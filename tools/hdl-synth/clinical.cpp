@@ -59,7 +59,7 @@ StartObservation(PatientRecord &record, const EncounterInfo &encounter, const ch
 	Json &obs = record.Add("Observation");
 	obs["status"] = "final";
 	obs["category"] = ObservationCategory(category);
-	obs["code"] = code;
+	obs["code"] = std::move(code);
 	obs["subject"] = Reference(record.PatientRef());
 	obs["encounter"] = Reference(encounter.ref);
 	const int64_t when = std::min(encounter.start + offset_minutes * 60, encounter.end);
@@ -70,9 +70,9 @@ StartObservation(PatientRecord &record, const EncounterInfo &encounter, const ch
 }
 
 void
-AddQuantity(PatientRecord &record, const EncounterInfo &encounter, const Json &code, double value,
-            const char *unit, const char *ucum) {
-	Json &obs = StartObservation(record, encounter, "vital-signs", code, 5);
+AddQuantity(PatientRecord &record, const EncounterInfo &encounter, Json code, double value, const char *unit,
+            const char *ucum) {
+	Json &obs = StartObservation(record, encounter, "vital-signs", std::move(code), 5);
 	obs["valueQuantity"] = UcumQuantity(value, unit, ucum);
 }
 
@@ -155,7 +155,7 @@ AddVitalSigns(PatientRecord &record, const EncounterInfo &encounter, const Vital
 	            "degrees C", "Cel");
 	Json spo2_code = CodeableConcept(LOINC_SYSTEM, SPO2_PULSE_OXIMETRY);
 	spo2_code["coding"].push_back(Coding(LOINC_SYSTEM, SPO2));
-	AddQuantity(record, encounter, spo2_code, v.oxygen_saturation, "%", "%");
+	AddQuantity(record, encounter, std::move(spo2_code), v.oxygen_saturation, "%", "%");
 }
 
 void

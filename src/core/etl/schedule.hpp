@@ -52,10 +52,10 @@ Schedule ParseSchedule(std::string_view text);
 // Cron: the first matching minute (second 0) of wall-clock time UTC + tz_offset_seconds (a fixed
 // offset, no DST). Returns nullopt when nothing matches within 400 years: the Gregorian calendar
 // repeats every 400 years, so such a schedule never runs ("0 0 30 2 *").
-// Interval: after + interval. Pass the start time of the last run (or the time the job was
-// created when it never ran), so that run durations do not make the schedule drift.
-// Also nullopt when the result would not fit in int64 or lies beyond year 1000000.
-// Throws InvalidParameter when |tz_offset_seconds| exceeds 18 hours.
+// Interval: after + interval (the offset plays no part). Pass the start time of the last run (or the time the
+// job was created when it never ran), so that run durations do not make the schedule drift. Also nullopt when
+// the result would not fit in int64 or lies beyond year 1000000. Throws InvalidParameter when
+// |tz_offset_seconds| exceeds 18 hours.
 std::optional<int64_t> NextRun(const Schedule &schedule, int64_t after_epoch_seconds,
                                int tz_offset_seconds = 0);
 

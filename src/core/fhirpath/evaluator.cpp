@@ -157,7 +157,8 @@ EvalConstant(const Ast &ast, const Context &ctx, Collection &out) {
 		return;
 	}
 	if (name.compare(0, 4, "ext-") == 0) {
-		out.push_back(Value::Text(ValueKind::String, "http://hl7.org/fhir/StructureDefinition/" + name.substr(4)));
+		out.push_back(
+		    Value::Text(ValueKind::String, "http://hl7.org/fhir/StructureDefinition/" + name.substr(4)));
 		return;
 	}
 	Fail(ctx, "undefined constant %" + name);

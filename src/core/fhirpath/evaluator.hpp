@@ -9,8 +9,8 @@
 namespace hdl::fhirpath::detail {
 
 struct Context {
-	Span thisItems;               // $this and the input of a path's first step
-	int64_t index = 0;            // $index
+	Span thisItems;                    // $this and the input of a path's first step
+	int64_t index = 0;                 // $index
 	const Collection *total = nullptr; // $total (aggregate)
 	int64_t rowIndex = 0;              // %rowIndex
 	const json::Node *resource = nullptr;
@@ -42,6 +42,8 @@ int ValuesEqual(const Value &a, const Value &b);
 bool ValuesEquivalent(const Value &a, const Value &b);
 // Collection equality: 1, 0, or -1 for empty.
 int CollectionsEqual(Span a, Span b);
+// Ordering for sort(): -1/0/1; values that cannot be ordered compare equal.
+int CompareForSort(const Value &a, const Value &b);
 
 // Function families; each returns false when fn is not one of theirs.
 bool CallCollectionFunction(const Ast &call, Span focus, const Context &ctx, Collection &out);

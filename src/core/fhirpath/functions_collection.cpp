@@ -2,6 +2,8 @@
 // combining, tree navigation, iif and not.
 #include "core/fhirpath/evaluator.hpp"
 
+#include <algorithm>
+
 namespace hdl::fhirpath::detail {
 
 namespace {
@@ -68,6 +70,41 @@ Descendants(Span focus, Collection &out) {
 	}
 }
 
+// sort(key, -key, ...): a key written with a leading minus sorts descending.
+void
+Sort(const Ast &call, Span focus, const Context &ctx, Collection &out) {
+	struct Keyed {
+		const Value *item;
+		std::vector<Collection> keys;
+	};
+	std::vector<Keyed> rows;
+	for (size_t i = 0; i < focus.size; i++) {
+		Keyed k {focus.data + i, {}};
+		for (const auto &arg : call.args) {
+			const Ast &key = arg->kind == AstKind::Negate ? *arg->args[0] : *arg;
+			k.keys.push_back(
+			    EvalToCollection(key, ctx.withThis(Span(focus.data + i, 1), static_cast<int64_t>(i))));
+		}
+		rows.push_back(std::move(k));
+	}
+	auto order = [&](const Keyed &a, const Keyed &b) {
+		if (call.args.empty())
+			return CompareForSort(*a.item, *b.item) < 0;
+		for (size_t k = 0; k < call.args.size(); k++) {
+			const Collection &x = a.keys[k], &y = b.keys[k];
+			int c = x.empty() ? (y.empty() ? 0 : -1) : (y.empty() ? 1 : CompareForSort(x[0], y[0]));
+			if (call.args[k]->kind == AstKind::Negate)
+				c = -c;
+			if (c != 0)
+				return c < 0;
+		}
+		return false;
+	};
+	std::stable_sort(rows.begin(), rows.end(), order);
+	for (const Keyed &k : rows)
+		out.push_back(*k.item);
+}
+
 int64_t
 IntegerArg(const Ast &call, const Context &ctx) {
 	Value v;
@@ -91,7 +128,8 @@ CallCollectionFunction(const Ast &call, Span focus, const Context &ctx, Collecti
 			return true;
 		}
 		for (size_t i = 0; i < focus.size; i++) {
-			if (CriteriaHolds(*call.args[0], ctx.withThis(Span(focus.data + i, 1), static_cast<int64_t>(i)))) {
+			if (CriteriaHolds(*call.args[0],
+			                  ctx.withThis(Span(focus.data + i, 1), static_cast<int64_t>(i)))) {
 				out.push_back(Value::Bool(true));
 				return true;
 			}
@@ -100,7 +138,8 @@ CallCollectionFunction(const Ast &call, Span focus, const Context &ctx, Collecti
 		return true;
 	case FunctionId::All:
 		for (size_t i = 0; i < focus.size; i++) {
-			if (!CriteriaHolds(*call.args[0], ctx.withThis(Span(focus.data + i, 1), static_cast<int64_t>(i)))) {
+			if (!CriteriaHolds(*call.args[0],
+			                   ctx.withThis(Span(focus.data + i, 1), static_cast<int64_t>(i)))) {
 				out.push_back(Value::Bool(false));
 				return true;
 			}
@@ -171,6 +210,23 @@ CallCollectionFunction(const Ast &call, Span focus, const Context &ctx, Collecti
 		out.insert(out.end(), seen.begin(), seen.end());
 		return true;
 	}
+	case FunctionId::Aggregate: {
+		Collection total;
+		if (call.args.size() > 1)
+			Eval(*call.args[1], ctx, total);
+		for (size_t i = 0; i < focus.size; i++) {
+			Context c = ctx.withThis(Span(focus.data + i, 1), static_cast<int64_t>(i));
+			c.total = &total;
+			Collection next;
+			Eval(*call.args[0], c, next);
+			total.swap(next);
+		}
+		out.insert(out.end(), total.begin(), total.end());
+		return true;
+	}
+	case FunctionId::Sort:
+		Sort(call, focus, ctx, out);
+		return true;
 	case FunctionId::OfType:
 		for (const Value &v : focus) {
 			if (ValueIsType(v, call.name))
@@ -217,7 +273,8 @@ CallCollectionFunction(const Ast &call, Span focus, const Context &ctx, Collecti
 	case FunctionId::Take: {
 		int64_t n = IntegerArg(call, ctx);
 		if (n > 0)
-			out.insert(out.end(), focus.begin(), focus.begin() + std::min<size_t>(static_cast<size_t>(n), focus.size));
+			out.insert(out.end(), focus.begin(),
+			           focus.begin() + std::min<size_t>(static_cast<size_t>(n), focus.size));
 		return true;
 	}
 	case FunctionId::Intersect:

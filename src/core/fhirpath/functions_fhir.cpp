@@ -104,7 +104,7 @@ Boundary(const Value &input, bool high, const Ast &call, const Context &ctx, Col
 	}
 	if (!TemporalBoundary(t, level, high, r))
 		return;
-	ValueKind kind = t.kind == TemporalKind::Date ? ValueKind::Date
+	ValueKind kind = t.kind == TemporalKind::Date   ? ValueKind::Date
 	                 : t.kind == TemporalKind::Time ? ValueKind::Time
 	                                                : ValueKind::DateTime;
 	out.push_back(Value::Text(kind, ToString(r)));
@@ -159,8 +159,8 @@ CallFhirFunction(const Ast &call, Span focus, const Context &ctx, Collection &ou
 		return true;
 	}
 	case FunctionId::HasValue:
-		out.push_back(Value::Bool(focus.size == 1 && (IsPrimitiveNode(focus.data[0]) ||
-		                                               focus.data[0].kind != ValueKind::Node)));
+		out.push_back(Value::Bool(focus.size == 1 &&
+		                          (IsPrimitiveNode(focus.data[0]) || focus.data[0].kind != ValueKind::Node)));
 		return true;
 	case FunctionId::GetValue:
 		if (focus.size == 1 && IsPrimitiveNode(focus.data[0]))

@@ -123,7 +123,8 @@ CallStringFunction(const Ast &call, Span focus, const Context &ctx, Collection &
 		return true;
 	case FunctionId::EndsWith:
 		if (StringArg(call, 0, ctx, a))
-			out.push_back(Value::Bool(s.size() >= a.size() && s.compare(s.size() - a.size(), a.size(), a) == 0));
+			out.push_back(
+			    Value::Bool(s.size() >= a.size() && s.compare(s.size() - a.size(), a.size(), a) == 0));
 		return true;
 	case FunctionId::ContainsStr:
 		if (StringArg(call, 0, ctx, a))

@@ -11,9 +11,8 @@ namespace {
 
 [[noreturn]] void
 Fail(std::string_view expr, size_t offset, const std::string &what) {
-	throw Error(ErrorKind::InvalidParameter,
-	            "invalid FHIRPath expression \"" + std::string(expr) + "\": " + what + " at offset " +
-	                std::to_string(offset));
+	throw Error(ErrorKind::InvalidParameter, "invalid FHIRPath expression \"" + std::string(expr) +
+	                                             "\": " + what + " at offset " + std::to_string(offset));
 }
 
 bool
@@ -68,7 +67,8 @@ ReadQuoted(std::string_view expr, size_t &pos) {
 			case 'u': {
 				if (pos + 4 > expr.size())
 					Fail(expr, pos, "bad \\u escape");
-				unsigned cp = static_cast<unsigned>(std::stoul(std::string(expr.substr(pos, 4)), nullptr, 16));
+				unsigned cp =
+				    static_cast<unsigned>(std::stoul(std::string(expr.substr(pos, 4)), nullptr, 16));
 				AppendUtf8(out, cp);
 				pos += 4;
 				break;
@@ -133,7 +133,8 @@ Tokenize(std::string_view expr) {
 			while (pos < expr.size() && std::isdigit(static_cast<unsigned char>(expr[pos])))
 				pos++;
 			t.kind = TokenKind::Integer;
-			if (pos + 1 < expr.size() && expr[pos] == '.' && std::isdigit(static_cast<unsigned char>(expr[pos + 1]))) {
+			if (pos + 1 < expr.size() && expr[pos] == '.' &&
+			    std::isdigit(static_cast<unsigned char>(expr[pos + 1]))) {
 				pos++;
 				while (pos < expr.size() && std::isdigit(static_cast<unsigned char>(expr[pos])))
 					pos++;
@@ -147,8 +148,8 @@ Tokenize(std::string_view expr) {
 		} else if (c == '@') {
 			size_t start = ++pos;
 			while (pos < expr.size() &&
-			       (std::isalnum(static_cast<unsigned char>(expr[pos])) || expr[pos] == '-' || expr[pos] == ':' ||
-			        expr[pos] == '.' || expr[pos] == '+')) {
+			       (std::isalnum(static_cast<unsigned char>(expr[pos])) || expr[pos] == '-' ||
+			        expr[pos] == ':' || expr[pos] == '.' || expr[pos] == '+')) {
 				// A '.' only belongs to the literal when digits follow (fractional seconds).
 				if (expr[pos] == '.' &&
 				    !(pos + 1 < expr.size() && std::isdigit(static_cast<unsigned char>(expr[pos + 1]))))

@@ -8,17 +8,17 @@ namespace hdl::fhirpath {
 
 enum class TokenKind : uint8_t {
 	End,
-	Identifier,        // name or `delimited name`; text is the name
-	String,            // 'text' with escapes resolved
-	Integer,           // 123
-	Long,              // 123L
-	Decimal,           // 1.5
-	Date,              // @2014-01-01 (text without '@')
-	DateTime,          // @2014-01-01T10:00 (text without '@')
-	Time,              // @T10:00 (text without "@T")
-	Constant,          // %name (text without '%')
-	Special,           // $this, $index, $total (text without '$')
-	Symbol             // . , ( ) [ ] { } + - * / & | = != ~ !~ < > <= >=
+	Identifier, // name or `delimited name`; text is the name
+	String,     // 'text' with escapes resolved
+	Integer,    // 123
+	Long,       // 123L
+	Decimal,    // 1.5
+	Date,       // @2014-01-01 (text without '@')
+	DateTime,   // @2014-01-01T10:00 (text without '@')
+	Time,       // @T10:00 (text without "@T")
+	Constant,   // %name (text without '%')
+	Special,    // $this, $index, $total (text without '$')
+	Symbol      // . , ( ) [ ] { } + - * / & | = != ~ !~ < > <= >=
 };
 
 struct Token {

@@ -122,7 +122,8 @@ NormalizeForEquivalence(std::string_view s) {
 bool
 Arithmetic(BinaryOp op, const Value &a0, const Value &b0, const Context &ctx, Collection &out) {
 	// Date/time +/- quantity.
-	if ((op == BinaryOp::Add || op == BinaryOp::Sub) && IsTemporalValue(a0) && b0.kind == ValueKind::Quantity) {
+	if ((op == BinaryOp::Add || op == BinaryOp::Sub) && IsTemporalValue(a0) &&
+	    b0.kind == ValueKind::Quantity) {
 		Temporal t, r;
 		Decimal amount;
 		if (!AsTemporal(a0, t) || !Decimal::Parse(b0.text, amount))
@@ -133,7 +134,7 @@ Arithmetic(BinaryOp op, const Value &a0, const Value &b0, const Context &ctx, Co
 			n = -n;
 		if (!AddToTemporal(t, n, b0.unit, r))
 			Fail(ctx, "cannot add '" + b0.unit + "' to a date");
-		ValueKind kind = t.kind == TemporalKind::Date     ? ValueKind::Date
+		ValueKind kind = t.kind == TemporalKind::Date   ? ValueKind::Date
 		                 : t.kind == TemporalKind::Time ? ValueKind::Time
 		                                                : ValueKind::DateTime;
 		out.push_back(Value::Text(kind, ToString(r)));
@@ -217,11 +218,14 @@ Arithmetic(BinaryOp op, const Value &a0, const Value &b0, const Context &ctx, Co
 	if (!ok)
 		return true; // division by zero or overflow: empty
 	if (qa || qb) {
-		if ((op == BinaryOp::Add || op == BinaryOp::Sub) && qa && qb && CanonicalUnit(a.unit) != CanonicalUnit(b.unit))
+		if ((op == BinaryOp::Add || op == BinaryOp::Sub) && qa && qb &&
+		    CanonicalUnit(a.unit) != CanonicalUnit(b.unit))
 			return true;
 		std::string unit = qa ? a.unit : b.unit;
 		if (qa && qb && (op == BinaryOp::Mul || op == BinaryOp::Div)) {
-			unit = op == BinaryOp::Div && a.unit == b.unit ? "1" : a.unit + (op == BinaryOp::Mul ? "." : "/") + b.unit;
+			unit = op == BinaryOp::Div && a.unit == b.unit
+			           ? "1"
+			           : a.unit + (op == BinaryOp::Mul ? "." : "/") + b.unit;
 		}
 		out.push_back(Value::Quantity(r.toString(), unit));
 		return true;
@@ -248,6 +252,12 @@ ValuesEqual(const Value &a, const Value &b) {
 	if (c == INCOMPARABLE)
 		return 0;
 	return c == 0 ? 1 : 0;
+}
+
+int
+CompareForSort(const Value &a, const Value &b) {
+	int c = CompareValues(a, b);
+	return (c == TEMPORAL_UNKNOWN || c == INCOMPARABLE) ? 0 : c;
 }
 
 int
@@ -395,7 +405,10 @@ EvalBinary(const Ast &ast, const Context &ctx, Collection &out) {
 			              std::string(TypeNameOf(right[0])));
 		if (c == TEMPORAL_UNKNOWN)
 			return;
-		bool r = op == BinaryOp::Lt ? c < 0 : op == BinaryOp::Gt ? c > 0 : op == BinaryOp::Le ? c <= 0 : c >= 0;
+		bool r = op == BinaryOp::Lt   ? c < 0
+		         : op == BinaryOp::Gt ? c > 0
+		         : op == BinaryOp::Le ? c <= 0
+		                              : c >= 0;
 		out.push_back(Value::Bool(r));
 		return;
 	}

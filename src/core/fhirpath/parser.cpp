@@ -33,6 +33,8 @@ constexpr FunctionInfo FUNCTIONS[] = {
     {"where", FunctionId::Where, 1, 1},
     {"select", FunctionId::Select, 1, 1},
     {"repeat", FunctionId::Repeat, 1, 1},
+    {"aggregate", FunctionId::Aggregate, 1, 2},
+    {"sort", FunctionId::Sort, 0, 8},
     {"ofType", FunctionId::OfType, 1, 1},
     {"is", FunctionId::Is, 1, 1},
     {"as", FunctionId::As, 1, 1},
@@ -114,8 +116,8 @@ constexpr FunctionInfo FUNCTIONS[] = {
 
 bool
 IsCalendarUnit(const std::string &s) {
-	static const char *units[] = {"year",   "years",   "month",  "months",  "week",        "weeks",
-	                              "day",    "days",    "hour",   "hours",   "minute",      "minutes",
+	static const char *units[] = {"year",   "years",   "month",       "months",      "week",   "weeks",
+	                              "day",    "days",    "hour",        "hours",       "minute", "minutes",
 	                              "second", "seconds", "millisecond", "milliseconds"};
 	return std::any_of(std::begin(units), std::end(units), [&](const char *u) { return s == u; });
 }
@@ -154,7 +156,8 @@ private:
 	}
 	[[noreturn]] void
 	fail(const std::string &what) const {
-		std::string where = peek().kind == TokenKind::End ? "at end" : "at offset " + std::to_string(peek().offset);
+		std::string where =
+		    peek().kind == TokenKind::End ? "at end" : "at offset " + std::to_string(peek().offset);
 		throw Error(ErrorKind::InvalidParameter,
 		            "invalid FHIRPath expression \"" + std::string(text_) + "\": " + what + " " + where);
 	}
@@ -176,11 +179,11 @@ private:
 		const Token &t = peek();
 		if (t.kind == TokenKind::Symbol) {
 			static const std::pair<const char *, std::pair<BinaryOp, int>> symbols[] = {
-			    {"*", {BinaryOp::Mul, 10}},   {"/", {BinaryOp::Div, 10}},      {"+", {BinaryOp::Add, 9}},
-			    {"-", {BinaryOp::Sub, 9}},    {"&", {BinaryOp::Concat, 9}},    {"|", {BinaryOp::Union, 7}},
-			    {"<", {BinaryOp::Lt, 6}},     {">", {BinaryOp::Gt, 6}},        {"<=", {BinaryOp::Le, 6}},
-			    {">=", {BinaryOp::Ge, 6}},    {"=", {BinaryOp::Eq, 5}},        {"!=", {BinaryOp::Ne, 5}},
-			    {"~", {BinaryOp::Equiv, 5}},  {"!~", {BinaryOp::NotEquiv, 5}},
+			    {"*", {BinaryOp::Mul, 10}},  {"/", {BinaryOp::Div, 10}},      {"+", {BinaryOp::Add, 9}},
+			    {"-", {BinaryOp::Sub, 9}},   {"&", {BinaryOp::Concat, 9}},    {"|", {BinaryOp::Union, 7}},
+			    {"<", {BinaryOp::Lt, 6}},    {">", {BinaryOp::Gt, 6}},        {"<=", {BinaryOp::Le, 6}},
+			    {">=", {BinaryOp::Ge, 6}},   {"=", {BinaryOp::Eq, 5}},        {"!=", {BinaryOp::Ne, 5}},
+			    {"~", {BinaryOp::Equiv, 5}}, {"!~", {BinaryOp::NotEquiv, 5}},
 			};
 			for (const auto &s : symbols) {
 				if (t.text == s.first) {
@@ -193,10 +196,11 @@ private:
 		if (t.kind != TokenKind::Identifier || t.delimited)
 			return 0;
 		static const std::pair<const char *, std::pair<BinaryOp, int>> words[] = {
-		    {"div", {BinaryOp::IntDiv, 10}}, {"mod", {BinaryOp::Mod, 10}},   {"is", {BinaryOp::Is, 8}},
-		    {"as", {BinaryOp::As, 8}},       {"in", {BinaryOp::In, 4}},      {"contains", {BinaryOp::Contains, 4}},
-		    {"and", {BinaryOp::And, 3}},     {"or", {BinaryOp::Or, 2}},      {"xor", {BinaryOp::Xor, 2}},
-		    {"implies", {BinaryOp::Implies, 1}},
+		    {"div", {BinaryOp::IntDiv, 10}}, {"mod", {BinaryOp::Mod, 10}},
+		    {"is", {BinaryOp::Is, 8}},       {"as", {BinaryOp::As, 8}},
+		    {"in", {BinaryOp::In, 4}},       {"contains", {BinaryOp::Contains, 4}},
+		    {"and", {BinaryOp::And, 3}},     {"or", {BinaryOp::Or, 2}},
+		    {"xor", {BinaryOp::Xor, 2}},     {"implies", {BinaryOp::Implies, 1}},
 		};
 		for (const auto &w : words) {
 			if (t.text == w.first) {

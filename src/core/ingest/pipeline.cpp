@@ -31,6 +31,9 @@ struct Entry {
 	int version = 0;
 	bool create = true;
 	json dom;
+	bool has_dom = false;
+	PatientIdentity identity;        // Patients: pseudonym, links and what went to the vault
+	json related_vault;              // RelatedPersons: what went to the vault
 	std::vector<Problem> problems;
 	std::string jsonb;
 
@@ -74,9 +77,22 @@ PatientOf(const std::string &type, const std::string &id, const json &dom) {
 
 // Runs the identifier search of a conditional create/update/reference, serialised per search.
 std::vector<std::string>
-Search(Store &store, const RequestUrl &search) {
+Search(Store &store, const PseudoContext &ctx, const RequestUrl &search) {
 	store.LockSearch(search);
+	if (search.type == "Patient") {
+		// Patients keep no identifiers in the lake: find them through the vault's keyed links.
+		std::string pseudonym = store.FindLinkedPseudonym({SearchLink(ctx, search)});
+		return pseudonym.empty() ? std::vector<std::string>() : std::vector<std::string> {pseudonym};
+	}
 	return store.FindByIdentifier(search);
+}
+
+void
+LoadDom(Entry &e) {
+	if (!e.has_dom) {
+		e.dom = hdl::json::ToNlohmann(e.node);
+		e.has_dom = true;
+	}
 }
 
 std::string
@@ -124,12 +140,27 @@ ReadRequest(Entry &e, const hdl::json::Node &entry) {
 }
 
 // Step 2: ids for every entry (server-assigned, from the url, or found by a conditional search).
+void AssignIdentity(Store &store, const PseudoContext &ctx, Entry &e);
+
+// Patients are identified by their pseudonym: found through the vault links of their
+// identifiers, or made from them at first sight.
 void
-AssignIdentity(Store &store, Entry &e) {
+AssignPatientIdentity(Store &store, const PseudoContext &ctx, Entry &e) {
+	AssignIdentity(store, ctx, e); // ifNoneExist, PUT url id checks
+	if (e.failed() || e.matched_existing)
+		return;
+	std::string local_id = e.method == "PUT" && !e.url.conditional ? e.url.id : std::string(e.node.get("id").str());
+	LoadDom(e);
+	e.identity = PseudonymisePatient(store, ctx, e.dom, local_id);
+	e.id = e.identity.pseudonym;
+}
+
+void
+AssignIdentity(Store &store, const PseudoContext &ctx, Entry &e) {
 	hdl::json::Node given_id = e.node.get("id");
 	if (e.method == "POST") {
 		if (e.if_none_exist) {
-			std::vector<std::string> found = Search(store, *e.if_none_exist);
+			std::vector<std::string> found = Search(store, ctx, *e.if_none_exist);
 			if (found.size() > 1) {
 				e.problem("multiple-matches",
 				          "ifNoneExist " + SearchText(*e.if_none_exist) + " matches " +
@@ -147,7 +178,7 @@ AssignIdentity(Store &store, Entry &e) {
 		return;
 	}
 	if (e.url.conditional) {
-		std::vector<std::string> found = Search(store, e.url);
+		std::vector<std::string> found = Search(store, ctx, e.url);
 		if (found.size() > 1) {
 			e.problem("multiple-matches",
 			          "conditional update " + SearchText(e.url) + " matches " + std::to_string(found.size()) +
@@ -164,9 +195,31 @@ AssignIdentity(Store &store, Entry &e) {
 		          "resource.id");
 }
 
+// A literal Patient/x: x is the provider's own id of a Patient it submitted (linked in the
+// vault), or already a pseudonym.
+void
+ResolvePatientReference(Store &store, const PseudoContext &ctx, Entry &e, std::string &ref, const std::string &where) {
+	std::string id = ref.substr(8);
+	size_t history = id.find('/');
+	if (history != std::string::npos)
+		id.resize(history);
+	std::string pseudonym = store.FindLinkedPseudonym({LocalIdLink(ctx, "Patient", id)});
+	if (!pseudonym.empty()) {
+		ref = "Patient/" + pseudonym;
+		return;
+	}
+	if (store.PseudonymKnown(id))
+		return;
+	e.problem("not-found",
+	          "reference " + ref + " names no Patient submitted by " + ctx.org_code +
+	              ": submit the Patient first, or in the same Bundle",
+	          where);
+}
+
 // Step 3: urn:uuid references to fullUrls, and conditional references to the one match.
 void
-ResolveReferences(Store &store, Entry &e, const std::unordered_map<std::string, std::string> &by_full_url) {
+ResolveReferences(Store &store, const PseudoContext &ctx, Entry &e,
+                  const std::unordered_map<std::string, std::string> &by_full_url) {
 	ForEachReference(e.dom, [&](std::string &ref, const std::string &path) {
 		std::string where = "resource." + path;
 		if (auto it = by_full_url.find(ref); it != by_full_url.end()) {
@@ -177,11 +230,15 @@ ResolveReferences(Store &store, Entry &e, const std::unordered_map<std::string, 
 			e.problem("not-found", "reference " + ref + " matches no fullUrl in the Bundle", where);
 			return;
 		}
+		if (ref.rfind("Patient/", 0) == 0 && ref.find('?') == std::string::npos) {
+			ResolvePatientReference(store, ctx, e, ref, where);
+			return;
+		}
 		if (ref.find('?') == std::string::npos || ref.rfind("http", 0) == 0)
 			return;
 		try {
 			RequestUrl search = ParseRequestUrl(ref);
-			std::vector<std::string> found = Search(store, search);
+			std::vector<std::string> found = Search(store, ctx, search);
 			if (found.size() == 1)
 				ref = search.type + "/" + found.front();
 			else
@@ -193,6 +250,17 @@ ResolveReferences(Store &store, Entry &e, const std::unordered_map<std::string, 
 			e.problem(err.kind() == ErrorKind::NotSupported ? "not-supported" : "value", err.what(), where);
 		}
 	});
+}
+
+// Step 3 for one entry: references resolved, patients' mentions pseudonymised, free text dropped.
+void
+Transform(Store &store, const PseudoContext &ctx, Entry &e, const std::unordered_map<std::string, std::string> &by_full_url) {
+	ResolveReferences(store, ctx, e, by_full_url);
+	if (e.type == "RelatedPerson") {
+		e.related_vault = pseudo::TakeIdentity(e.dom, ctx.policy).vault;
+	}
+	PseudonymiseMentions(store, ctx, e.dom);
+	pseudo::ScrubFreeText(e.dom, ctx.policy);
 }
 
 void
@@ -265,6 +333,10 @@ WriteEntries(Store &store, std::vector<Entry *> &todo, int64_t batch, const std:
 		if (waves.size() <= wave)
 			waves.resize(wave + 1);
 		waves[wave].push_back({e->type, e->id, e->version, e->create, PatientOf(e->type, e->id, e->dom), e->jsonb});
+		if (e->type == "Patient")
+			store.SaveIdentity("Patient/" + e->id, e->identity.vault.dump(), e->identity.links);
+		else if (e->type == "RelatedPerson" && !e->related_vault.empty())
+			store.SaveIdentity("RelatedPerson/" + e->id, e->related_vault.dump(), {});
 		summary.counts[e->type] = summary.counts.value(e->type, 0) + 1;
 		summary.stored++;
 	}
@@ -295,7 +367,7 @@ ReadEntries(const hdl::json::Node &bundle) {
 } // namespace
 
 std::string
-IngestBundle(Store &store, const hdl::json::Node &bundle, const Validator &validate) {
+IngestBundle(Store &store, const PseudoContext &ctx, const hdl::json::Node &bundle, const Validator &validate) {
 	if (!bundle.isObject() || bundle.get("resourceType").str() != "Bundle")
 		throw Error(ErrorKind::InvalidParameter, "hdl.ingest_bundle expects a FHIR Bundle",
 		            "The document's resourceType is not \"Bundle\".", "Use hdl.ingest for a single resource.");
@@ -330,18 +402,27 @@ IngestBundle(Store &store, const hdl::json::Node &bundle, const Validator &valid
 		for (Entry &e : entries)
 			if (!e.failed() && e.method == method)
 				ordered.push_back(&e);
-	for (Entry *e : ordered)
-		AssignIdentity(store, *e);
+	for (Entry *e : ordered) {
+		if (e->type == "Patient")
+			AssignPatientIdentity(store, ctx, *e);
+		else
+			AssignIdentity(store, ctx, *e);
+	}
 	std::unordered_map<std::string, std::string> by_full_url;
-	for (Entry *e : ordered)
-		if (!e->failed() && !e->full_url.empty())
+	for (Entry *e : ordered) {
+		if (e->failed())
+			continue;
+		if (!e->full_url.empty())
 			by_full_url[e->full_url] = Key(e->type, e->id);
+		if (!e->url.id.empty()) // Patient/local-id inside the Bundle means this entry
+			by_full_url[Key(e->type, e->url.id)] = Key(e->type, e->id);
+	}
 	std::vector<Entry *> todo;
 	for (Entry *e : ordered) {
 		if (e->failed() || e->matched_existing)
 			continue;
-		e->dom = hdl::json::ToNlohmann(e->node);
-		ResolveReferences(store, *e, by_full_url);
+		LoadDom(*e);
+		Transform(store, ctx, *e, by_full_url);
 		if (!e->failed())
 			todo.push_back(e);
 	}
@@ -365,7 +446,7 @@ IngestBundle(Store &store, const hdl::json::Node &bundle, const Validator &valid
 }
 
 std::string
-IngestResource(Store &store, const hdl::json::Node &resource, const Validator &validate) {
+IngestResource(Store &store, const PseudoContext &ctx, const hdl::json::Node &resource, const Validator &validate) {
 	if (!resource.isObject())
 		throw Error(ErrorKind::InvalidJson, "hdl.ingest expects a JSON object holding a FHIR resource");
 	if (resource.get("resourceType").str() == "Bundle")
@@ -381,9 +462,15 @@ IngestResource(Store &store, const hdl::json::Node &resource, const Validator &v
 	hdl::json::Node id = resource.get("id");
 	e.method = id.isString() ? "PUT" : "POST";
 	e.url.type = e.type;
+	e.url.id = id.isString() ? std::string(id.str()) : std::string();
 	e.id = id.isString() ? std::string(id.str()) : NewUuid();
-	e.dom = hdl::json::ToNlohmann(resource);
-	ResolveReferences(store, e, {});
+	if (e.type == "Patient") {
+		LoadDom(e);
+		e.identity = PseudonymisePatient(store, ctx, e.dom, e.url.id);
+		e.id = e.identity.pseudonym;
+	}
+	LoadDom(e);
+	Transform(store, ctx, e, {});
 	for (Problem &p : e.problems) // single resources have no "resource." step
 		if (p.expression.rfind(e.prefix + ".resource.", 0) == 0)
 			p.expression = e.prefix + p.expression.substr(e.prefix.size() + 9);

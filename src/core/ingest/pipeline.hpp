@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/ingest/outcome.hpp"
+#include "core/ingest/patients.hpp"
 #include "core/ingest/store.hpp"
 #include "core/json/node.hpp"
 
@@ -18,11 +19,13 @@ using Validator = std::function<std::vector<Problem>(const hdl::json::Node &reso
 
 // Ingests a transaction (all-or-nothing: throws on any problem, nothing written) or batch
 // (entries independent) Bundle; returns the response Bundle encoded as a jsonb varlena.
-std::string IngestBundle(Store &store, const hdl::json::Node &bundle, const Validator &validate);
+std::string IngestBundle(Store &store, const PseudoContext &ctx, const hdl::json::Node &bundle,
+                         const Validator &validate);
 
 // Ingests one resource: create when it has no id or an id not stored yet, else a new version.
 // Returns the stored resource (with id and meta) encoded as a jsonb varlena.
-std::string IngestResource(Store &store, const hdl::json::Node &resource, const Validator &validate);
+std::string IngestResource(Store &store, const PseudoContext &ctx, const hdl::json::Node &resource,
+                           const Validator &validate);
 
 } // namespace hdl::ingest
 

@@ -50,6 +50,15 @@ public:
 	// Writes current rows and history rows (the change log) of one batch; keys are unique.
 	virtual void Write(int64_t batch, const std::vector<WriteRow> &rows) = 0;
 	virtual void FinishBatch(int64_t batch, const BatchSummary &summary) = 0;
+
+	// The identity vault. Links are keyed hashes (see core/ingest/patients.hpp), never plain
+	// identifiers. Returns the pseudonym of the first linked hash, or empty.
+	virtual std::string FindLinkedPseudonym(const std::vector<std::string> &link_hashes) = 0;
+	// True when a Patient with this pseudonym is in the vault.
+	virtual bool PseudonymKnown(const std::string &pseudonym) = 0;
+	// Stores (encrypted) the identity taken from a Patient or RelatedPerson, and its links.
+	virtual void SaveIdentity(const std::string &subject, const std::string &vault_json,
+	                          const std::vector<std::string> &link_hashes) = 0;
 };
 
 } // namespace hdl::ingest

@@ -59,7 +59,8 @@ public:
 		if (!s.isObject())
 			Invalid(where, "a select must be an object");
 		out.firstColumn = columns_.size();
-		json::Node forEach = s.get("forEach"), forEachOrNull = s.get("forEachOrNull"), repeat = s.get("repeat");
+		json::Node forEach = s.get("forEach"), forEachOrNull = s.get("forEachOrNull"),
+		           repeat = s.get("repeat");
 		int iterations = !forEach.missing() + !forEachOrNull.missing() + !repeat.missing();
 		if (iterations > 1)
 			Invalid(where, "only one of forEach, forEachOrNull and repeat may be given");
@@ -108,7 +109,8 @@ private:
 			Invalid(where, "a column must be an object");
 		json::Node name = c.get("name");
 		if (!name.isString() || !IsValidColumnName(name.str()))
-			Invalid(where + ".name", "a column name of letters, digits and '_' starting with a letter is required");
+			Invalid(where + ".name",
+			        "a column name of letters, digits and '_' starting with a letter is required");
 		for (const ColumnInfo &existing : columns_) {
 			if (existing.name == name.str())
 				Invalid(where + ".name", "duplicate column name \"" + std::string(name.str()) + "\"");
@@ -144,7 +146,8 @@ private:
 			columns_.resize(start);
 			out.unionAll.emplace_back();
 			select(unionAll.at(i), branchWhere, out.unionAll.back());
-			std::vector<ColumnInfo> branch(columns_.begin() + static_cast<std::ptrdiff_t>(start), columns_.end());
+			std::vector<ColumnInfo> branch(columns_.begin() + static_cast<std::ptrdiff_t>(start),
+			                               columns_.end());
 			if (i == 0) {
 				first = branch;
 				continue;
@@ -177,7 +180,8 @@ ConstantValue(const json::Node &c, const std::string &where, std::string &name) 
 		std::string_view type = key.substr(5);
 		if (type == "Boolean" && v.isBool()) {
 			value = fhirpath::Value::Bool(v.boolean());
-		} else if ((type == "Integer" || type == "PositiveInt" || type == "UnsignedInt" || type == "Integer64") &&
+		} else if ((type == "Integer" || type == "PositiveInt" || type == "UnsignedInt" ||
+		            type == "Integer64") &&
 		           v.isNumber()) {
 			int64_t i = 0;
 			v.numberInt64(i);

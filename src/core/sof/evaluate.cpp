@@ -209,11 +209,12 @@ private:
 				continue;
 			}
 			if (scratch_.size() > 1)
-				throw Error(ErrorKind::InvalidParameter,
-				            "column \"" + columns_[c.index].name + "\" returned " + std::to_string(scratch_.size()) +
-				                " values",
-				            "The path \"" + c.path.text() + "\" yields a collection for this resource.",
-				            "Set \"collection\": true on the column, or narrow the path (e.g. with first()).");
+				throw Error(
+				    ErrorKind::InvalidParameter,
+				    "column \"" + columns_[c.index].name + "\" returned " + std::to_string(scratch_.size()) +
+				        " values",
+				    "The path \"" + c.path.text() + "\" yields a collection for this resource.",
+				    "Set \"collection\": true on the column, or narrow the path (e.g. with first()).");
 			if (scratch_.empty())
 				cell = CellValue();
 			else

@@ -35,7 +35,18 @@ struct ColumnInfo {
 };
 
 struct CellValue {
-	enum class Kind : uint8_t { Null, Boolean, Integer, Decimal, String, Date, DateTime, Time, Node, Collection };
+	enum class Kind : uint8_t {
+		Null,
+		Boolean,
+		Integer,
+		Decimal,
+		String,
+		Date,
+		DateTime,
+		Time,
+		Node,
+		Collection
+	};
 	Kind kind = Kind::Null;
 	bool boolean = false;
 	int64_t integer = 0;

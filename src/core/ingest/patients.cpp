@@ -1,0 +1,113 @@
+// Patient pseudonyms, vault links and patient mentions (see patients.hpp).
+#include "core/ingest/patients.hpp"
+
+namespace hdl::ingest {
+
+using nlohmann::json;
+
+std::string
+NhsLink(const PseudoContext &ctx, const std::string &nhs_number) {
+	return pseudo::HmacSha256Hex(ctx.key.secret, nhs_number);
+}
+
+std::string
+IdentifierLink(const PseudoContext &ctx, const std::string &system, const std::string &value) {
+	return pseudo::HmacSha256Hex(ctx.key.secret, "identifier|" + ctx.org_code + "|" + system + "|" + value);
+}
+
+std::string
+LocalIdLink(const PseudoContext &ctx, const std::string &type, const std::string &id) {
+	return pseudo::HmacSha256Hex(ctx.key.secret, "id|" + ctx.org_code + "|" + type + "/" + id);
+}
+
+std::string
+SearchLink(const PseudoContext &ctx, const RequestUrl &search) {
+	if (search.identifier_system == pseudo::NhsNumberSystem)
+		return NhsLink(ctx, search.identifier_value);
+	return IdentifierLink(ctx, search.identifier_system, search.identifier_value);
+}
+
+PatientIdentity
+PseudonymisePatient(Store &store, const PseudoContext &ctx, json &patient, const std::string &local_id) {
+	pseudo::Identity taken = pseudo::TakeIdentity(patient, ctx.policy);
+	PatientIdentity out;
+	out.vault = std::move(taken.vault);
+	// Most trustworthy link first: the NHS number links across feeds.
+	std::string nhs = taken.nhs_number.empty() ? std::string() : NhsLink(ctx, taken.nhs_number);
+	std::string local = local_id.empty() ? std::string() : LocalIdLink(ctx, "Patient", local_id);
+	std::vector<std::string> identifiers;
+	for (const auto &[system, value] : taken.identifiers)
+		identifiers.push_back(IdentifierLink(ctx, system, value));
+	for (const std::string *link : {&nhs, &local})
+		if (!link->empty())
+			out.links.push_back(*link);
+	out.links.insert(out.links.end(), identifiers.begin(), identifiers.end());
+	out.pseudonym = out.links.empty() ? std::string() : store.FindLinkedPseudonym(out.links);
+	out.known = !out.pseudonym.empty();
+	if (!out.known) {
+		// First sight: over the NHS number, else over (source, local identifier), else (source, id).
+		if (!nhs.empty())
+			out.pseudonym = nhs;
+		else if (!identifiers.empty())
+			out.pseudonym = identifiers.front();
+		else if (!local.empty())
+			out.pseudonym = local;
+		else
+			out.pseudonym = pseudo::HmacSha256Hex(ctx.key.secret, "random|" + NewUuid());
+	}
+	if (!local_id.empty()) // kept so that key rotation can rebuild this link
+		out.vault["hdlLocalId"] = local_id;
+	pseudo::SetPseudonymIdentifier(patient, out.pseudonym);
+	return out;
+}
+
+namespace {
+
+// The pseudonym for an NHS number mentioned outside a Patient: the linked patient's, or the
+// pseudonym that patient will get when first seen.
+std::string
+PseudonymForNhsNumber(Store &store, const PseudoContext &ctx, const std::string &nhs) {
+	std::string link = NhsLink(ctx, nhs);
+	std::string found = store.FindLinkedPseudonym({link});
+	return found.empty() ? link : found;
+}
+
+void
+Walk(Store &store, const PseudoContext &ctx, json &node) {
+	if (node.is_object()) {
+		auto ref = node.find("reference");
+		bool to_patient = ref != node.end() && ref->is_string() && ref->get_ref<const std::string &>().rfind("Patient/", 0) == 0;
+		auto id = node.find("identifier");
+		if (id != node.end() && id->is_object() && id->value("system", "") == pseudo::NhsNumberSystem) {
+			// A logical reference by NHS number: make it literal, keep no number.
+			std::string pseudonym = PseudonymForNhsNumber(store, ctx, id->value("value", ""));
+			if (ref == node.end() || !ref->is_string())
+				node["reference"] = "Patient/" + pseudonym;
+			node.erase("identifier");
+			to_patient = true;
+		}
+		if (to_patient)
+			node.erase("display");
+		if (node.value("system", "") == pseudo::NhsNumberSystem && node.contains("value") && node["value"].is_string()) {
+			// An Identifier carrying an NHS number anywhere else.
+			node["value"] = PseudonymForNhsNumber(store, ctx, node["value"].get<std::string>());
+			node["system"] = pseudo::PseudonymSystem;
+		}
+		for (auto &member : node.items())
+			if (member.value().is_structured())
+				Walk(store, ctx, member.value());
+	} else if (node.is_array()) {
+		for (auto &element : node)
+			if (element.is_structured())
+				Walk(store, ctx, element);
+	}
+}
+
+} // namespace
+
+void
+PseudonymiseMentions(Store &store, const PseudoContext &ctx, json &resource) {
+	Walk(store, ctx, resource);
+}
+
+} // namespace hdl::ingest

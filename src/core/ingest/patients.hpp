@@ -1,0 +1,54 @@
+// Patient linkage in the pipeline: pseudonyms from keyed hashes, the vault links that find a
+// patient again (from any feed), and the rewriting of references to patients.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/ingest/request.hpp"
+#include "core/ingest/store.hpp"
+#include "core/pseudo/deidentify.hpp"
+#include "core/pseudo/hmac.hpp"
+
+namespace hdl::ingest {
+
+// What pseudonymisation needs for one call: the current key, the caller's organisation (local
+// identifiers are only unique within it) and the de-identification policy.
+struct PseudoContext {
+	pseudo::Key key;
+	std::string org_code;
+	pseudo::Policy policy;
+};
+
+// Keyed hashes that link a patient (see docs/pseudonymisation.md):
+//   NHS number          HMAC(key, nhs_number)           (also the pseudonym of a first-seen patient)
+//   local identifier    HMAC(key, "identifier|" org "|" system "|" value)
+//   local resource id   HMAC(key, "id|" org "|Patient/" id)
+std::string NhsLink(const PseudoContext &ctx, const std::string &nhs_number);
+std::string IdentifierLink(const PseudoContext &ctx, const std::string &system, const std::string &value);
+std::string LocalIdLink(const PseudoContext &ctx, const std::string &type, const std::string &id);
+
+// The link hash of a conditional search on Patient (identifier=system|value).
+std::string SearchLink(const PseudoContext &ctx, const RequestUrl &search);
+
+struct PatientIdentity {
+	std::string pseudonym;
+	bool known = false;             // already in the vault
+	std::vector<std::string> links; // every link hash of this submission
+	nlohmann::json vault;           // what TakeIdentity removed
+};
+
+// Takes the identity out of a Patient DOM (in place), finds or makes its pseudonym, and marks
+// the DOM with it. local_id is the id the provider used (PUT url or resource.id), or empty.
+PatientIdentity PseudonymisePatient(Store &store, const PseudoContext &ctx, nlohmann::json &patient,
+                                    const std::string &local_id);
+
+// Rewrites what identifies a patient inside any other resource: NHS-number identifiers become
+// pseudonym identifiers, logical references by NHS number become literal references, and
+// references to patients lose their display text.
+void PseudonymiseMentions(Store &store, const PseudoContext &ctx, nlohmann::json &resource);
+
+} // namespace hdl::ingest
+
+#include "core/cpp_only.hpp"

@@ -1,0 +1,48 @@
+// What leaves the clinical copy of a resource before it is stored, and what it is replaced
+// with. Patients (and RelatedPersons) give their direct identifiers to the identity vault;
+// every resource loses its narrative and inline attachment data (free text names people).
+#pragma once
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace hdl::pseudo {
+
+constexpr const char *NhsNumberSystem = "https://fhir.nhs.uk/Id/nhs-number";
+// The identifier system of pseudonyms in the lake: a URN nobody can mistake for a real register.
+constexpr const char *PseudonymSystem = "urn:hdl:pseudonym";
+
+enum class BirthDateRule { YearMonth, Year, Drop };
+enum class PostcodeRule { District, Drop }; // District: "LS1 4AP" -> "LS1" (the outward code)
+
+struct Policy {
+	BirthDateRule birth_date = BirthDateRule::YearMonth;
+	PostcodeRule postcode = PostcodeRule::District;
+	bool keep_narrative = false;
+	bool keep_attachment_data = false;
+};
+
+// The direct identifiers taken out of a Patient or RelatedPerson.
+struct Identity {
+	nlohmann::json vault;                 // the removed elements, as a JSON object (encrypted in the vault)
+	std::string nhs_number;               // empty when the resource carried none
+	std::vector<std::pair<std::string, std::string>> identifiers; // other (system, value) pairs
+};
+
+// Removes identifier, name, telecom, address lines/city/text, photo, contact, and identifying
+// extensions; generalises birthDate and postal codes per the policy; returns what was removed.
+Identity TakeIdentity(nlohmann::json &resource, const Policy &policy);
+
+// Marks the resource with its pseudonym as its only identifier.
+void SetPseudonymIdentifier(nlohmann::json &resource, const std::string &pseudonym);
+
+// Drops narrative (`text`) and inline attachment data from any resource, per the policy.
+void ScrubFreeText(nlohmann::json &resource, const Policy &policy);
+
+// "LS1 4AP" -> "LS1"; "SW1A1AA" -> "SW1A"; anything unparseable -> empty.
+std::string PostcodeDistrict(const std::string &postcode);
+
+} // namespace hdl::pseudo
+
+#include "core/cpp_only.hpp"

@@ -1,0 +1,159 @@
+-- hdl pseudonymisation: the identity vault, pseudonyms, re-identification and key rotation.
+
+-- Identities taken out of Patients and RelatedPersons, per submitting source, encrypted with
+-- pgcrypto (AES-256) under hdl.vault_key; key_id says which vault key encrypted the row.
+CREATE TABLE hdl_vault.identity (
+	subject text NOT NULL,          -- 'Patient/<pseudonym>' or 'RelatedPerson/<id>'
+	source_id int NOT NULL,
+	key_id text NOT NULL,
+	payload bytea NOT NULL,
+	updated_at timestamptz NOT NULL,
+	PRIMARY KEY (subject, source_id)
+);
+COMMENT ON TABLE hdl_vault.identity IS 'Encrypted direct identifiers (identifiers, names, telecom, addresses, birth details, contacts) per subject and source.';
+
+-- Keyed hashes (HMAC-SHA256 under hdl.pseudonym_key) of NHS numbers, local identifiers and
+-- local ids, each pointing at a pseudonym: linkage never decrypts anything.
+CREATE TABLE hdl_vault.link (
+	link_hash text PRIMARY KEY,
+	key_id text NOT NULL,
+	pseudonym text NOT NULL,
+	created_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+CREATE INDEX link_pseudonym_idx ON hdl_vault.link (pseudonym);
+COMMENT ON TABLE hdl_vault.link IS 'Keyed hashes of patient identifiers -> pseudonym, for linkage across feeds without decryption.';
+
+-- Re-identifications, recorded in the same transaction as the disclosure.
+CREATE TABLE hdl_vault.reidentification (
+	reidentified_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+	role_name name NOT NULL,
+	pseudonym text NOT NULL,
+	purpose text NOT NULL
+);
+COMMENT ON TABLE hdl_vault.reidentification IS 'Every re-identification: who, which pseudonym, and why.';
+
+CREATE FUNCTION hdl._outer_role() RETURNS name
+	LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'hdl_outer_role';
+COMMENT ON FUNCTION hdl._outer_role() IS 'The role the caller acts as (SET ROLE or login role), also inside SECURITY DEFINER functions.';
+
+CREATE FUNCTION hdl.pseudonymise(value text) RETURNS text
+	LANGUAGE c STRICT STABLE AS 'MODULE_PATHNAME', 'hdl_pseudonymise';
+COMMENT ON FUNCTION hdl.pseudonymise(text) IS 'HMAC-SHA256 of value under the current hdl.pseudonym_key, hex: the pseudonym a patient first seen with this NHS number gets.';
+
+-- Splits '<key id>:<secret>' settings; the secret never leaves SECURITY DEFINER code.
+CREATE FUNCTION hdl._key(setting text, part int) RETURNS text
+	LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+	SELECT CASE WHEN v IS NULL OR v = '' THEN NULL
+	            WHEN part = 1 THEN split_part(v, ':', 1)
+	            ELSE substr(v, strpos(v, ':') + 1) END
+	FROM (SELECT current_setting(setting, true) AS v) s $$;
+
+CREATE FUNCTION hdl._pgcrypto() RETURNS text
+	LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+	SELECT quote_ident(n.nspname) FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+	WHERE e.extname = 'pgcrypto' $$;
+
+CREATE FUNCTION hdl.reidentify(pseudonym text, purpose text) RETURNS jsonb
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	caller name := hdl._outer_role();
+	crypto text := hdl._pgcrypto();
+	result jsonb;
+BEGIN
+	IF purpose IS NULL OR length(btrim(purpose)) < 10 THEN
+		RAISE EXCEPTION 're-identification needs a purpose'
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'Say why, in at least 10 characters (e.g. ''safeguarding referral 2024-118'').';
+	END IF;
+	IF hdl._key('hdl.vault_key', 1) IS NULL THEN
+		RAISE EXCEPTION 'hdl.vault_key is not set' USING ERRCODE = 'object_not_in_prerequisite_state';
+	END IF;
+	INSERT INTO hdl_vault.reidentification (role_name, pseudonym, purpose) VALUES (caller, reidentify.pseudonym, purpose);
+	IF to_regprocedure('hdl.audit_write(text,text,jsonb)') IS NOT NULL THEN
+		PERFORM hdl.audit_write('reidentify', 'Patient/' || reidentify.pseudonym,
+			jsonb_build_object('purpose', purpose));
+	END IF;
+	EXECUTE format($q$
+		SELECT jsonb_build_object('pseudonym', $1, 'identities', jsonb_agg(jsonb_build_object(
+			'source', s.org_code, 'updated', i.updated_at,
+			'identity', %1$s.pgp_sym_decrypt(i.payload,
+				CASE i.key_id WHEN hdl._key('hdl.vault_key', 1) THEN hdl._key('hdl.vault_key', 2)
+				              ELSE hdl._key('hdl.vault_key_previous', 2) END)::jsonb - 'hdlLocalId')
+			ORDER BY s.org_code))
+		FROM hdl_vault.identity i JOIN hdl.source s ON s.source_id = i.source_id
+		WHERE i.subject = 'Patient/' || $1
+		HAVING count(*) > 0 $q$, crypto)
+	INTO result USING reidentify.pseudonym;
+	IF result IS NULL THEN
+		RAISE EXCEPTION 'no patient with pseudonym "%"', reidentify.pseudonym USING ERRCODE = 'undefined_object';
+	END IF;
+	RETURN result;
+END
+$$;
+COMMENT ON FUNCTION hdl.reidentify(text, text) IS 'Decrypts the identities behind a pseudonym, for hdl_reidentifier only; every call is recorded with its purpose.';
+
+-- Re-encrypts every vault row written under hdl.vault_key_previous with hdl.vault_key.
+CREATE FUNCTION hdl.rotate_vault_key() RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	crypto text := hdl._pgcrypto();
+	n bigint;
+BEGIN
+	IF hdl._key('hdl.vault_key', 1) IS NULL OR hdl._key('hdl.vault_key_previous', 1) IS NULL THEN
+		RAISE EXCEPTION 'set hdl.vault_key to the new key and hdl.vault_key_previous to the old one'
+			USING ERRCODE = 'object_not_in_prerequisite_state';
+	END IF;
+	EXECUTE format($q$
+		UPDATE hdl_vault.identity SET
+			payload = %1$s.pgp_sym_encrypt(%1$s.pgp_sym_decrypt(payload, hdl._key('hdl.vault_key_previous', 2)),
+			                               hdl._key('hdl.vault_key', 2), 'cipher-algo=aes256'),
+			key_id = hdl._key('hdl.vault_key', 1)
+		WHERE key_id = hdl._key('hdl.vault_key_previous', 1) $q$, crypto);
+	GET DIAGNOSTICS n = ROW_COUNT;
+	RETURN n;
+END
+$$;
+
+-- Rebuilds every link under hdl.pseudonym_key from the vault (decrypting it), keeping every
+-- pseudonym as it is, then drops the links made with other keys.
+CREATE FUNCTION hdl.rotate_pseudonym_key() RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	crypto text := hdl._pgcrypto();
+	new_id text := hdl._key('hdl.pseudonym_key', 1);
+	n bigint;
+BEGIN
+	IF new_id IS NULL OR hdl._key('hdl.vault_key', 1) IS NULL THEN
+		RAISE EXCEPTION 'set hdl.pseudonym_key to the new key (and hdl.vault_key)'
+			USING ERRCODE = 'object_not_in_prerequisite_state';
+	END IF;
+	EXECUTE format($q$
+		WITH ident AS (
+			SELECT substr(i.subject, 9) AS pseudonym, s.org_code,
+			       %1$s.pgp_sym_decrypt(i.payload,
+			           CASE i.key_id WHEN hdl._key('hdl.vault_key', 1) THEN hdl._key('hdl.vault_key', 2)
+			                         ELSE hdl._key('hdl.vault_key_previous', 2) END)::jsonb AS doc
+			FROM hdl_vault.identity i JOIN hdl.source s ON s.source_id = i.source_id
+			WHERE i.subject LIKE 'Patient/%%'),
+		message AS (
+			SELECT pseudonym, CASE WHEN id ->> 'system' = 'https://fhir.nhs.uk/Id/nhs-number' THEN id ->> 'value'
+			                       ELSE 'identifier|' || org_code || '|' || coalesce(id ->> 'system', '') || '|' || (id ->> 'value') END AS m
+			FROM ident, jsonb_array_elements(coalesce(doc -> 'identifier', '[]')) id
+			WHERE id ? 'value'
+			UNION
+			SELECT pseudonym, 'id|' || org_code || '|Patient/' || (doc ->> 'hdlLocalId') FROM ident WHERE doc ? 'hdlLocalId')
+		INSERT INTO hdl_vault.link (link_hash, key_id, pseudonym)
+		SELECT encode(%1$s.hmac(m, hdl._key('hdl.pseudonym_key', 2), 'sha256'), 'hex'), $1, pseudonym FROM message
+		ON CONFLICT (link_hash) DO NOTHING $q$, crypto) USING new_id;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	DELETE FROM hdl_vault.link WHERE key_id <> new_id;
+	RETURN n;
+END
+$$;
+COMMENT ON FUNCTION hdl.rotate_vault_key() IS 'Re-encrypts the vault from hdl.vault_key_previous to hdl.vault_key; returns the rows re-encrypted.';
+COMMENT ON FUNCTION hdl.rotate_pseudonym_key() IS 'Re-links every patient under the new hdl.pseudonym_key, keeping pseudonyms; returns the links made.';
+
+REVOKE ALL ON ALL TABLES IN SCHEMA hdl_vault FROM PUBLIC;
+REVOKE ALL ON FUNCTION hdl._outer_role(), hdl.pseudonymise(text), hdl._key(text, int), hdl._pgcrypto(),
+	hdl.reidentify(text, text), hdl.rotate_vault_key(), hdl.rotate_pseudonym_key() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION hdl.reidentify(text, text), hdl.pseudonymise(text) TO hdl_reidentifier;
