@@ -1,0 +1,149 @@
+-- Pseudonymisation: identifiers leave the clinical copy for the encrypted vault in the same
+-- transaction; one patient from two feeds links to one pseudonym; references are rewritten;
+-- re-identification is a separate, recorded privilege; keys rotate.
+\set ECHO none
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/sql/try.sql
+\set ECHO all
+CREATE EXTENSION IF NOT EXISTS hdl CASCADE;
+SELECT current_user AS superuser \gset
+CREATE ROLE regress_ps_gp IN ROLE hdl_provider;
+CREATE ROLE regress_ps_acute IN ROLE hdl_provider;
+CREATE ROLE regress_ps_analyst IN ROLE hdl_analyst;
+CREATE ROLE regress_ps_engineer IN ROLE hdl_engineer;
+CREATE ROLE regress_ps_reid IN ROLE hdl_reidentifier;
+SELECT hdl.register_source('regress_ps_gp', 'PSGP1', 'Pseudo test GP') > 0 AS gp,
+       hdl.register_source('regress_ps_acute', 'PSAC1', 'Pseudo test acute trust') > 0 AS acute;
+
+-- the SQL pseudonym equals pgcrypto's HMAC under the same (test) key
+SELECT hdl.pseudonymise('9434765919') = encode(hmac('9434765919', hdl._key('hdl.pseudonym_key', 2), 'sha256'), 'hex') AS matches_pgcrypto;
+SELECT length(hdl.pseudonymise('9434765919')) AS pseudonym_length;
+SELECT hdl.pseudonymise('9434765919') AS pseudonym \gset
+
+SET ROLE regress_ps_gp;
+SELECT pg_temp.mask(hdl.ingest_bundle($${"resourceType":"Bundle","type":"transaction","entry":[
+ {"fullUrl":"urn:uuid:6c1d2f1e-1111-4a1a-9a1a-000000000001",
+  "resource":{"resourceType":"Patient","id":"gp-local-17",
+   "text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">Ada Lovelace-Quill</div>"},
+   "identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"},
+                 {"system":"https://gp.example.nhs.uk/Id/mrn","value":"GPMRN-4471"}],
+   "name":[{"family":"Lovelace-Quill","given":["Ada","Byronetta"]}],
+   "telecom":[{"system":"phone","value":"01632 960431"}],
+   "gender":"female","birthDate":"1961-07-23",
+   "address":[{"line":["17 Quillfeather Lane"],"city":"Otleyburn","postalCode":"LS21 3QZ","country":"GB"}],
+   "extension":[{"url":"http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenName","valueString":"Featherstonehaugh"}],
+   "contact":[{"name":{"family":"Quill","given":["Byron"]},"telecom":[{"system":"phone","value":"01632 960999"}]}]},
+  "request":{"method":"PUT","url":"Patient/gp-local-17"}},
+ {"resource":{"resourceType":"Condition","subject":{"reference":"urn:uuid:6c1d2f1e-1111-4a1a-9a1a-000000000001","display":"Ada Lovelace-Quill"},
+   "code":{"coding":[{"system":"http://snomed.info/sct","code":"38341003"}]}},
+  "request":{"method":"POST","url":"Condition"}},
+ {"resource":{"resourceType":"Observation","status":"final","code":{"text":"heart rate"},
+   "subject":{"reference":"Patient/gp-local-17"},
+   "valueQuantity":{"value":61,"unit":"/min"}},
+  "request":{"method":"POST","url":"Observation"}}]}$$)::text);
+-- a later resource from the same feed refers to the patient by the feed's own id
+SELECT hdl.ingest('{"resourceType":"AllergyIntolerance","patient":{"reference":"Patient/gp-local-17"},"code":{"text":"penicillin"}}') -> 'patient' ->> 'reference' = 'Patient/' || :'pseudonym' AS linked_by_local_id;
+-- a logical reference by NHS number becomes a literal reference, and keeps no number
+SELECT pg_temp.mask((hdl.ingest('{"resourceType":"Procedure","status":"completed","subject":{"identifier":{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}},"code":{"text":"ECG"}}') -> 'subject')::text) AS subject;
+RESET ROLE;
+
+-- the acute trust sees the same person with its own MRN: same pseudonym, a new version
+SET ROLE regress_ps_acute;
+SELECT pg_temp.mask(hdl.ingest('{"resourceType":"Patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"},{"system":"https://acute.example.nhs.uk/Id/mrn","value":"AC-88"}],"name":[{"family":"Lovelace-Quill","given":["Ada"]}],"gender":"female","birthDate":"1961-07-23"}')::text);
+-- the acute trust cannot use the GP's local id
+SELECT pg_temp.regress_try($$SELECT hdl.ingest('{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"Patient/gp-local-17"}}')$$);
+-- but can find the patient by its own MRN, or by NHS number
+SELECT hdl.ingest('{"resourceType":"Observation","status":"final","code":{"text":"bp"},"subject":{"reference":"Patient?identifier=https://acute.example.nhs.uk/Id/mrn|AC-88"}}') -> 'subject' ->> 'reference' = 'Patient/' || :'pseudonym' AS linked_by_mrn;
+RESET ROLE;
+
+-- the clinical copy: pseudonym id and identifier, generalised birth date and postcode, no names
+SELECT version, pg_temp.mask((resource - 'meta')::text) AS clinical_copy
+FROM hdl_lake.resource WHERE resource_type = 'Patient' AND id = :'pseudonym';
+SELECT pg_temp.mask((hdl.vread('Patient', :'pseudonym', 1) - 'meta')::text) AS gp_version;
+SELECT resource_type, count(*) AS resources
+FROM hdl_lake.resource WHERE resource_type <> 'Patient' AND patient = :'pseudonym' GROUP BY 1 ORDER BY 1;
+SELECT version, source_id = (SELECT source_id FROM hdl.source WHERE org_code = 'PSAC1') AS from_acute
+FROM hdl_lake.resource_history WHERE resource_type = 'Patient' AND id = :'pseudonym' ORDER BY version;
+-- references to the patient carry no display text
+SELECT pg_temp.mask((resource -> 'subject')::text) AS subject FROM hdl_lake.resource WHERE resource_type = 'Condition' AND patient = :'pseudonym';
+
+-- no direct identifier appears anywhere outside the vault: scan every hdl table as text
+CREATE TEMP TABLE secrets(s text);
+INSERT INTO secrets VALUES ('9434765919'), ('Lovelace'), ('Byronetta'), ('960431'), ('960999'), ('Quillfeather'),
+	('Otleyburn'), ('1961-07-23'), ('GPMRN-4471'), ('AC-88'), ('Featherstonehaugh'), ('gp-local-17'), ('LS21 3QZ');
+CREATE TEMP TABLE leaks(tbl text, secret text);
+DO $$
+DECLARE
+	t record;
+	n bigint;
+	sec text;
+BEGIN
+	FOR t IN SELECT c.oid::regclass AS rel FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
+	         WHERE ns.nspname IN ('hdl', 'hdl_lake', 'hdl_audit', 'mart') AND c.relkind IN ('r', 'p', 'v', 'm')
+	LOOP
+		FOR sec IN SELECT s FROM secrets LOOP
+			EXECUTE format('SELECT count(*) FROM %s x WHERE x::text LIKE %L', t.rel, '%' || sec || '%') INTO n;
+			IF n > 0 THEN INSERT INTO leaks VALUES (t.rel::text, sec); END IF;
+		END LOOP;
+	END LOOP;
+END $$;
+SELECT * FROM leaks ORDER BY 1, 2;
+-- the vault holds them only encrypted
+SELECT count(*) AS vault_rows, bool_and(position(convert_to('Lovelace', 'UTF8') IN payload) = 0) AS encrypted
+FROM hdl_vault.identity WHERE subject = 'Patient/' || :'pseudonym';
+SELECT count(*) AS links FROM hdl_vault.link WHERE pseudonym = :'pseudonym';
+
+-- who may read what
+SET ROLE regress_ps_analyst;
+SELECT pg_temp.regress_try('SELECT count(*) FROM hdl_lake.resource');
+SELECT pg_temp.regress_try('SELECT count(*) FROM hdl_vault.identity');
+SELECT pg_temp.regress_try($$SELECT hdl.reidentify('x', 'curiosity is no purpose')$$);
+RESET ROLE;
+SET ROLE regress_ps_gp;
+SELECT pg_temp.regress_try('SELECT count(*) FROM hdl_lake.resource');
+SELECT pg_temp.regress_try('SELECT count(*) FROM hdl_vault.link');
+RESET ROLE;
+SET ROLE regress_ps_engineer;
+SELECT count(*) > 0 AS engineer_reads_lake FROM hdl_lake.resource;
+SELECT pg_temp.regress_try('SELECT count(*) FROM hdl_vault.identity');
+SELECT pg_temp.regress_try($$SELECT hdl.pseudonymise('9434765919')$$);
+RESET ROLE;
+
+-- re-identification: only its role, only with a purpose, always recorded
+SET ROLE regress_ps_reid;
+SELECT pg_temp.regress_try(format('SELECT hdl.reidentify(%L, %L)', :'pseudonym', 'why'));
+SELECT jsonb_pretty(hdl.reidentify(:'pseudonym', 'safeguarding referral SR-2024-118') #- '{identities,0,updated}' #- '{identities,1,updated}' #- '{pseudonym}');
+SELECT pg_temp.regress_try($$SELECT hdl.reidentify('0000', 'safeguarding referral SR-2024-118')$$);
+RESET ROLE;
+SELECT role_name, pseudonym = :'pseudonym' AS right_pseudonym, purpose FROM hdl_vault.reidentification ORDER BY reidentified_at;
+
+-- hostile input is data, not SQL
+SET ROLE regress_ps_gp;
+SELECT pg_temp.regress_try($$SELECT hdl.ingest('{"resourceType":"Patient","id":"x''); DROP TABLE hdl_lake.resource; --"}')$$);
+SELECT pg_temp.regress_try($$SELECT hdl.ingest('{"resourceType":"Patient; DROP TABLE hdl.source"}')$$);
+SELECT hdl.ingest($j${"resourceType":"Patient","identifier":[{"system":"https://gp.example.nhs.uk/Id/mrn","value":"'); DELETE FROM hdl_vault.link; --"}],"gender":"male"}$j$) ->> 'gender' AS stored_safely;
+SELECT pg_temp.regress_try($q$SELECT hdl.ingest_bundle('{"resourceType":"Bundle","type":"transaction","entry":[{"resource":{"resourceType":"Patient"},"request":{"method":"PUT","url":"Patient?identifier=x|'');DROP TABLE hdl.source;--"}}]}')$q$);
+RESET ROLE;
+SELECT count(*) > 0 AS lake_intact FROM hdl_lake.resource;
+SELECT count(*) AS sources_intact FROM hdl.source WHERE org_code IN ('PSGP1', 'PSAC1');
+
+-- key rotation: the vault is re-encrypted, links are rebuilt under the new key, pseudonyms stay
+SET hdl.vault_key_previous = 'vault1:regress-vault-key-0123456789abcdef';
+SET hdl.vault_key = 'vault2:regress-vault-key-rotated-fedcba9876543210';
+SELECT hdl.rotate_vault_key() AS reencrypted;
+SELECT DISTINCT key_id FROM hdl_vault.identity;
+SET hdl.pseudonym_key = 'test2:regress-pseudonym-key-rotated-fedcba98765';
+SELECT hdl.rotate_pseudonym_key() > 0 AS relinked;
+SELECT DISTINCT key_id FROM hdl_vault.link;
+SET ROLE regress_ps_acute;
+SELECT hdl.ingest('{"resourceType":"Patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}],"gender":"female"}') ->> 'id' = :'pseudonym' AS same_pseudonym_after_rotation;
+SELECT hdl.ingest('{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"Patient?identifier=https://acute.example.nhs.uk/Id/mrn|AC-88"}}') -> 'subject' ->> 'reference' = 'Patient/' || :'pseudonym' AS mrn_link_rotated;
+RESET ROLE;
+SET ROLE regress_ps_reid;
+SELECT hdl.reidentify(:'pseudonym', 'audit of key rotation RT-7') -> 'identities' -> 1 -> 'identity' -> 'name' AS decrypts_with_new_key;
+RESET ROLE;
+-- without keys, nothing can be ingested
+SET hdl.pseudonym_key = '';
+SET ROLE regress_ps_gp;
+SELECT pg_temp.regress_try($$SELECT hdl.ingest('{"resourceType":"Patient"}')$$);
+RESET ROLE;
