@@ -37,13 +37,15 @@ pg::CachedPlan read_versions_plan {
 pg::CachedPlan lock_search_plan {
     "SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended($1, 11))", 1, {TEXTOID}, nullptr};
 
+// A provider's own resources answer its searches first; only when it has none do other
+// sources' resources count (shared reference data such as organisations).
 pg::CachedPlan find_plan {
-    "SELECT id FROM hdl_lake.resource WHERE resource_type OPERATOR(pg_catalog.=) $1 AND "
-    "(resource -> 'identifier') OPERATOR(pg_catalog.@>) CASE WHEN $2 IS NULL "
-    "THEN pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('value', $3)) "
-    "ELSE pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('system', $2, 'value', $3)) END "
-    "ORDER BY id LIMIT 2",
-    3, {TEXTOID, TEXTOID, TEXTOID}, nullptr};
+    "WITH m AS (SELECT id, source_id OPERATOR(pg_catalog.=) $4 AS own FROM hdl_lake.resource "
+    "WHERE resource_type OPERATOR(pg_catalog.=) $1 AND (resource -> 'identifier') OPERATOR(pg_catalog.@>) "
+    "CASE WHEN $2 IS NULL THEN pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('value', $3)) "
+    "ELSE pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('system', $2, 'value', $3)) END) "
+    "SELECT id FROM m WHERE own OR NOT EXISTS (SELECT 1 FROM m WHERE own) ORDER BY id LIMIT 2",
+    4, {TEXTOID, TEXTOID, TEXTOID, INT4OID}, nullptr};
 
 pg::CachedPlan next_batch_plan {"SELECT pg_catalog.nextval('hdl.ingest_batch_batch_id_seq')", 0, {}, nullptr};
 
@@ -188,9 +190,9 @@ SpiStore::LockSearch(const RequestUrl &search) {
 
 std::vector<std::string>
 SpiStore::FindByIdentifier(const RequestUrl &search) {
-	Datum values[3] = {pg::TextDatum(search.type), search.has_system ? pg::TextDatum(search.identifier_system) : (Datum) 0,
-	                   pg::TextDatum(search.identifier_value)};
-	char nulls[3] = {' ', search.has_system ? ' ' : 'n', ' '};
+	Datum values[4] = {pg::TextDatum(search.type), search.has_system ? pg::TextDatum(search.identifier_system) : (Datum) 0,
+	                   pg::TextDatum(search.identifier_value), Int32GetDatum(source_id_)};
+	char nulls[4] = {' ', search.has_system ? ' ' : 'n', ' ', ' '};
 	uint64_t n = pg::ExecutePlan(find_plan, values, nulls, false);
 	std::vector<std::string> ids;
 	for (uint64_t r = 0; r < n; r++)

@@ -90,6 +90,46 @@ ScrubAttachments(json &node) {
 	}
 }
 
+bool
+HasMaskedCode(const json &node, const Policy &policy) {
+	auto code = node.find("code");
+	if (code == node.end() || !code->is_object())
+		return false;
+	auto codings = code->find("coding");
+	if (codings == code->end() || !codings->is_array())
+		return false;
+	for (const json &c : *codings) {
+		if (!c.is_object())
+			continue;
+		std::string key = c.value("system", "") + "|" + c.value("code", "");
+		for (const std::string &masked : policy.masked_codes)
+			if (key == masked)
+				return true;
+	}
+	return false;
+}
+
+// Removes value[x] of an observation (or component) whose code records an identifier.
+void
+MaskValue(json &node, const Policy &policy) {
+	if (!HasMaskedCode(node, policy))
+		return;
+	bool removed = false;
+	for (auto it = node.begin(); it != node.end();) {
+		const std::string &key = it.key();
+		if (key.size() > 5 && key.compare(0, 5, "value") == 0 && std::isupper(static_cast<unsigned char>(key[5]))) {
+			it = node.erase(it);
+			removed = true;
+		} else {
+			++it;
+		}
+	}
+	if (removed)
+		node["dataAbsentReason"] = {
+		    {"coding", json::array({{{"system", "http://terminology.hl7.org/CodeSystem/data-absent-reason"}, {"code", "masked"}}})},
+		    {"text", "removed by hdl pseudonymisation"}};
+}
+
 } // namespace
 
 std::string
@@ -175,6 +215,13 @@ ScrubFreeText(json &resource, const Policy &policy) {
 		resource.erase("text");
 	if (!policy.keep_attachment_data)
 		ScrubAttachments(resource);
+	if (resource.value("resourceType", "") == "Observation") {
+		MaskValue(resource, policy);
+		if (auto comps = resource.find("component"); comps != resource.end() && comps->is_array())
+			for (json &c : *comps)
+				if (c.is_object())
+					MaskValue(c, policy);
+	}
 }
 
 } // namespace hdl::pseudo

@@ -21,6 +21,10 @@ struct Policy {
 	PostcodeRule postcode = PostcodeRule::District;
 	bool keep_narrative = false;
 	bool keep_attachment_data = false;
+	// Observations (and components) coded with one of these "system|code" pairs record an
+	// identifier as their value (e.g. LOINC 56799-0, the patient's address): the value is
+	// replaced by dataAbsentReason "masked".
+	std::vector<std::string> masked_codes = {"http://loinc.org|56799-0"};
 };
 
 // The direct identifiers taken out of a Patient or RelatedPerson.
@@ -37,7 +41,8 @@ Identity TakeIdentity(nlohmann::json &resource, const Policy &policy);
 // Marks the resource with its pseudonym as its only identifier.
 void SetPseudonymIdentifier(nlohmann::json &resource, const std::string &pseudonym);
 
-// Drops narrative (`text`) and inline attachment data from any resource, per the policy.
+// Drops narrative (`text`) and inline attachment data from any resource, and masks the values
+// of identifying observations, per the policy.
 void ScrubFreeText(nlohmann::json &resource, const Policy &policy);
 
 // "LS1 4AP" -> "LS1"; "SW1A1AA" -> "SW1A"; anything unparseable -> empty.
