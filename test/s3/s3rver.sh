@@ -59,10 +59,10 @@ start() {
 	mkdir -p "$state/data"
 	printf '%s' "$access_key" >"$state/access_key"
 	printf '%s' "$secret_key" >"$state/secret_key"
-	HDL_S3_ACCESS_KEY="$access_key" HDL_S3_SECRET_KEY="$secret_key" \
-		setsid node --openssl-legacy-provider "$here/server.js" "$state/data" "$state/port" </dev/null >"$state/server.log" 2>&1 &
 	# --openssl-legacy-provider: s3rver encrypts ListObjectsV2 continuation tokens with DES, which
 	# OpenSSL 3 only offers through its legacy provider (without it every truncated listing fails with 500).
+	HDL_S3_ACCESS_KEY="$access_key" HDL_S3_SECRET_KEY="$secret_key" \
+		setsid node --openssl-legacy-provider "$here/server.js" "$state/data" "$state/port" </dev/null >"$state/server.log" 2>&1 &
 	echo $! >"$state/pid"
 	for _ in $(seq 1 300); do
 		if [[ -s "$state/port" ]] && answers "$(cat "$state/port")"; then

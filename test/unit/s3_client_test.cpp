@@ -77,11 +77,13 @@ Pattern(size_t size, unsigned seed) {
 } // namespace
 
 TEST_F(S3ClientTest, PutGetRangeHeadDelete) {
-	std::string body = "{\"resourceType\":\"Patient\",\"id\":\"1\"}\n{\"resourceType\":\"Patient\",\"id\":\"2\"}\n";
+	std::string body =
+	    "{\"resourceType\":\"Patient\",\"id\":\"1\"}\n{\"resourceType\":\"Patient\",\"id\":\"2\"}\n";
 	std::string etag = client_->PutObject(bucket_, "fhir/Patient.ndjson", body, "application/x-ndjson");
 	EXPECT_FALSE(etag.empty());
 	EXPECT_EQ(client_->GetObjectAsString(bucket_, "fhir/Patient.ndjson"), body);
-	EXPECT_EQ(client_->GetObjectAsString(bucket_, "fhir/Patient.ndjson", ByteRange {2, 13}), body.substr(2, 12));
+	EXPECT_EQ(client_->GetObjectAsString(bucket_, "fhir/Patient.ndjson", ByteRange {2, 13}),
+	          body.substr(2, 12));
 	EXPECT_EQ(client_->GetObjectAsString(bucket_, "fhir/Patient.ndjson", ByteRange {40, std::nullopt}),
 	          body.substr(40));
 	ObjectInfo info = client_->HeadObject(bucket_, "fhir/Patient.ndjson");
@@ -92,8 +94,8 @@ TEST_F(S3ClientTest, PutGetRangeHeadDelete) {
 }
 
 TEST_F(S3ClientTest, KeysWithReservedCharactersAreSignedCorrectly) {
-	for (std::string key : {"dir/a b+c=d&e?f#g.json", "unicode/\xC3\xBC\xE2\x82\xAC.txt", "odd/!'()*~$@,;:.txt",
-	                        "dots/a/../b.txt", "pct/100%25.txt"}) {
+	for (std::string key : {"dir/a b+c=d&e?f#g.json", "unicode/\xC3\xBC\xE2\x82\xAC.txt",
+	                        "odd/!'()*~$@,;:.txt", "dots/a/../b.txt", "pct/100%25.txt"}) {
 		client_->PutObject(bucket_, key, "x:" + key);
 		EXPECT_EQ(client_->GetObjectAsString(bucket_, key), "x:" + key) << key;
 	}
@@ -135,8 +137,8 @@ TEST_F(S3ClientTest, ListPagesWithContinuationTokens) {
 }
 
 TEST_F(S3ClientTest, ListWithDelimiterGivesCommonPrefixes) {
-	for (const char *key : {"lake/Patient/a.ndjson", "lake/Patient/b.ndjson", "lake/Observation/c.ndjson",
-	                        "lake/readme.txt"}) {
+	for (const char *key :
+	     {"lake/Patient/a.ndjson", "lake/Patient/b.ndjson", "lake/Observation/c.ndjson", "lake/readme.txt"}) {
 		client_->PutObject(bucket_, key, "x");
 	}
 	ListRequest request;
@@ -160,7 +162,8 @@ TEST_F(S3ClientTest, MultipartUploadOfTwelveMebibytes) {
 	EXPECT_FALSE(etag.empty());
 	EXPECT_EQ(client_->HeadObject(bucket_, "big/object.bin").size, data.size());
 	EXPECT_TRUE(client_->GetObjectAsString(bucket_, "big/object.bin") == data);
-	std::string tail = client_->GetObjectAsString(bucket_, "big/object.bin", ByteRange {(10u << 20) - 5, std::nullopt});
+	std::string tail =
+	    client_->GetObjectAsString(bucket_, "big/object.bin", ByteRange {(10u << 20) - 5, std::nullopt});
 	EXPECT_TRUE(tail == data.substr((10u << 20) - 5));
 }
 
@@ -182,7 +185,8 @@ TEST_F(S3ClientTest, WrongSecretIsRejectedWithoutLeakingIt) {
 	EXPECT_EQ(e.http_status(), 403);
 	EXPECT_EQ(e.aws_code(), "SignatureDoesNotMatch");
 	std::string message = e.what();
-	EXPECT_EQ(message.rfind("S3 GET s3://" + bucket_ + "/missing.txt failed: 403 SignatureDoesNotMatch: ", 0), 0u)
+	EXPECT_EQ(message.rfind("S3 GET s3://" + bucket_ + "/missing.txt failed: 403 SignatureDoesNotMatch: ", 0),
+	          0u)
 	    << message;
 	for (const std::string &text : {message, e.detail(), e.hint()}) {
 		EXPECT_EQ(text.find(config.credentials.secret_access_key), std::string::npos) << text;
@@ -207,12 +211,15 @@ TEST_F(S3ClientTest, MissingObjectIsNoSuchKey) {
 	EXPECT_EQ(e.http_status(), 404);
 	EXPECT_EQ(e.aws_code(), "NoSuchKey");
 	EXPECT_TRUE(e.not_found());
-	EXPECT_EQ(std::string(e.what()).rfind("S3 GET s3://" + bucket_ + "/nope/missing.ndjson failed: 404 NoSuchKey", 0),
+	EXPECT_EQ(std::string(e.what()).rfind(
+	              "S3 GET s3://" + bucket_ + "/nope/missing.ndjson failed: 404 NoSuchKey", 0),
 	          0u)
 	    << e.what();
 	S3Error head = ErrorOf([&] { client_->HeadObject(bucket_, "nope/missing.ndjson"); });
 	EXPECT_EQ(head.http_status(), 404);
-	EXPECT_EQ(ErrorOf([&] { client_->ListObjectsV2({"no-such-bucket-hdl", "", "", "", "", 10}); }).aws_code(),
+	EXPECT_EQ(ErrorOf([&] {
+		          client_->ListObjectsV2({"no-such-bucket-hdl", "", "", "", "", 10});
+	          }).aws_code(),
 	          "NoSuchBucket");
 }
 
@@ -221,7 +228,9 @@ TEST_F(S3ClientTest, CancelHookStopsTransfer) {
 	client_->PutObject(bucket_, "cancel.bin", data);
 	Config config = MakeConfig();
 	size_t received = 0;
-	config.cancel = [&received] { return received > 0; };
+	config.cancel = [&received] {
+		return received > 0;
+	};
 	Client cancellable(config);
 	S3Error e = ErrorOf([&] {
 		cancellable.GetObject(bucket_, "cancel.bin", [&](const char *, size_t size) { received += size; });
@@ -233,7 +242,8 @@ TEST_F(S3ClientTest, CancelHookStopsTransfer) {
 
 TEST_F(S3ClientTest, SinkExceptionPropagatesAndClientStaysUsable) {
 	client_->PutObject(bucket_, "sink.txt", "abc");
-	EXPECT_THROW(client_->GetObject(bucket_, "sink.txt", [](const char *, size_t) { throw std::runtime_error("x"); }),
-	             std::runtime_error);
+	EXPECT_THROW(
+	    client_->GetObject(bucket_, "sink.txt", [](const char *, size_t) { throw std::runtime_error("x"); }),
+	    std::runtime_error);
 	EXPECT_EQ(client_->GetObjectAsString(bucket_, "sink.txt"), "abc");
 }

@@ -73,7 +73,8 @@ TEST(S3Gzip, InflatesInAnyChunking) {
 }
 
 TEST(S3Gzip, PlainDataPassesThrough) {
-	for (std::string plain : {std::string("{\"a\":1}\n"), std::string("x"), std::string(""), std::string("\x1f")}) {
+	for (std::string plain :
+	     {std::string("{\"a\":1}\n"), std::string("x"), std::string(""), std::string("\x1f")}) {
 		bool compressed = true;
 		EXPECT_EQ(Decode(plain, 1, &compressed), plain);
 		EXPECT_FALSE(compressed);
@@ -103,12 +104,13 @@ TEST(S3Gzip, CorruptInputNamesOffset) {
 	std::string message = ErrorOf(corrupt, 64);
 	EXPECT_NE(message.find("invalid gzip data at compressed byte offset"), std::string::npos) << message;
 	std::string bad_header = gz;
-	bad_header[2] = 7; // compression method other than deflate; zlib notices it once it holds the 4-byte header
+	bad_header[2] =
+	    7; // compression method other than deflate; zlib notices it once it holds the 4-byte header
 	EXPECT_NE(ErrorOf(bad_header, 64).find("byte offset 4: unknown compression method"), std::string::npos)
 	    << ErrorOf(bad_header, 64);
 	std::string trailing = Gzip("a") + "garbage";
-	EXPECT_NE(ErrorOf(trailing, 5).find("after the end of a gzip member at byte offset " +
-	                                    std::to_string(Gzip("a").size())),
+	EXPECT_NE(ErrorOf(trailing, 5)
+	              .find("after the end of a gzip member at byte offset " + std::to_string(Gzip("a").size())),
 	          std::string::npos);
 }
 

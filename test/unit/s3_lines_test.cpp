@@ -11,8 +11,8 @@ namespace {
 std::vector<std::pair<uint64_t, std::string>>
 Split(const std::string &input, size_t chunk_size, size_t max_line = 1u << 20) {
 	std::vector<std::pair<uint64_t, std::string>> lines;
-	LineSplitter splitter([&](std::string_view line, uint64_t n) { lines.emplace_back(n, std::string(line)); },
-	                      max_line);
+	LineSplitter splitter(
+	    [&](std::string_view line, uint64_t n) { lines.emplace_back(n, std::string(line)); }, max_line);
 	for (size_t at = 0; at < input.size(); at += chunk_size) {
 		splitter.Feed(std::string_view(input).substr(at, chunk_size));
 	}
@@ -56,7 +56,8 @@ TEST(S3Lines, OverlongLineIsAnError) {
 		FAIL() << "no error";
 	} catch (const hdl::Error &e) {
 		EXPECT_EQ(e.kind(), hdl::ErrorKind::ConfigLimit);
-		EXPECT_NE(std::string(e.what()).find("line 2 is longer than 50 bytes"), std::string::npos) << e.what();
+		EXPECT_NE(std::string(e.what()).find("line 2 is longer than 50 bytes"), std::string::npos)
+		    << e.what();
 	}
 	EXPECT_THROW(Split(std::string(100, 'x'), 100, 50), hdl::Error);
 }

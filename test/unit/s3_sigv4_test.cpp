@@ -40,11 +40,13 @@ TEST(S3SigV4, SuiteGetVanilla) {
 	EXPECT_EQ(s.canonical_request, "GET\n/\n\nhost:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\n"
 	                               "host;x-amz-date\n"
 	                               "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-	EXPECT_EQ(s.string_to_sign, "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\n"
-	                            "bb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63");
-	EXPECT_EQ(s.authorization, "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
-	                           "SignedHeaders=host;x-amz-date, "
-	                           "Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
+	EXPECT_EQ(s.string_to_sign,
+	          "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\n"
+	          "bb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63");
+	EXPECT_EQ(s.authorization,
+	          "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
+	          "SignedHeaders=host;x-amz-date, "
+	          "Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
 }
 
 TEST(S3SigV4, SuiteQueryOrderKeyCase) {
@@ -71,7 +73,8 @@ TEST(S3SigV4, SuiteSessionTokenIsSigned) {
 	Credentials with_token = SUITE_CREDENTIALS;
 	with_token.session_token = "6e86291e8372ff2a2260956d9b8aae1d763fbf315fa00fa31553b73ebf194267";
 	SigningRequest request {"GET", "/", {}, {{"Host", "example.amazonaws.com"}}, EMPTY_PAYLOAD_SHA256};
-	Signature s = SignRequest(request, with_token, "us-east-1", 1440938160 /* 20150830T123600Z */, false, "service");
+	Signature s =
+	    SignRequest(request, with_token, "us-east-1", 1440938160 /* 20150830T123600Z */, false, "service");
 	EXPECT_EQ(s.signed_headers, "host;x-amz-date;x-amz-security-token");
 	EXPECT_EQ(s.signature, "07ec1639c89043aa0e3e2de82b96708f198cceab042d4a97044c66dd9f74e7f8");
 	bool sends_token = false;
@@ -94,11 +97,12 @@ TEST(S3SigV4, S3DocSigningKey) {
 
 TEST(S3SigV4, S3DocGetObjectWithRange) {
 	Signature s = S3DocSign("GET", "/test.txt", {}, {{"Range", "bytes=0-9"}});
-	EXPECT_EQ(s.canonical_request, "GET\n/test.txt\n\nhost:examplebucket.s3.amazonaws.com\nrange:bytes=0-9\n"
-	                               "x-amz-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
-	                               "x-amz-date:20130524T000000Z\n\n"
-	                               "host;range;x-amz-content-sha256;x-amz-date\n"
-	                               "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	EXPECT_EQ(s.canonical_request,
+	          "GET\n/test.txt\n\nhost:examplebucket.s3.amazonaws.com\nrange:bytes=0-9\n"
+	          "x-amz-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
+	          "x-amz-date:20130524T000000Z\n\n"
+	          "host;range;x-amz-content-sha256;x-amz-date\n"
+	          "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	EXPECT_EQ(s.string_to_sign, "AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n"
 	                            "7344ae5b7ee6c3e7e6b0fe0640412a37625d1fbfff95c48bbb2dc43964946972");
 	EXPECT_EQ(s.signature, "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
@@ -112,9 +116,9 @@ TEST(S3SigV4, S3DocPutObject) {
 	std::string body = "Welcome to Amazon S3.";
 	std::string hash = Sha256Hex(body);
 	EXPECT_EQ(hash, "44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072");
-	Signature s = S3DocSign("PUT", "/test$file.text", {},
-	                        {{"Date", "Fri, 24 May 2013 00:00:00 GMT"}, {"x-amz-storage-class", "REDUCED_REDUNDANCY"}},
-	                        hash);
+	Signature s = S3DocSign(
+	    "PUT", "/test$file.text", {},
+	    {{"Date", "Fri, 24 May 2013 00:00:00 GMT"}, {"x-amz-storage-class", "REDUCED_REDUNDANCY"}}, hash);
 	EXPECT_EQ(s.canonical_request.substr(0, 22), "PUT\n/test%24file.text\n");
 	EXPECT_EQ(s.signed_headers, "date;host;x-amz-content-sha256;x-amz-date;x-amz-storage-class");
 	EXPECT_EQ(s.string_to_sign, "AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n"
@@ -165,7 +169,8 @@ TEST(S3SigV4, HeaderValuesAreTrimmedAndNamesLowerCased) {
 	                         {"my-header1", "value2"}},
 	                        EMPTY_PAYLOAD_SHA256};
 	Signature s = ComputeSignature(request, SUITE_CREDENTIALS, SUITE_SCOPE);
-	EXPECT_NE(s.canonical_request.find("my-header1:value1,value2\nmy-header2:\"a b c\"\n"), std::string::npos);
+	EXPECT_NE(s.canonical_request.find("my-header1:value1,value2\nmy-header2:\"a b c\"\n"),
+	          std::string::npos);
 	EXPECT_EQ(s.signed_headers, "host;my-header1;my-header2;x-amz-date");
 }
 

@@ -84,7 +84,8 @@ TEST(S3Xml, ListBucketResult) {
 	EXPECT_TRUE(page.is_truncated);
 	EXPECT_EQ(page.next_continuation_token, "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=");
 
-	ListPage last = ParseListBucketResult("<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>");
+	ListPage last =
+	    ParseListBucketResult("<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>");
 	EXPECT_TRUE(last.objects.empty());
 	EXPECT_FALSE(last.is_truncated);
 }
@@ -94,8 +95,9 @@ TEST(S3Xml, ListBucketResultRejectsNonsense) {
 	EXPECT_THROW(ParseListBucketResult("<ListBucketResult><Contents><Key>k</Key><Size>-1</Size></Contents>"
 	                                   "</ListBucketResult>"),
 	             hdl::Error);
-	EXPECT_THROW(ParseListBucketResult("<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>"),
-	             hdl::Error);
+	EXPECT_THROW(
+	    ParseListBucketResult("<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>"),
+	    hdl::Error);
 }
 
 TEST(S3Xml, ErrorReply) {
@@ -112,17 +114,21 @@ TEST(S3Xml, ErrorReply) {
 }
 
 TEST(S3Xml, MultipartDocuments) {
-	EXPECT_EQ(ParseInitiateMultipartUpload("<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key>"
-	                                       "<UploadId>VXBsb2FkIElE</UploadId></InitiateMultipartUploadResult>"),
-	          "VXBsb2FkIElE");
+	EXPECT_EQ(
+	    ParseInitiateMultipartUpload("<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key>"
+	                                 "<UploadId>VXBsb2FkIElE</UploadId></InitiateMultipartUploadResult>"),
+	    "VXBsb2FkIElE");
 	EXPECT_THROW(ParseInitiateMultipartUpload("<InitiateMultipartUploadResult/>"), hdl::Error);
-	EXPECT_EQ(ParseCompleteMultipartUpload("<CompleteMultipartUploadResult><ETag>&quot;3858f62230ac3c915f300c664312c11f-9"
-	                                       "&quot;</ETag></CompleteMultipartUploadResult>"),
+	EXPECT_EQ(ParseCompleteMultipartUpload(
+	              "<CompleteMultipartUploadResult><ETag>&quot;3858f62230ac3c915f300c664312c11f-9"
+	              "&quot;</ETag></CompleteMultipartUploadResult>"),
 	          "3858f62230ac3c915f300c664312c11f-9");
-	EXPECT_THROW(ParseCompleteMultipartUpload("<Error><Code>InternalError</Code><Message>m</Message></Error>"),
-	             hdl::Error);
+	EXPECT_THROW(
+	    ParseCompleteMultipartUpload("<Error><Code>InternalError</Code><Message>m</Message></Error>"),
+	    hdl::Error);
 	std::string body = BuildCompleteMultipartUpload({{1, "\"a\""}, {2, "\"b\""}});
-	EXPECT_EQ(body, "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-	                "<Part><PartNumber>1</PartNumber><ETag>&quot;a&quot;</ETag></Part>"
-	                "<Part><PartNumber>2</PartNumber><ETag>&quot;b&quot;</ETag></Part></CompleteMultipartUpload>");
+	EXPECT_EQ(body,
+	          "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+	          "<Part><PartNumber>1</PartNumber><ETag>&quot;a&quot;</ETag></Part>"
+	          "<Part><PartNumber>2</PartNumber><ETag>&quot;b&quot;</ETag></Part></CompleteMultipartUpload>");
 }

@@ -2,6 +2,7 @@
 // patient again (from any feed), and the rewriting of references to patients.
 #pragma once
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -19,6 +20,8 @@ struct PseudoContext {
 	pseudo::Key key;
 	std::string org_code;
 	pseudo::Policy policy;
+	// Provider-local patient ids already resolved in this call (NDJSON refers to Patient/x a lot).
+	mutable std::unordered_map<std::string, std::string> local_patients;
 };
 
 // Keyed hashes that link a patient (see docs/pseudonymisation.md):

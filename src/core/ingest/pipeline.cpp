@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace hdl::ingest {
 
@@ -203,13 +204,20 @@ ResolvePatientReference(Store &store, const PseudoContext &ctx, Entry &e, std::s
 	size_t history = id.find('/');
 	if (history != std::string::npos)
 		id.resize(history);
+	if (auto cached = ctx.local_patients.find(id); cached != ctx.local_patients.end()) {
+		ref = "Patient/" + cached->second;
+		return;
+	}
 	std::string pseudonym = store.FindLinkedPseudonym({LocalIdLink(ctx, "Patient", id)});
 	if (!pseudonym.empty()) {
+		ctx.local_patients.emplace(id, pseudonym);
 		ref = "Patient/" + pseudonym;
 		return;
 	}
-	if (store.PseudonymKnown(id))
+	if (store.PseudonymKnown(id)) {
+		ctx.local_patients.emplace(id, id);
 		return;
+	}
 	e.problem("not-found",
 	          "reference " + ref + " names no Patient submitted by " + ctx.org_code +
 	              ": submit the Patient first, or in the same Bundle",
@@ -303,47 +311,91 @@ ResponseEntry(const Entry &e, const std::string &last_updated) {
 	return out;
 }
 
-// Steps 4-6: versions (with ifMatch), stamping, encoding and writing, in waves of unique keys.
-void
-WriteEntries(Store &store, std::vector<Entry *> &todo, int64_t batch, const std::string &last_updated,
-             BatchSummary &summary) {
-	std::vector<ResourceKey> keys;
-	std::map<std::string, size_t> key_index;
-	for (Entry *e : todo)
-		if (key_index.emplace(Key(e->type, e->id), keys.size()).second)
-			keys.push_back({e->type, e->id});
-	std::vector<int> current = store.LockAndReadVersions(keys);
-	std::vector<int> latest(current);
-	std::vector<std::vector<WriteRow>> waves;
-	std::map<std::string, size_t> wave_of;
-	for (Entry *e : todo) {
-		size_t k = key_index[Key(e->type, e->id)];
-		if (e->if_match && *e->if_match != latest[k]) {
-			e->problem("conflict",
-			           "ifMatch W/\"" + std::to_string(*e->if_match) + "\" does not match the current version " +
-			               std::to_string(latest[k]) + " of " + Key(e->type, e->id),
-			           "request.ifMatch");
-			continue;
-		}
-		e->create = latest[k] == 0;
-		e->version = ++latest[k];
-		SetIdentity(e->dom, e->id, e->version, last_updated);
-		e->jsonb = hdl::json::jsonb::Encode(e->dom);
-		size_t wave = wave_of[Key(e->type, e->id)]++;
-		if (waves.size() <= wave)
-			waves.resize(wave + 1);
-		waves[wave].push_back({e->type, e->id, e->version, e->create, PatientOf(e->type, e->id, e->dom), e->jsonb});
-		if (e->type == "Patient")
-			store.SaveIdentity("Patient/" + e->id, e->identity.vault.dump(), e->identity.links);
-		else if (e->type == "RelatedPerson" && !e->related_vault.empty())
-			store.SaveIdentity("RelatedPerson/" + e->id, e->related_vault.dump(), {});
-		summary.counts[e->type] = summary.counts.value(e->type, 0) + 1;
-		summary.stored++;
+// Steps 3-6, streaming: per entry, transform (references, pseudonyms, free text), check the
+// version (ifMatch), stamp, encode to JSONB and drop the editable copy, then write in chunks.
+// Only one entry's DOM is alive at a time, so a large Bundle costs about its own size again.
+class Writer {
+public:
+	Writer(Store &store, const PseudoContext &ctx, int64_t batch, std::string last_updated, BatchSummary &summary)
+	    : store_(store), ctx_(ctx), batch_(batch), last_updated_(std::move(last_updated)), summary_(summary) {
 	}
-	for (const auto &wave : waves)
-		if (!wave.empty())
-			store.Write(batch, wave);
-}
+
+	// Locks every key to be written and reads its current version.
+	void
+	Prepare(const std::vector<Entry *> &todo) {
+		std::vector<ResourceKey> keys;
+		for (Entry *e : todo)
+			if (index_.emplace(Key(e->type, e->id), keys.size()).second)
+				keys.push_back({e->type, e->id});
+		latest_ = store_.LockAndReadVersions(keys);
+	}
+
+	void
+	Add(Entry &e, const std::unordered_map<std::string, std::string> &by_full_url) {
+		LoadDom(e);
+		Transform(store_, ctx_, e, by_full_url);
+		if (e.failed()) {
+			e.dom = json();
+			return;
+		}
+		std::string key = Key(e.type, e.id);
+		int &latest = latest_[index_.at(key)];
+		if (e.if_match && *e.if_match != latest) {
+			e.problem("conflict",
+			          "ifMatch W/\"" + std::to_string(*e.if_match) + "\" does not match the current version " +
+			              std::to_string(latest) + " of " + key,
+			          "request.ifMatch");
+			e.dom = json();
+			return;
+		}
+		if (chunk_keys_.count(key)) // the same resource twice: its versions go in separate statements
+			Flush();
+		e.create = latest == 0;
+		e.version = ++latest;
+		SetIdentity(e.dom, e.id, e.version, last_updated_);
+		WriteRow row {e.type, e.id, e.version, e.create, PatientOf(e.type, e.id, e.dom), hdl::json::jsonb::Encode(e.dom)};
+		if (e.type == "Patient")
+			store_.SaveIdentity("Patient/" + e.id, e.identity.vault.dump(), e.identity.links);
+		else if (e.type == "RelatedPerson" && !e.related_vault.empty())
+			store_.SaveIdentity("RelatedPerson/" + e.id, e.related_vault.dump(), {});
+		e.dom = json();
+		e.identity.vault = json();
+		if (single_resource_)
+			e.jsonb = row.jsonb;
+		chunk_keys_.insert(key);
+		chunk_.push_back(std::move(row));
+		summary_.counts[e.type] = summary_.counts.value(e.type, 0) + 1;
+		summary_.stored++;
+		if (chunk_.size() >= ChunkSize)
+			Flush();
+	}
+
+	void
+	Flush() {
+		if (!chunk_.empty())
+			store_.Write(batch_, chunk_);
+		chunk_.clear();
+		chunk_keys_.clear();
+	}
+
+	void
+	KeepStoredResource() {
+		single_resource_ = true;
+	}
+
+private:
+	static constexpr size_t ChunkSize = 500;
+	Store &store_;
+	const PseudoContext &ctx_;
+	int64_t batch_;
+	std::string last_updated_;
+	BatchSummary &summary_;
+	std::unordered_map<std::string, size_t> index_;
+	std::vector<int> latest_;
+	std::vector<WriteRow> chunk_;
+	std::unordered_set<std::string> chunk_keys_;
+	bool single_resource_ = false;
+};
 
 std::vector<Entry>
 ReadEntries(const hdl::json::Node &bundle) {
@@ -418,22 +470,20 @@ IngestBundle(Store &store, const PseudoContext &ctx, const hdl::json::Node &bund
 			by_full_url[Key(e->type, e->url.id)] = Key(e->type, e->id);
 	}
 	std::vector<Entry *> todo;
-	for (Entry *e : ordered) {
-		if (e->failed() || e->matched_existing)
-			continue;
-		LoadDom(*e);
-		Transform(store, ctx, *e, by_full_url);
-		if (!e->failed())
+	for (Entry *e : ordered)
+		if (!e->failed() && !e->matched_existing)
 			todo.push_back(e);
-	}
-	if (transaction && any_failed())
-		fail_all();
 	BatchSummary summary;
 	summary.kind = type;
 	summary.counts = json::object();
-	WriteEntries(store, todo, batch, last_updated, summary);
+	Writer writer(store, ctx, batch, last_updated, summary);
+	writer.Prepare(todo);
+	for (Entry *e : todo)
+		writer.Add(*e, by_full_url);
+	writer.Flush();
+	// A failed transaction raises here: the ERROR rolls back whatever was written above.
 	if (transaction && any_failed())
-		fail_all(); // a stale ifMatch: the error aborts the transaction, so nothing stays written
+		fail_all();
 
 	json response = {{"resourceType", "Bundle"}, {"type", type + "-response"}, {"entry", json::array()}};
 	for (const Entry &e : entries) {
@@ -469,19 +519,20 @@ IngestResource(Store &store, const PseudoContext &ctx, const hdl::json::Node &re
 		e.identity = PseudonymisePatient(store, ctx, e.dom, e.url.id);
 		e.id = e.identity.pseudonym;
 	}
-	LoadDom(e);
-	Transform(store, ctx, e, {});
+	int64_t batch = store.NewBatch();
+	BatchSummary summary;
+	summary.kind = "resource";
+	summary.counts = json::object();
+	Writer writer(store, ctx, batch, FormatInstant(store.NowMicros()), summary);
+	writer.KeepStoredResource();
+	writer.Prepare({&e});
+	writer.Add(e, {});
 	for (Problem &p : e.problems) // single resources have no "resource." step
 		if (p.expression.rfind(e.prefix + ".resource.", 0) == 0)
 			p.expression = e.prefix + p.expression.substr(e.prefix.size() + 9);
 	if (e.failed())
 		Fail(e.problems);
-	int64_t batch = store.NewBatch();
-	BatchSummary summary;
-	summary.kind = "resource";
-	summary.counts = json::object();
-	std::vector<Entry *> todo {&e};
-	WriteEntries(store, todo, batch, FormatInstant(store.NowMicros()), summary);
+	writer.Flush();
 	store.FinishBatch(batch, summary);
 	return e.jsonb;
 }

@@ -87,10 +87,12 @@ Client::Client(Config config) : config_(std::move(config)), backoff_(config_.ret
 		host_.pop_back();
 	}
 	if (scheme_ != "http" && scheme_ != "https") {
-		throw Error(ErrorKind::InvalidParameter, "S3 endpoint \"" + endpoint + "\" must start with https:// or http://");
+		throw Error(ErrorKind::InvalidParameter,
+		            "S3 endpoint \"" + endpoint + "\" must start with https:// or http://");
 	}
 	if (host_.empty() || host_.find_first_of("/?#@ ") != std::string::npos) {
-		throw Error(ErrorKind::InvalidParameter, "S3 endpoint \"" + endpoint + "\" must be scheme://host[:port]");
+		throw Error(ErrorKind::InvalidParameter,
+		            "S3 endpoint \"" + endpoint + "\" must be scheme://host[:port]");
 	}
 	if (config_.region.empty()) {
 		throw Error(ErrorKind::InvalidParameter, "S3 region must not be empty");
@@ -105,7 +107,8 @@ Client::~Client() = default;
 void
 Client::Fail(const Request &request, const std::string &what, std::string detail, long status,
              const std::string &code, bool cancelled) const {
-	std::string message = "S3 " + request.op + " " + Resource(request) + (cancelled ? " " : " failed: ") + what;
+	std::string message =
+	    "S3 " + request.op + " " + Resource(request) + (cancelled ? " " : " failed: ") + what;
 	const Credentials &credentials = config_.credentials;
 	throw S3Error(RedactSecrets(message, credentials), RedactSecrets(std::move(detail), credentials),
 	              HintFor(code, status), status, code, cancelled);
@@ -121,7 +124,7 @@ Client::Execute(Request &request) {
 	}
 	path += request.key;
 	std::string payload_hash = config_.sign_payload || request.body.empty() ? Sha256Hex(request.body)
-	                                                                         : std::string(UNSIGNED_PAYLOAD);
+	                                                                        : std::string(UNSIGNED_PAYLOAD);
 	std::string url = scheme_ + "://" + host + UriEncode(path, false);
 	std::string query = CanonicalQueryString(request.query);
 	if (!query.empty()) {
@@ -137,8 +140,8 @@ Client::Execute(Request &request) {
 		signing.headers.emplace_back("Host", host);
 		if (request.range || delivered > 0) {
 			uint64_t first = (request.range ? request.range->first : 0) + delivered;
-			signing.headers.emplace_back("Range",
-			                             RangeHeader(first, request.range ? request.range->last : std::nullopt));
+			signing.headers.emplace_back(
+			    "Range", RangeHeader(first, request.range ? request.range->last : std::nullopt));
 		}
 		if (delivered > 0 && !etag.empty()) {
 			signing.headers.emplace_back("If-Match", etag);
@@ -191,7 +194,8 @@ Client::Execute(Request &request) {
 			}
 			what = std::to_string(status) + (code.empty() ? "" : " " + code) +
 			       (reply && !reply->message.empty() ? ": " + reply->message : "");
-			detail = "HTTP status " + std::to_string(status) + (code.empty() ? "" : ", S3 error code " + code) +
+			detail = "HTTP status " + std::to_string(status) +
+			         (code.empty() ? "" : ", S3 error code " + code) +
 			         (reply && !reply->request_id.empty() ? ", request id " + reply->request_id : "");
 			transient = IsRetryableHttp(status, code);
 		}
@@ -223,7 +227,8 @@ void
 Client::CreateBucket(const std::string &bucket) {
 	std::string body;
 	if (config_.region != "us-east-1") {
-		body = "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>" +
+		body = "<CreateBucketConfiguration "
+		       "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>" +
 		       XmlEscape(config_.region) + "</LocationConstraint></CreateBucketConfiguration>";
 	}
 	Request request {"CREATE BUCKET", "PUT", bucket, "", {}, {}, body};
@@ -314,15 +319,17 @@ Client::DeleteObject(const std::string &bucket, const std::string &key) {
 }
 
 std::string
-Client::CreateMultipartUpload(const std::string &bucket, const std::string &key, const std::string &content_type) {
-	Request request {"CREATE MULTIPART UPLOAD", "POST", bucket, key, {{"uploads", ""}}, {{"Content-Type", content_type}}};
+Client::CreateMultipartUpload(const std::string &bucket, const std::string &key,
+                              const std::string &content_type) {
+	Request request {"CREATE MULTIPART UPLOAD",       "POST", bucket, key, {{"uploads", ""}},
+	                 {{"Content-Type", content_type}}};
 	request.retryable = false;
 	return ParseInitiateMultipartUpload(Execute(request).body);
 }
 
 std::string
-Client::UploadPart(const std::string &bucket, const std::string &key, const std::string &upload_id, int part_number,
-                   std::string_view data) {
+Client::UploadPart(const std::string &bucket, const std::string &key, const std::string &upload_id,
+                   int part_number, std::string_view data) {
 	Request request {"UPLOAD PART " + std::to_string(part_number),
 	                 "PUT",
 	                 bucket,
@@ -338,17 +345,18 @@ Client::UploadPart(const std::string &bucket, const std::string &key, const std:
 }
 
 std::string
-Client::CompleteMultipartUpload(const std::string &bucket, const std::string &key, const std::string &upload_id,
-                                const std::vector<CompletedPart> &parts) {
+Client::CompleteMultipartUpload(const std::string &bucket, const std::string &key,
+                                const std::string &upload_id, const std::vector<CompletedPart> &parts) {
 	std::string body = BuildCompleteMultipartUpload(parts);
-	Request request {"COMPLETE MULTIPART UPLOAD", "POST",       bucket, key, {{"uploadId", upload_id}},
-	                 {{"Content-Type", "application/xml"}},     body};
+	Request request {"COMPLETE MULTIPART UPLOAD",           "POST", bucket, key, {{"uploadId", upload_id}},
+	                 {{"Content-Type", "application/xml"}}, body};
 	request.retryable = false;
 	return ParseCompleteMultipartUpload(Execute(request).body);
 }
 
 void
-Client::AbortMultipartUpload(const std::string &bucket, const std::string &key, const std::string &upload_id) {
+Client::AbortMultipartUpload(const std::string &bucket, const std::string &key,
+                             const std::string &upload_id) {
 	Request request {"ABORT MULTIPART UPLOAD", "DELETE", bucket, key, {{"uploadId", upload_id}}};
 	request.honour_cancel = false;
 	Execute(request);

@@ -92,9 +92,11 @@ public:
 	std::string UploadPart(const std::string &bucket, const std::string &key, const std::string &upload_id,
 	                       int part_number, std::string_view data);
 	std::string CompleteMultipartUpload(const std::string &bucket, const std::string &key,
-	                                    const std::string &upload_id, const std::vector<CompletedPart> &parts);
+	                                    const std::string &upload_id,
+	                                    const std::vector<CompletedPart> &parts);
 	// Ignores the cancel hook: it is the clean-up after a cancelled or failed upload.
-	void AbortMultipartUpload(const std::string &bucket, const std::string &key, const std::string &upload_id);
+	void AbortMultipartUpload(const std::string &bucket, const std::string &key,
+	                          const std::string &upload_id);
 
 	// Number of HTTP attempts made so far (retries included); for tests and EXPLAIN ANALYZE.
 	uint64_t

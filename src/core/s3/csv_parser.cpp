@@ -31,7 +31,8 @@ CsvParser::EndRecord() {
 		} else if (options_.require_same_field_count && fields_.size() != expected_fields_) {
 			throw Error(ErrorKind::InvalidParameter, "invalid CSV at line " + std::to_string(record_line_) +
 			                                             ": record has " + std::to_string(fields_.size()) +
-			                                             " fields, expected " + std::to_string(expected_fields_));
+			                                             " fields, expected " +
+			                                             std::to_string(expected_fields_));
 		}
 		records_++;
 		sink_(fields_, record_line_);
@@ -60,8 +61,8 @@ CsvParser::Feed(std::string_view chunk) {
 		}
 		if (++record_bytes_ > options_.max_record_bytes) {
 			throw Error(ErrorKind::ConfigLimit, "CSV record at line " + std::to_string(record_line_) +
-			                                        " is longer than " + std::to_string(options_.max_record_bytes) +
-			                                        " bytes");
+			                                        " is longer than " +
+			                                        std::to_string(options_.max_record_bytes) + " bytes");
 		}
 		bool line_end = c == '\n' || c == '\r';
 		switch (state_) {

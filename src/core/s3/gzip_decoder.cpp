@@ -77,9 +77,10 @@ GzipDecoder::Inflate(std::string_view chunk) {
 		if (!in_member_) {
 			// A new member must start with the magic too; anything else is trailing garbage.
 			if (static_cast<unsigned char>(chunk[0]) != GZIP_MAGIC_1) {
-				throw Error(ErrorKind::InvalidParameter,
-				            "invalid gzip data: unexpected bytes after the end of a gzip member at byte offset " +
-				                std::to_string(bytes_in_));
+				throw Error(
+				    ErrorKind::InvalidParameter,
+				    "invalid gzip data: unexpected bytes after the end of a gzip member at byte offset " +
+				        std::to_string(bytes_in_));
 			}
 			int rc = stream_->initialised ? inflateReset(&z) : inflateInit2(&z, 16 + MAX_WBITS);
 			if (rc != Z_OK) {
@@ -121,8 +122,9 @@ GzipDecoder::Finish() {
 		Emit(&first_byte_, 1);
 	}
 	if (mode_ == Mode::Gzip && in_member_) {
-		throw Error(ErrorKind::InvalidParameter, "truncated gzip data: input ends inside a gzip member at byte offset " +
-		                                             std::to_string(bytes_in_));
+		throw Error(ErrorKind::InvalidParameter,
+		            "truncated gzip data: input ends inside a gzip member at byte offset " +
+		                std::to_string(bytes_in_));
 	}
 }
 

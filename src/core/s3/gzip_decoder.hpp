@@ -46,7 +46,7 @@ private:
 	Sink sink_;
 	std::unique_ptr<Stream> stream_;
 	Mode mode_ = Mode::Undecided;
-	char first_byte_ = 0;  // held back until the second byte decides the mode
+	char first_byte_ = 0; // held back until the second byte decides the mode
 	bool have_first_ = false;
 	bool in_member_ = false; // inside a member: more input is required
 	uint64_t bytes_in_ = 0;

@@ -38,7 +38,7 @@ struct HttpResponse {
 struct TransferOptions {
 	std::chrono::milliseconds connect_timeout {10000};
 	std::chrono::milliseconds request_timeout {0}; // 0: no limit on the whole exchange
-	std::chrono::seconds low_speed_time {60};       // give up below 1 byte/s for this long
+	std::chrono::seconds low_speed_time {60};      // give up below 1 byte/s for this long
 	bool verify_tls = true;
 	CancelHook cancel;
 };

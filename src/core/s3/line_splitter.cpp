@@ -27,8 +27,9 @@ LineSplitter::Feed(std::string_view chunk) {
 		size_t newline = chunk.find('\n');
 		size_t length = newline == std::string_view::npos ? chunk.size() : newline;
 		if (partial_.size() + length > max_line_bytes_) {
-			throw Error(ErrorKind::ConfigLimit, "line " + std::to_string(line_number_ + 1) + " is longer than " +
-			                                        std::to_string(max_line_bytes_) + " bytes");
+			throw Error(ErrorKind::ConfigLimit, "line " + std::to_string(line_number_ + 1) +
+			                                        " is longer than " + std::to_string(max_line_bytes_) +
+			                                        " bytes");
 		}
 		if (newline == std::string_view::npos) {
 			partial_.append(chunk);

@@ -12,8 +12,8 @@ class S3Error : public Error {
 public:
 	S3Error(const std::string &message, std::string detail, std::string hint, long http_status,
 	        std::string aws_code, bool cancelled = false)
-	    : Error(ErrorKind::ExternalService, message, std::move(detail), std::move(hint)), http_status_(http_status),
-	      aws_code_(std::move(aws_code)), cancelled_(cancelled) {
+	    : Error(ErrorKind::ExternalService, message, std::move(detail), std::move(hint)),
+	      http_status_(http_status), aws_code_(std::move(aws_code)), cancelled_(cancelled) {
 	}
 
 	// 0 when no HTTP response arrived (connection failure, timeout, cancel).

@@ -15,8 +15,8 @@ XmlElement
 ParseRoot(std::string_view xml, std::string_view expected_root) {
 	XmlElement root = ParseXml(xml);
 	if (root.name != expected_root) {
-		throw Error(ErrorKind::ExternalService,
-		            "S3 reply has root element <" + root.name + ">, expected <" + std::string(expected_root) + ">");
+		throw Error(ErrorKind::ExternalService, "S3 reply has root element <" + root.name + ">, expected <" +
+		                                            std::string(expected_root) + ">");
 	}
 	return root;
 }
@@ -27,7 +27,8 @@ ParseSize(const std::string &text, const std::string &key) {
 	errno = 0;
 	unsigned long long value = std::strtoull(text.c_str(), &end, 10);
 	if (text.empty() || text[0] == '-' || *end != '\0' || errno == ERANGE) {
-		throw Error(ErrorKind::ExternalService, "S3 listing has an invalid size \"" + text + "\" for \"" + key + "\"");
+		throw Error(ErrorKind::ExternalService,
+		            "S3 listing has an invalid size \"" + text + "\" for \"" + key + "\"");
 	}
 	return value;
 }
@@ -99,11 +100,12 @@ ParseCompleteMultipartUpload(std::string_view xml) {
 	if (root.name == "Error") {
 		// S3 may answer 200 and report the failure in the body (the request ran for a long time).
 		throw Error(ErrorKind::ExternalService,
-		            "S3 CompleteMultipartUpload failed: " + root.ChildText("Code") + ": " + root.ChildText("Message"));
+		            "S3 CompleteMultipartUpload failed: " + root.ChildText("Code") + ": " +
+		                root.ChildText("Message"));
 	}
 	if (root.name != "CompleteMultipartUploadResult") {
-		throw Error(ErrorKind::ExternalService,
-		            "S3 reply has root element <" + root.name + ">, expected <CompleteMultipartUploadResult>");
+		throw Error(ErrorKind::ExternalService, "S3 reply has root element <" + root.name +
+		                                            ">, expected <CompleteMultipartUploadResult>");
 	}
 	return Unquote(root.ChildText("ETag"));
 }

@@ -117,7 +117,8 @@ HmacSha256(std::string_view key, std::string_view data) {
 }
 
 std::string
-SigningKey(std::string_view secret, std::string_view date, std::string_view region, std::string_view service) {
+SigningKey(std::string_view secret, std::string_view date, std::string_view region,
+           std::string_view service) {
 	std::string date_key = HmacSha256("AWS4" + std::string(secret), date);
 	std::string region_key = HmacSha256(date_key, region);
 	std::string service_key = HmacSha256(region_key, service);
@@ -161,8 +162,9 @@ ComputeSignature(const SigningRequest &request, const Credentials &credentials, 
 		result.signed_headers += name;
 	}
 	std::string path = request.path.empty() ? "/" : UriEncode(request.path, false);
-	result.canonical_request = request.method + '\n' + path + '\n' + CanonicalQueryString(request.query) + '\n' +
-	                           canonical_headers + '\n' + result.signed_headers + '\n' + request.payload_hash;
+	result.canonical_request = request.method + '\n' + path + '\n' + CanonicalQueryString(request.query) +
+	                           '\n' + canonical_headers + '\n' + result.signed_headers + '\n' +
+	                           request.payload_hash;
 
 	std::string date = scope.amz_date.substr(0, 8);
 	std::string credential_scope = date + '/' + scope.region + '/' + scope.service + "/aws4_request";
@@ -172,14 +174,15 @@ ComputeSignature(const SigningRequest &request, const Credentials &credentials, 
 	std::string key = SigningKey(credentials.secret_access_key, date, scope.region, scope.service);
 	std::string mac = HmacSha256(key, result.string_to_sign);
 	result.signature = ToHex(reinterpret_cast<const unsigned char *>(mac.data()), mac.size());
-	result.authorization = "AWS4-HMAC-SHA256 Credential=" + credentials.access_key_id + '/' + credential_scope +
-	                       ", SignedHeaders=" + result.signed_headers + ", Signature=" + result.signature;
+	result.authorization = "AWS4-HMAC-SHA256 Credential=" + credentials.access_key_id + '/' +
+	                       credential_scope + ", SignedHeaders=" + result.signed_headers +
+	                       ", Signature=" + result.signature;
 	return result;
 }
 
 Signature
-SignRequest(SigningRequest &request, const Credentials &credentials, const std::string &region, std::time_t when,
-            bool add_content_sha256, const std::string &service) {
+SignRequest(SigningRequest &request, const Credentials &credentials, const std::string &region,
+            std::time_t when, bool add_content_sha256, const std::string &service) {
 	SigningScope scope {region, service, AmzDate(when)};
 	request.headers.emplace_back("x-amz-date", scope.amz_date);
 	if (add_content_sha256) {

@@ -21,14 +21,15 @@ struct Credentials {
 // x-amz-content-sha256 value for a body whose hash is not signed (only sensible over TLS).
 constexpr const char *UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
 // SHA-256 of the empty string: the payload hash of GET, HEAD and DELETE.
-constexpr const char *EMPTY_PAYLOAD_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+constexpr const char *EMPTY_PAYLOAD_SHA256 =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 // What the signer sees of one HTTP request.
 struct SigningRequest {
-	std::string method;       // "GET", "PUT", ...
-	std::string path;         // raw object path, NOT percent-encoded ("/bucket/my key.txt"); encoded once here
-	Params query;             // raw (decoded) names and values; a flag such as ?uploads has an empty value
-	Params headers;           // every header listed here is signed; it must contain host
+	std::string method; // "GET", "PUT", ...
+	std::string path;   // raw object path, NOT percent-encoded ("/bucket/my key.txt"); encoded once here
+	Params query;       // raw (decoded) names and values; a flag such as ?uploads has an empty value
+	Params headers;     // every header listed here is signed; it must contain host
 	std::string payload_hash; // lower-case hex SHA-256 of the body, or UNSIGNED_PAYLOAD
 };
 

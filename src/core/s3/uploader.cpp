@@ -5,13 +5,14 @@
 
 namespace hdl::s3 {
 
-Uploader::Uploader(Client &client, std::string bucket, std::string key, size_t part_size, std::string content_type)
+Uploader::Uploader(Client &client, std::string bucket, std::string key, size_t part_size,
+                   std::string content_type)
     : client_(client), bucket_(std::move(bucket)), key_(std::move(key)), part_size_(part_size),
       content_type_(std::move(content_type)) {
 	if (part_size_ < MIN_PART_SIZE) {
 		throw Error(ErrorKind::InvalidParameter, "S3 upload part size " + std::to_string(part_size_) +
-		                                             " is below the minimum of " + std::to_string(MIN_PART_SIZE) +
-		                                             " bytes");
+		                                             " is below the minimum of " +
+		                                             std::to_string(MIN_PART_SIZE) + " bytes");
 	}
 }
 
@@ -25,8 +26,8 @@ void
 Uploader::UploadBufferAsPart() {
 	if (static_cast<int>(parts_.size()) >= MAX_PARTS) {
 		throw Error(ErrorKind::ConfigLimit,
-		            "S3 upload to s3://" + bucket_ + "/" + key_ + " needs more than " + std::to_string(MAX_PARTS) +
-		                " parts",
+		            "S3 upload to s3://" + bucket_ + "/" + key_ + " needs more than " +
+		                std::to_string(MAX_PARTS) + " parts",
 		            {}, "Increase the upload part size.");
 	}
 	if (upload_id_.empty()) {

@@ -11,9 +11,9 @@
 
 namespace hdl::s3 {
 
-constexpr size_t MIN_PART_SIZE = 5u << 20;    // S3's minimum for every part but the last
+constexpr size_t MIN_PART_SIZE = 5u << 20; // S3's minimum for every part but the last
 constexpr size_t DEFAULT_PART_SIZE = 8u << 20;
-constexpr int MAX_PARTS = 10000;              // S3's limit
+constexpr int MAX_PARTS = 10000; // S3's limit
 
 class Uploader {
 public:

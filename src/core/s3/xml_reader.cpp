@@ -14,8 +14,8 @@ constexpr int MAX_DEPTH = 64;
 bool
 IsNameChar(char c) {
 	unsigned char u = static_cast<unsigned char>(c);
-	return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '_' || u == '-' ||
-	       u == '.' || u == ':' || u >= 0x80;
+	return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '_' ||
+	       u == '-' || u == '.' || u == ':' || u >= 0x80;
 }
 
 bool
@@ -188,7 +188,7 @@ private:
 			}
 			uint32_t cp = 0;
 			for (char c : digits) {
-				int v = (c >= '0' && c <= '9')           ? c - '0'
+				int v = (c >= '0' && c <= '9')          ? c - '0'
 				        : hex && (c >= 'a' && c <= 'f') ? c - 'a' + 10
 				        : hex && (c >= 'A' && c <= 'F') ? c - 'A' + 10
 				                                        : -1;
