@@ -20,6 +20,7 @@ int pseudo_birth_date = BIRTHDATE_YEAR_MONTH;
 int pseudo_postcode = POSTCODE_DISTRICT;
 bool pseudo_keep_narrative = false;
 bool pseudo_keep_attachments = false;
+bool pseudonymise = true;
 
 static const struct config_enum_entry validation_level_options[] = {
     {"strict", VALIDATION_STRICT, false},
@@ -89,6 +90,11 @@ Define() noexcept {
 	DefineCustomBoolVariable("hdl.pseudo_keep_attachments", "Keeps inline attachment data in the clinical copy.",
 	                         "Off by default: attached documents (e.g. clinical notes) often name the patient.",
 	                         &pseudo_keep_attachments, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+
+	DefineCustomBoolVariable("hdl.pseudonymise", "Pseudonymises patients at ingest (never turn off on real data).",
+	                         "Off exists only so bench/ingest can measure the cost of pseudonymisation on synthetic "
+	                         "data: identifiers then stay in the clinical copy.",
+	                         &pseudonymise, true, PGC_SUSET, GUC_NOT_IN_SAMPLE, nullptr, nullptr, nullptr);
 
 	MarkGUCPrefixReserved("hdl");
 }

@@ -18,6 +18,7 @@ extern int pseudo_birth_date;
 extern int pseudo_postcode;
 extern bool pseudo_keep_narrative;
 extern bool pseudo_keep_attachments;
+extern bool pseudonymise;
 
 void Define() noexcept;
 

@@ -77,6 +77,7 @@ MakePseudoContext(const hdl::ingest::CallerSource &source) {
 	    hdl::guc::pseudo_postcode == hdl::guc::POSTCODE_DROP ? hdl::pseudo::PostcodeRule::Drop : hdl::pseudo::PostcodeRule::District;
 	ctx.policy.keep_narrative = hdl::guc::pseudo_keep_narrative;
 	ctx.policy.keep_attachment_data = hdl::guc::pseudo_keep_attachments;
+	ctx.enabled = hdl::guc::pseudonymise;
 	return ctx;
 }
 

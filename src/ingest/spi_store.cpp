@@ -1,5 +1,6 @@
 // SpiStore: the lake's tables behind the ingest pipeline (see spi_store.hpp).
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ingest/spi_store.hpp"
@@ -21,21 +22,12 @@ namespace {
 // Postgres timestamps count from 2000-01-01; FHIR instants are formatted from Unix time.
 constexpr int64_t PostgresEpochOffsetMicros = INT64CONST(946684800) * 1000000;
 
-pg::CachedPlan lock_keys_plan {
-    "SELECT pg_catalog.pg_advisory_xact_lock(k) FROM (SELECT DISTINCT "
-    "pg_catalog.hashtextextended(t OPERATOR(pg_catalog.||) '/' OPERATOR(pg_catalog.||) i, 7) AS k "
-    "FROM ROWS FROM (pg_catalog.unnest($1::text[]), pg_catalog.unnest($2::text[])) AS u(t, i)) s ORDER BY k",
+// Row locks only: a big load in one transaction must not fill the shared lock table.
+pg::CachedPlan lock_rows_plan {
+    "SELECT r.resource_type, r.id, r.version FROM hdl_lake.resource r "
+    "WHERE (r.resource_type, r.id) IN (SELECT t, i FROM ROWS FROM (pg_catalog.unnest($1::text[]), "
+    "pg_catalog.unnest($2::text[])) AS u(t, i)) ORDER BY r.resource_type, r.id FOR UPDATE",
     2, {TEXTARRAYOID, TEXTARRAYOID}, nullptr};
-
-pg::CachedPlan read_versions_plan {
-    "SELECT u.ord, r.version FROM ROWS FROM (pg_catalog.unnest($1::text[]), pg_catalog.unnest($2::text[])) "
-    "WITH ORDINALITY AS u(t, i, ord) "
-    "LEFT JOIN hdl_lake.resource r ON r.resource_type OPERATOR(pg_catalog.=) u.t AND r.id OPERATOR(pg_catalog.=) u.i "
-    "ORDER BY u.ord",
-    2, {TEXTARRAYOID, TEXTARRAYOID}, nullptr};
-
-pg::CachedPlan lock_search_plan {
-    "SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended($1, 11))", 1, {TEXTOID}, nullptr};
 
 // A provider's own resources answer its searches first; only when it has none do other
 // sources' resources count (shared reference data such as organisations).
@@ -57,10 +49,14 @@ pg::CachedPlan write_plan {
     "batch_id, resource) SELECT resource_type, id, version, patient, $7, $8, $9, resource FROM rows "
     "ON CONFLICT (resource_type, id) DO UPDATE SET version = EXCLUDED.version, patient = EXCLUDED.patient, "
     "last_updated = EXCLUDED.last_updated, source_id = EXCLUDED.source_id, batch_id = EXCLUDED.batch_id, "
-    "resource = EXCLUDED.resource) "
+    "resource = EXCLUDED.resource "
+    "WHERE r.version OPERATOR(pg_catalog.=) (EXCLUDED.version OPERATOR(pg_catalog.-) 1) "
+    "RETURNING r.resource_type, r.id, r.version) "
     "INSERT INTO hdl_lake.resource_history (resource_type, id, version, operation, patient, last_updated, "
-    "source_id, batch_id, resource) SELECT resource_type, id, version, operation, patient, $7, $8, $9, resource "
-    "FROM rows",
+    "source_id, batch_id, resource) SELECT w.resource_type, w.id, w.version, w.operation, w.patient, $7, $8, $9, "
+    "w.resource FROM rows w JOIN cur c ON c.resource_type OPERATOR(pg_catalog.=) w.resource_type "
+    "AND c.id OPERATOR(pg_catalog.=) w.id AND c.version OPERATOR(pg_catalog.=) w.version "
+    "RETURNING resource_type, id",
     9, {TEXTARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, JSONBARRAYOID, TIMESTAMPTZOID, INT4OID, INT8OID},
     nullptr};
 
@@ -172,20 +168,15 @@ std::vector<int>
 SpiStore::LockAndReadVersions(const std::vector<ResourceKey> &keys) {
 	Datum values[2];
 	KeyArrays(keys, values);
-	pg::ExecutePlan(lock_keys_plan, values, nullptr, false);
-	// A new statement, so a new snapshot: it sees what concurrent writers of these keys committed.
-	uint64_t n = pg::ExecutePlan(read_versions_plan, values, nullptr, false);
-	std::vector<int> versions(keys.size(), 0);
+	uint64_t n = pg::ExecutePlan(lock_rows_plan, values, nullptr, false);
+	std::unordered_map<std::string, int> found;
 	for (uint64_t r = 0; r < n; r++)
-		versions[static_cast<size_t>(pg::ResultInt64(r, 1) - 1)] = static_cast<int>(pg::ResultInt64(r, 2));
+		found.emplace(pg::ResultText(r, 1) + "/" + pg::ResultText(r, 2), static_cast<int>(pg::ResultInt64(r, 3)));
+	std::vector<int> versions(keys.size(), 0);
+	for (size_t i = 0; i < keys.size(); i++)
+		if (auto it = found.find(keys[i].type + "/" + keys[i].id); it != found.end())
+			versions[i] = it->second;
 	return versions;
-}
-
-void
-SpiStore::LockSearch(const RequestUrl &search) {
-	std::string key = search.type + "?" + search.identifier_system + "|" + search.identifier_value;
-	Datum values[1] = {pg::TextDatum(key)};
-	pg::ExecutePlan(lock_search_plan, values, nullptr, false);
 }
 
 std::vector<std::string>
@@ -206,7 +197,7 @@ SpiStore::NewBatch() {
 	return pg::ResultInt64(0, 1);
 }
 
-void
+std::vector<bool>
 SpiStore::Write(int64_t batch, const std::vector<WriteRow> &rows) {
 	static const std::string create = "create", update = "update";
 	std::vector<const std::string *> types, ids, operations, patients, resources;
@@ -228,7 +219,16 @@ SpiStore::Write(int64_t batch, const std::vector<WriteRow> &rows) {
 	                   TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()),
 	                   Int32GetDatum(source_id_),
 	                   Int64GetDatum(batch)};
-	pg::ExecutePlan(write_plan, values, nullptr, false);
+	uint64_t n = pg::ExecutePlan(write_plan, values, nullptr, false);
+	std::vector<bool> written(rows.size(), n == rows.size());
+	if (n == rows.size())
+		return written;
+	std::unordered_map<std::string, size_t> index;
+	for (size_t i = 0; i < rows.size(); i++)
+		index.emplace(rows[i].type + "/" + rows[i].id, i);
+	for (uint64_t r = 0; r < n; r++)
+		written[index.at(pg::ResultText(r, 1) + "/" + pg::ResultText(r, 2))] = true;
+	return written;
 }
 
 void

@@ -19,10 +19,9 @@ public:
 
 	int64_t NowMicros() override;
 	std::vector<int> LockAndReadVersions(const std::vector<ResourceKey> &keys) override;
-	void LockSearch(const RequestUrl &search) override;
 	std::vector<std::string> FindByIdentifier(const RequestUrl &search) override;
 	int64_t NewBatch() override;
-	void Write(int64_t batch, const std::vector<WriteRow> &rows) override;
+	std::vector<bool> Write(int64_t batch, const std::vector<WriteRow> &rows) override;
 	void FinishBatch(int64_t batch, const BatchSummary &summary) override;
 	std::string FindLinkedPseudonym(const std::vector<std::string> &link_hashes) override;
 	bool PseudonymKnown(const std::string &pseudonym) override;

@@ -20,6 +20,8 @@ struct PseudoContext {
 	pseudo::Key key;
 	std::string org_code;
 	pseudo::Policy policy;
+	// false only for benchmarks (hdl.pseudonymise = off): identifiers then stay in the clinical copy.
+	bool enabled = true;
 	// Provider-local patient ids already resolved in this call (NDJSON refers to Patient/x a lot).
 	mutable std::unordered_map<std::string, std::string> local_patients;
 };

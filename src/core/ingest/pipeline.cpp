@@ -79,8 +79,7 @@ PatientOf(const std::string &type, const std::string &id, const json &dom) {
 // Runs the identifier search of a conditional create/update/reference, serialised per search.
 std::vector<std::string>
 Search(Store &store, const PseudoContext &ctx, const RequestUrl &search) {
-	store.LockSearch(search);
-	if (search.type == "Patient") {
+	if (search.type == "Patient" && ctx.enabled) {
 		// Patients keep no identifiers in the lake: find them through the vault's keyed links.
 		std::string pseudonym = store.FindLinkedPseudonym({SearchLink(ctx, search)});
 		return pseudonym.empty() ? std::vector<std::string>() : std::vector<std::string> {pseudonym};
@@ -140,6 +139,15 @@ ReadRequest(Entry &e, const hdl::json::Node &entry) {
 		          "request.url");
 }
 
+// The id a conditional create or update gives the resource it creates: derived from the search,
+// so two transactions racing to create "the one" resource collide on the same key instead of
+// creating two (the loser then finds the winner's resource).
+std::string
+ConditionalId(const RequestUrl &search) {
+	std::string h = pseudo::HmacSha256Hex("hdl conditional id", SearchText(search));
+	return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20, 12);
+}
+
 // Step 2: ids for every entry (server-assigned, from the url, or found by a conditional search).
 void AssignIdentity(Store &store, const PseudoContext &ctx, Entry &e);
 
@@ -148,7 +156,7 @@ void AssignIdentity(Store &store, const PseudoContext &ctx, Entry &e);
 void
 AssignPatientIdentity(Store &store, const PseudoContext &ctx, Entry &e) {
 	AssignIdentity(store, ctx, e); // ifNoneExist, PUT url id checks
-	if (e.failed() || e.matched_existing)
+	if (e.failed() || e.matched_existing || !ctx.enabled)
 		return;
 	std::string local_id = e.method == "PUT" && !e.url.conditional ? e.url.id : std::string(e.node.get("id").str());
 	LoadDom(e);
@@ -174,6 +182,8 @@ AssignIdentity(Store &store, const PseudoContext &ctx, Entry &e) {
 				e.matched_existing = true;
 				return;
 			}
+			e.id = ConditionalId(*e.if_none_exist);
+			return;
 		}
 		e.id = NewUuid();
 		return;
@@ -187,7 +197,8 @@ AssignIdentity(Store &store, const PseudoContext &ctx, Entry &e) {
 			          "request.url");
 			return;
 		}
-		e.id = found.size() == 1 ? found.front() : (given_id.isString() ? std::string(given_id.str()) : NewUuid());
+		e.id = found.size() == 1 ? found.front()
+		                          : (given_id.isString() ? std::string(given_id.str()) : ConditionalId(e.url));
 		return;
 	}
 	e.id = e.url.id;
@@ -238,7 +249,7 @@ ResolveReferences(Store &store, const PseudoContext &ctx, Entry &e,
 			e.problem("not-found", "reference " + ref + " matches no fullUrl in the Bundle", where);
 			return;
 		}
-		if (ref.rfind("Patient/", 0) == 0 && ref.find('?') == std::string::npos) {
+		if (ctx.enabled && ref.rfind("Patient/", 0) == 0 && ref.find('?') == std::string::npos) {
 			ResolvePatientReference(store, ctx, e, ref, where);
 			return;
 		}
@@ -264,9 +275,10 @@ ResolveReferences(Store &store, const PseudoContext &ctx, Entry &e,
 void
 Transform(Store &store, const PseudoContext &ctx, Entry &e, const std::unordered_map<std::string, std::string> &by_full_url) {
 	ResolveReferences(store, ctx, e, by_full_url);
-	if (e.type == "RelatedPerson") {
+	if (!ctx.enabled)
+		return;
+	if (e.type == "RelatedPerson")
 		e.related_vault = pseudo::TakeIdentity(e.dom, ctx.policy).vault;
-	}
 	PseudonymiseMentions(store, ctx, e.dom);
 	pseudo::ScrubFreeText(e.dom, ctx.policy);
 }
@@ -320,7 +332,7 @@ public:
 	    : store_(store), ctx_(ctx), batch_(batch), last_updated_(std::move(last_updated)), summary_(summary) {
 	}
 
-	// Locks every key to be written and reads its current version.
+	// Locks the existing rows of every key to be written and reads their versions.
 	void
 	Prepare(const std::vector<Entry *> &todo) {
 		std::vector<ResourceKey> keys;
@@ -339,42 +351,49 @@ public:
 			return;
 		}
 		std::string key = Key(e.type, e.id);
-		int &latest = latest_[index_.at(key)];
-		if (e.if_match && *e.if_match != latest) {
-			e.problem("conflict",
-			          "ifMatch W/\"" + std::to_string(*e.if_match) + "\" does not match the current version " +
-			              std::to_string(latest) + " of " + key,
-			          "request.ifMatch");
-			e.dom = json();
-			return;
-		}
 		if (chunk_keys_.count(key)) // the same resource twice: its versions go in separate statements
 			Flush();
-		e.create = latest == 0;
-		e.version = ++latest;
-		SetIdentity(e.dom, e.id, e.version, last_updated_);
-		WriteRow row {e.type, e.id, e.version, e.create, PatientOf(e.type, e.id, e.dom), hdl::json::jsonb::Encode(e.dom)};
-		if (e.type == "Patient")
+		if (!Stamp(e, latest_[index_.at(key)]))
+			return;
+		if (e.type == "Patient" && ctx_.enabled)
 			store_.SaveIdentity("Patient/" + e.id, e.identity.vault.dump(), e.identity.links);
 		else if (e.type == "RelatedPerson" && !e.related_vault.empty())
 			store_.SaveIdentity("RelatedPerson/" + e.id, e.related_vault.dump(), {});
-		e.dom = json();
 		e.identity.vault = json();
-		if (single_resource_)
-			e.jsonb = row.jsonb;
 		chunk_keys_.insert(key);
-		chunk_.push_back(std::move(row));
-		summary_.counts[e.type] = summary_.counts.value(e.type, 0) + 1;
-		summary_.stored++;
+		chunk_.push_back(&e);
 		if (chunk_.size() >= ChunkSize)
 			Flush();
 	}
 
+	// Writes the chunk. Rows that lost a race (another transaction created or changed the
+	// resource since we read its version) are stamped again from the now-locked current version;
+	// a lost conditional create becomes a match of the winner's resource.
 	void
 	Flush() {
-		if (!chunk_.empty())
-			store_.Write(batch_, chunk_);
-		chunk_.clear();
+		for (int attempt = 0; !chunk_.empty(); attempt++) {
+			if (attempt == 3)
+				throw Error(ErrorKind::VersionConflict, "concurrent writers kept changing the same resources",
+				            "", "Submit the request again.");
+			std::vector<WriteRow> rows;
+			for (Entry *e : chunk_)
+				rows.push_back({e->type, e->id, e->version, e->create, PatientOf(e->type, e->id, e->dom), e->jsonb});
+			std::vector<bool> written = store_.Write(batch_, rows);
+			std::vector<Entry *> lost;
+			for (size_t i = 0; i < chunk_.size(); i++) {
+				Entry &e = *chunk_[i];
+				if (!written[i]) {
+					lost.push_back(&e);
+					continue;
+				}
+				summary_.counts[e.type] = summary_.counts.value(e.type, 0) + 1;
+				summary_.stored++;
+				e.dom = json();
+				if (!single_resource_)
+					e.jsonb.clear();
+			}
+			chunk_ = Retry(lost);
+		}
 		chunk_keys_.clear();
 	}
 
@@ -384,6 +403,48 @@ public:
 	}
 
 private:
+	// Checks ifMatch against the current version, then stamps id/meta and encodes the entry.
+	bool
+	Stamp(Entry &e, int &latest) {
+		if (e.if_match && *e.if_match != latest) {
+			e.problem("conflict",
+			          "ifMatch W/\"" + std::to_string(*e.if_match) + "\" does not match the current version " +
+			              std::to_string(latest) + " of " + Key(e.type, e.id),
+			          "request.ifMatch");
+			e.dom = json();
+			return false;
+		}
+		e.create = latest == 0;
+		e.version = ++latest;
+		SetIdentity(e.dom, e.id, e.version, last_updated_);
+		e.jsonb = hdl::json::jsonb::Encode(e.dom);
+		return true;
+	}
+
+	std::vector<Entry *>
+	Retry(const std::vector<Entry *> &lost) {
+		std::vector<Entry *> again;
+		if (lost.empty())
+			return again;
+		std::vector<ResourceKey> keys;
+		for (Entry *e : lost)
+			keys.push_back({e->type, e->id});
+		std::vector<int> current = store_.LockAndReadVersions(keys);
+		for (size_t i = 0; i < lost.size(); i++) {
+			Entry &e = *lost[i];
+			int &latest = latest_[index_.at(Key(e.type, e.id))];
+			latest = current[i];
+			if (e.method == "POST" && e.if_none_exist) {
+				e.matched_existing = true; // the racing transaction created it first
+				e.dom = json();
+				continue;
+			}
+			if (Stamp(e, latest))
+				again.push_back(&e);
+		}
+		return again;
+	}
+
 	static constexpr size_t ChunkSize = 500;
 	Store &store_;
 	const PseudoContext &ctx_;
@@ -392,7 +453,7 @@ private:
 	BatchSummary &summary_;
 	std::unordered_map<std::string, size_t> index_;
 	std::vector<int> latest_;
-	std::vector<WriteRow> chunk_;
+	std::vector<Entry *> chunk_;
 	std::unordered_set<std::string> chunk_keys_;
 	bool single_resource_ = false;
 };
@@ -514,7 +575,7 @@ IngestResource(Store &store, const PseudoContext &ctx, const hdl::json::Node &re
 	e.url.type = e.type;
 	e.url.id = id.isString() ? std::string(id.str()) : std::string();
 	e.id = id.isString() ? std::string(id.str()) : NewUuid();
-	if (e.type == "Patient") {
+	if (e.type == "Patient" && ctx.enabled) {
 		LoadDom(e);
 		e.identity = PseudonymisePatient(store, ctx, e.dom, e.url.id);
 		e.id = e.identity.pseudonym;

@@ -38,17 +38,19 @@ public:
 	// The transaction's start time in microseconds since the Unix epoch: every resource written
 	// in this call gets it as meta.lastUpdated.
 	virtual int64_t NowMicros() = 0;
-	// Locks each key until the end of the transaction (in a deadlock-free order) and returns
-	// each key's current version, 0 when it does not exist yet.
+	// Locks the current rows of these keys until the end of the transaction (row locks, in key
+	// order) and returns each key's current version, 0 when it does not exist yet. Keys that do
+	// not exist are not locked: a concurrent create of the same key is caught by Write.
 	virtual std::vector<int> LockAndReadVersions(const std::vector<ResourceKey> &keys) = 0;
-	// Serialises conditional creates and updates that run the same search concurrently.
-	virtual void LockSearch(const RequestUrl &search) = 0;
 	// Ids of the current resources of search.type carrying the searched identifier.
 	virtual std::vector<std::string> FindByIdentifier(const RequestUrl &search) = 0;
 	// A new ingest batch id for the calling source.
 	virtual int64_t NewBatch() = 0;
-	// Writes current rows and history rows (the change log) of one batch; keys are unique.
-	virtual void Write(int64_t batch, const std::vector<WriteRow> &rows) = 0;
+	// Writes current rows and history rows (the change log) of one batch; keys are unique. A row
+	// is written only when its version follows the stored one (or it is new); returns, per row,
+	// whether it was written. A false means a concurrent transaction created or changed the
+	// resource first: the caller re-reads the version and tries again.
+	virtual std::vector<bool> Write(int64_t batch, const std::vector<WriteRow> &rows) = 0;
 	virtual void FinishBatch(int64_t batch, const BatchSummary &summary) = 0;
 
 	// The identity vault. Links are keyed hashes (see core/ingest/patients.hpp), never plain

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# bench/ingest: ingest throughput of hdl against a plain COPY of the same resources, measured in
+# one run on one throwaway cluster (ratios, because these machines are noisy).
+#   (a) COPY of the generator's NDJSON into a bare jsonb table            -> resources/s (baseline)
+#   (b) hdl.ingest_bundle of the generator's transaction Bundles, strict  -> resources/s, ratio b/a
+#   (c) as (b) with hdl.pseudonymise = off                                 -> pseudonymisation overhead
+#   (d) as (b) with hdl.audit_ingest = off (when the audit module exists)  -> audit overhead
+# Usage: bench/ingest/run.sh [--patients N] [--port P]      (run as root or as a user who may run postgres)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+PATIENTS=3000
+PORT=55499
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--patients) PATIENTS=$2; shift 2 ;;
+	--port) PORT=$2; shift 2 ;;
+	-h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "unknown option $1" >&2; exit 2 ;;
+	esac
+done
+PGBIN=$(pg_config --bindir)
+WORK=$(mktemp -d /tmp/hdl-bench-ingest.XXXXXX)
+AS=""
+if [ "$(id -u)" -eq 0 ]; then AS="runuser -u postgres --"; chown postgres "$WORK"; fi
+cleanup() { $AS "$PGBIN/pg_ctl" -D "$WORK/data" stop -m fast >/dev/null 2>&1 || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build --target hdl-synth -j2 >/dev/null
+SYNTH=build/tools/hdl-synth/hdl-synth
+$SYNTH --patients "$PATIENTS" --seed 1 --format bundles --out "$WORK/bundles" --quiet
+$SYNTH --patients "$PATIENTS" --seed 1 --format ndjson --out "$WORK/ndjson" --quiet
+chmod -R a+rX "$WORK"
+
+$AS "$PGBIN/initdb" -D "$WORK/data" -U postgres --auth=trust >/dev/null
+cat >>"$WORK/data/postgresql.conf" <<CONF
+listen_addresses = ''
+port = $PORT
+unix_socket_directories = '$WORK'
+shared_preload_libraries = 'hdl'
+shared_buffers = 512MB
+max_wal_size = 4GB
+checkpoint_timeout = 30min
+hdl.pseudonym_key = 'bench1:bench-pseudonym-key-0123456789abcdef'
+hdl.vault_key = 'bench1:bench-vault-key-0123456789abcdef'
+CONF
+$AS "$PGBIN/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w start >/dev/null
+psql() { $AS "$PGBIN/psql" -h "$WORK" -p "$PORT" -U postgres -d postgres -X -q -v ON_ERROR_STOP=1 "$@"; }
+
+psql <<'SQL'
+CREATE EXTENSION hdl CASCADE;
+CREATE ROLE bench_feed IN ROLE hdl_provider;
+SELECT FROM hdl.register_source('bench_feed', 'BENCH1', 'benchmark feed');
+-- raw lines, loaded without JSON parsing (CSV with quote/delimiter bytes that never occur)
+CREATE TABLE staged_ndjson(doc text);
+CREATE TABLE staged_bundles(doc text);
+CREATE TABLE baseline(doc jsonb);
+GRANT SELECT ON staged_bundles TO bench_feed;
+SQL
+for f in "$WORK"/ndjson/*/*.ndjson; do
+	psql -c "\\copy staged_ndjson FROM '$f' WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
+done
+for f in "$WORK"/bundles/*.bundles.ndjson; do
+	psql -c "\\copy staged_bundles FROM '$f' WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
+done
+
+# One timed statement; prints milliseconds.
+timed() { psql -At -c "\\timing on" -c "$1" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1; }
+resources_ndjson=$(psql -At -c "SELECT count(*) FROM staged_ndjson")
+resources_bundles=$(psql -At -c "SELECT sum(jsonb_array_length(doc::jsonb -> 'entry')) FROM staged_bundles")
+bundles=$(psql -At -c "SELECT count(*) FROM staged_bundles")
+
+reset_lake() {
+	psql -c "TRUNCATE hdl_lake.resource, hdl_lake.resource_history, hdl.ingest_batch, hdl_vault.identity, hdl_vault.link" \
+		-c "CHECKPOINT" >/dev/null
+}
+ingest_all() { # $1: extra SET statements
+	timed "$1 SET ROLE bench_feed; SELECT count(hdl.ingest_bundle(doc::jsonb)) FROM staged_bundles"
+}
+
+psql -c "CHECKPOINT" >/dev/null
+copy_ms=$(timed "INSERT INTO baseline SELECT doc::jsonb FROM staged_ndjson")
+psql -c "TRUNCATE baseline" -c "CHECKPOINT" >/dev/null
+copy_ms=$(timed "COPY baseline FROM PROGRAM 'cat $WORK/ndjson/*/*.ndjson' WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')")
+reset_lake
+hdl_ms=$(ingest_all "")
+reset_lake
+nopseudo_ms=$(ingest_all "SET hdl.pseudonymise = off;")
+audit_line=""
+if psql -At -c "SELECT 1 FROM pg_settings WHERE name = 'hdl.audit_ingest'" | grep -q 1; then
+	reset_lake
+	noaudit_ms=$(ingest_all "SET hdl.audit_ingest = off;")
+	audit_line=$(awk -v a="$hdl_ms" -v b="$noaudit_ms" 'BEGIN { printf "audit overhead:             %.1f%% (ingest %.0f ms with, %.0f ms without)", (a-b)/b*100, a, b }')
+fi
+
+awk -v p="$PATIENTS" -v nr="$resources_ndjson" -v br="$resources_bundles" -v nb="$bundles" \
+	-v c="$copy_ms" -v h="$hdl_ms" -v np="$nopseudo_ms" 'BEGIN {
+	copy_rate = nr / (c / 1000); hdl_rate = br / (h / 1000); np_rate = br / (np / 1000)
+	printf "patients %d: %d NDJSON resources; %d transaction Bundles with %d entries\n", p, nr, nb, br
+	printf "(a) COPY into jsonb:          %9.0f resources/s (%.0f ms)\n", copy_rate, c
+	printf "(b) hdl.ingest_bundle strict: %9.0f resources/s (%.0f ms)\n", hdl_rate, h
+	printf "    ratio b/a:                %9.2f (target >= 0.5)\n", hdl_rate / copy_rate
+	printf "(c) without pseudonymisation: %9.0f resources/s; pseudonymisation overhead %.1f%% (target <= 10%%)\n", np_rate, (h - np) / np * 100
+}'
+[ -n "$audit_line" ] && echo "$audit_line"
+echo "server peak memory not measured here; see bench/README.md"
