@@ -3,8 +3,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/error.hpp"
+#include "core/json/jsonb_format.hpp"
 #include "ingest/spi_store.hpp"
 #include "pg/guard.hpp"
+#include "pg/jsonb.hpp"
 #include "pg/spi.hpp"
 
 #include "pg/postgres.hpp"
@@ -32,12 +35,10 @@ pg::CachedPlan lock_rows_plan {
 // A provider's own resources answer its searches first; only when it has none do other
 // sources' resources count (shared reference data such as organisations).
 pg::CachedPlan find_plan {
-    "WITH m AS (SELECT id, source_id OPERATOR(pg_catalog.=) $4 AS own FROM hdl_lake.resource "
-    "WHERE resource_type OPERATOR(pg_catalog.=) $1 AND (resource -> 'identifier') OPERATOR(pg_catalog.@>) "
-    "CASE WHEN $2 IS NULL THEN pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('value', $3)) "
-    "ELSE pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('system', $2, 'value', $3)) END) "
+    "WITH m AS (SELECT id, source_id OPERATOR(pg_catalog.=) $3 AS own FROM hdl_lake.resource "
+    "WHERE resource_type OPERATOR(pg_catalog.=) $1 AND (resource -> 'identifier') OPERATOR(pg_catalog.@>) $2) "
     "SELECT id FROM m WHERE own OR NOT EXISTS (SELECT 1 FROM m WHERE own) ORDER BY id LIMIT 2",
-    4, {TEXTOID, TEXTOID, TEXTOID, INT4OID}, nullptr};
+    3, {TEXTOID, JSONBOID, INT4OID}, nullptr};
 
 pg::CachedPlan next_batch_plan {"SELECT pg_catalog.nextval('hdl.ingest_batch_batch_id_seq')", 0, {}, nullptr};
 
@@ -51,11 +52,11 @@ pg::CachedPlan write_plan {
     "last_updated = EXCLUDED.last_updated, source_id = EXCLUDED.source_id, batch_id = EXCLUDED.batch_id, "
     "resource = EXCLUDED.resource "
     "WHERE r.version OPERATOR(pg_catalog.=) (EXCLUDED.version OPERATOR(pg_catalog.-) 1) "
-    "RETURNING r.resource_type, r.id, r.version) "
+    "RETURNING r.*) "
     "INSERT INTO hdl_lake.resource_history (resource_type, id, version, operation, patient, last_updated, "
-    "source_id, batch_id, resource) SELECT w.resource_type, w.id, w.version, w.operation, w.patient, $7, $8, $9, "
-    "w.resource FROM rows w JOIN cur c ON c.resource_type OPERATOR(pg_catalog.=) w.resource_type "
-    "AND c.id OPERATOR(pg_catalog.=) w.id AND c.version OPERATOR(pg_catalog.=) w.version "
+    "source_id, batch_id, resource) SELECT resource_type, id, version, "
+    "CASE WHEN version OPERATOR(pg_catalog.=) 1 THEN 'create' ELSE 'update' END, patient, last_updated, "
+    "source_id, batch_id, resource FROM cur "
     "RETURNING resource_type, id",
     9, {TEXTARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, JSONBARRAYOID, TIMESTAMPTZOID, INT4OID, INT8OID},
     nullptr};
@@ -181,9 +182,13 @@ SpiStore::LockAndReadVersions(const std::vector<ResourceKey> &keys) {
 
 std::vector<std::string>
 SpiStore::FindByIdentifier(const RequestUrl &search) {
-	Datum values[4] = {pg::TextDatum(search.type), search.has_system ? pg::TextDatum(search.identifier_system) : (Datum) 0,
-	                   pg::TextDatum(search.identifier_value), Int32GetDatum(source_id_)};
-	char nulls[4] = {' ', search.has_system ? ' ' : 'n', ' ', ' '};
+	// The identifier pattern as a jsonb parameter, so the GIN index on resource->'identifier' serves it.
+	nlohmann::json pattern = {{{"value", search.identifier_value}}};
+	if (search.has_system)
+		pattern[0]["system"] = search.identifier_system;
+	std::string encoded = hdl::json::jsonb::Encode(pattern);
+	Datum values[3] = {pg::TextDatum(search.type), PointerGetDatum(pg::JsonbFromBytes(encoded)), Int32GetDatum(source_id_)};
+	char nulls[3] = {' ', ' ', ' '};
 	uint64_t n = pg::ExecutePlan(find_plan, values, nulls, false);
 	std::vector<std::string> ids;
 	for (uint64_t r = 0; r < n; r++)

@@ -29,6 +29,7 @@ struct Entry {
 	std::string type;
 	std::string id;
 	bool matched_existing = false; // conditional create found the resource: nothing to write
+	bool fresh_id = false;         // a new server-assigned UUID: cannot exist yet
 	int version = 0;
 	bool create = true;
 	json dom;
@@ -162,6 +163,7 @@ AssignPatientIdentity(Store &store, const PseudoContext &ctx, Entry &e) {
 	LoadDom(e);
 	e.identity = PseudonymisePatient(store, ctx, e.dom, local_id);
 	e.id = e.identity.pseudonym;
+	e.fresh_id = false;
 }
 
 void
@@ -186,6 +188,7 @@ AssignIdentity(Store &store, const PseudoContext &ctx, Entry &e) {
 			return;
 		}
 		e.id = NewUuid();
+		e.fresh_id = true;
 		return;
 	}
 	if (e.url.conditional) {
@@ -332,14 +335,27 @@ public:
 	    : store_(store), ctx_(ctx), batch_(batch), last_updated_(std::move(last_updated)), summary_(summary) {
 	}
 
-	// Locks the existing rows of every key to be written and reads their versions.
+	// Locks the existing rows of every key to be written and reads their versions. Resources
+	// created under a fresh server-assigned UUID cannot exist yet: no lookup for them.
 	void
 	Prepare(const std::vector<Entry *> &todo) {
 		std::vector<ResourceKey> keys;
-		for (Entry *e : todo)
-			if (index_.emplace(Key(e->type, e->id), keys.size()).second)
+		std::vector<size_t> slots;
+		for (Entry *e : todo) {
+			auto [it, added] = index_.emplace(Key(e->type, e->id), latest_.size());
+			if (!added)
+				continue;
+			latest_.push_back(0);
+			if (!e->fresh_id) {
 				keys.push_back({e->type, e->id});
-		latest_ = store_.LockAndReadVersions(keys);
+				slots.push_back(it->second);
+			}
+		}
+		if (keys.empty())
+			return;
+		std::vector<int> current = store_.LockAndReadVersions(keys);
+		for (size_t i = 0; i < keys.size(); i++)
+			latest_[slots[i]] = current[i];
 	}
 
 	void
@@ -575,10 +591,12 @@ IngestResource(Store &store, const PseudoContext &ctx, const hdl::json::Node &re
 	e.url.type = e.type;
 	e.url.id = id.isString() ? std::string(id.str()) : std::string();
 	e.id = id.isString() ? std::string(id.str()) : NewUuid();
+	e.fresh_id = !id.isString();
 	if (e.type == "Patient" && ctx.enabled) {
 		LoadDom(e);
 		e.identity = PseudonymisePatient(store, ctx, e.dom, e.url.id);
 		e.id = e.identity.pseudonym;
+		e.fresh_id = false;
 	}
 	int64_t batch = store.NewBatch();
 	BatchSummary summary;
