@@ -8,6 +8,7 @@
 #   PATIENTS=4000 PORT=55491 WORK=/tmp/hdl-bench-marts SYNTH=/path/to/hdl-synth bench/marts/run.sh
 #   KEEP=1 bench/marts/run.sh          # leave the cluster running (stop: pg_ctl -D $WORK/pgdata stop)
 #   REUSE=1 bench/marts/run.sh         # reuse a loaded cluster in $WORK (skip initdb and load)
+#   PGBIN=/other/bin bench/marts/run.sh # a server tree with hdl installed elsewhere (make install DESTDIR=...)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -15,7 +16,7 @@ PATIENTS=${PATIENTS:-4000}
 PORT=${PORT:-55491}
 WORK=${WORK:-/tmp/hdl-bench-marts}
 SYNTH=${SYNTH:-$ROOT/build/tools/hdl-synth/hdl-synth}
-PGBIN=$(pg_config --bindir)
+PGBIN=${PGBIN:-$(pg_config --bindir)}
 RUN=()
 [ "$(id -u)" -eq 0 ] && RUN=(runuser -u postgres --)
 psql_() { "${RUN[@]}" "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h /tmp -p "$PORT" -d bench "$@"; }
