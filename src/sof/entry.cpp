@@ -1,0 +1,232 @@
+// SQL entry points of SQL-on-FHIR views: hdl.sof_evaluate (stateless), hdl.view_run (over the
+// lake), hdl._mart_rows (typed rows for a mart table) and hdl._sof_columns (a view's columns).
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/sof/view.hpp"
+#include "sof/lake_scan.hpp"
+#include "sof/rows_out.hpp"
+#include "pg/entry.hpp"
+#include "pg/guard.hpp"
+#include "pg/jsonb.hpp"
+
+#include "pg/postgres.hpp"
+
+extern "C" {
+#include "executor/spi.h"
+#include "utils/array.h"
+#include "utils/tuplestore.h"
+}
+
+namespace {
+
+constexpr int LakeBatch = 500;
+
+using hdl::Error;
+using hdl::ErrorKind;
+namespace sof = hdl::sof;
+
+// The SQL type a column's tags ask for ("postgres/type", or the spec's "ansi/type"), by name.
+void
+CollectTypeTags(const hdl::json::Node &node, std::map<std::string, std::string> &out) {
+	if (node.isArray()) {
+		for (size_t i = 0; i < node.size(); i++)
+			CollectTypeTags(node.at(i), out);
+		return;
+	}
+	if (!node.isObject())
+		return;
+	hdl::json::Node columns = node.get("column");
+	for (size_t i = 0; columns.isArray() && i < columns.size(); i++) {
+		hdl::json::Node c = columns.at(i), tags = c.get("tag");
+		for (size_t t = 0; tags.isArray() && t < tags.size(); t++) {
+			std::string_view name = tags.at(t).get("name").str();
+			hdl::json::Node value = tags.at(t).get("value");
+			if ((name == "postgres/type" || name == "ansi/type") && value.isString())
+				out.emplace(std::string(c.get("name").str()), std::string(value.str()));
+		}
+	}
+	for (const char *nested : {"select", "unionAll"})
+		CollectTypeTags(node.get(nested), out);
+}
+
+struct IdsArgs {
+	ArrayType *array;
+	Datum *elems;
+	bool *nulls;
+	int count;
+};
+
+void
+IdsC(IdsArgs *a) {
+	deconstruct_array(a->array, TEXTOID, -1, false, TYPALIGN_INT, &a->elems, &a->nulls, &a->count);
+}
+
+struct TextArgs {
+	Datum value;
+	const char *data;
+	int length;
+};
+
+void
+TextC(TextArgs *a) {
+	text *t = DatumGetTextPP(a->value);
+	a->data = VARDATA_ANY(t);
+	a->length = static_cast<int>(VARSIZE_ANY_EXHDR(t));
+}
+
+std::vector<std::string>
+IdList(ArrayType *array) {
+	IdsArgs args {array, nullptr, nullptr, 0};
+	hdl::pg::Guard(IdsC, &args);
+	std::vector<std::string> ids;
+	ids.reserve(static_cast<size_t>(args.count));
+	for (int i = 0; i < args.count; i++) {
+		if (args.nulls[i])
+			continue;
+		TextArgs t {args.elems[i], nullptr, 0};
+		hdl::pg::Guard(TextC, &t);
+		ids.emplace_back(t.data, static_cast<size_t>(t.length));
+	}
+	return ids;
+}
+
+void
+Connect() {
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "hdl: SPI_connect failed");
+}
+
+void
+Finish() {
+	SPI_finish();
+}
+
+// Evaluates the view over the lake's resources of its type (some ids, or all), naming the
+// resource in errors the data causes.
+void
+RunOverLake(const sof::CompiledView &view, const std::vector<std::string> *ids,
+            const std::function<void(const std::string &key)> &before, sof::RowSink &sink) {
+	std::string type = view.resourceType();
+	hdl::sof_pg::ScanLake(type, ids, LakeBatch, [&](std::string_view id, const hdl::json::Node &resource) {
+		std::string key = type + "/" + std::string(id);
+		if (before)
+			before(key);
+		try {
+			sof::Evaluate(view, resource, sink);
+		} catch (const hdl::pg::PgError &) {
+			throw;
+		} catch (const Error &e) {
+			throw Error(e.kind(), std::string(e.what()) + " (resource " + key + ")", e.detail(), e.hint());
+		}
+	});
+}
+
+} // namespace
+
+// hdl.sof_evaluate(view jsonb, resources jsonb) returns setof jsonb
+HDL_FUNCTION(hdl_sof_evaluate) {
+	Jsonb *view_arg = PG_GETARG_JSONB_P(0);
+	Jsonb *resources_arg = PG_GETARG_JSONB_P(1);
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	{
+		sof::CompiledView view = sof::Compile(hdl::pg::JsonbNode(view_arg));
+		hdl::json::Node resources = hdl::pg::JsonbNode(resources_arg);
+		if (!resources.isArray())
+			throw Error(ErrorKind::InvalidParameter, "resources must be a JSON array",
+			            std::string("The argument is a JSON ") + hdl::json::TypeName(resources.type()) + ".",
+			            "Pass an array of FHIR resources, e.g. jsonb_build_array(resource).");
+		hdl::sof_pg::JsonRows sink(view, fcinfo);
+		for (size_t i = 0; i < resources.size(); i++)
+			sof::Evaluate(view, resources.at(i), sink);
+	}
+	return (Datum) 0;
+}
+
+// hdl.view_run(view jsonb) returns setof jsonb
+HDL_FUNCTION(hdl_view_run) {
+	Jsonb *view_arg = PG_GETARG_JSONB_P(0);
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	Connect();
+	{
+		sof::CompiledView view = sof::Compile(hdl::pg::JsonbNode(view_arg));
+		hdl::sof_pg::JsonRows sink(view, fcinfo);
+		RunOverLake(view, nullptr, nullptr, sink);
+	}
+	Finish();
+	return (Datum) 0;
+}
+
+// hdl._mart_rows(view jsonb, ids text[]) returns setof record: typed rows of the view over the
+// lake (all resources of its type when ids is NULL), with their resource key last.
+HDL_FUNCTION(hdl_mart_rows) {
+	Jsonb *view_arg = PG_GETARG_JSONB_P(0);
+	ArrayType *ids_arg = PG_ARGISNULL(1) ? nullptr : PG_GETARG_ARRAYTYPE_P(1);
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	Connect();
+	{
+		sof::CompiledView view = sof::Compile(hdl::pg::JsonbNode(view_arg));
+		std::vector<std::string> ids;
+		if (ids_arg)
+			ids = IdList(ids_arg);
+		hdl::sof_pg::TypedRows sink(view, fcinfo);
+		RunOverLake(view, ids_arg ? &ids : nullptr, [&](const std::string &key) { sink.setResourceKey(key); },
+		            sink);
+	}
+	Finish();
+	return (Datum) 0;
+}
+
+namespace {
+
+struct ColumnRowArgs {
+	ReturnSetInfo *rsinfo;
+	int ordinal;
+	const char *name;
+	const char *fhir_type; // "" -> NULL
+	bool collection;
+	const char *description; // "" -> NULL
+	const char *sql_type;    // "" -> NULL
+};
+
+void
+ColumnRowC(ColumnRowArgs *a) {
+	Datum values[6];
+	bool nulls[6] = {false, false, a->fhir_type[0] == '\0', false, a->description[0] == '\0',
+	                 a->sql_type[0] == '\0'};
+	values[0] = Int32GetDatum(a->ordinal);
+	values[1] = CStringGetTextDatum(a->name);
+	values[2] = nulls[2] ? (Datum) 0 : CStringGetTextDatum(a->fhir_type);
+	values[3] = BoolGetDatum(a->collection);
+	values[4] = nulls[4] ? (Datum) 0 : CStringGetTextDatum(a->description);
+	values[5] = nulls[5] ? (Datum) 0 : CStringGetTextDatum(a->sql_type);
+	tuplestore_putvalues(a->rsinfo->setResult, a->rsinfo->setDesc, values, nulls);
+}
+
+} // namespace
+
+// hdl._sof_columns(view jsonb) returns table(ordinal, name, fhir_type, collection, description,
+// sql_type): the compiled view's columns (so an invalid view fails here, with its problem named).
+HDL_FUNCTION(hdl_sof_columns) {
+	Jsonb *view_arg = PG_GETARG_JSONB_P(0);
+	InitMaterializedSRF(fcinfo, 0);
+	auto *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+	{
+		hdl::json::Node node = hdl::pg::JsonbNode(view_arg);
+		sof::CompiledView view = sof::Compile(node);
+		std::map<std::string, std::string> tags;
+		CollectTypeTags(node.get("select"), tags);
+		int ordinal = 0;
+		for (const sof::ColumnInfo &c : view.columns()) {
+			auto tag = tags.find(c.name);
+			ColumnRowArgs args {rsinfo,         ++ordinal,           c.name.c_str(),
+			                    c.type.c_str(), c.collection,        c.description.c_str(),
+			                    tag == tags.end() ? "" : tag->second.c_str()};
+			hdl::pg::Guard(ColumnRowC, &args);
+		}
+	}
+	return (Datum) 0;
+}

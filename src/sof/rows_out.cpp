@@ -1,0 +1,288 @@
+// JsonRows and TypedRows (see rows_out.hpp). The C-style steps run inside pg::Guard with POD
+// arguments; the C++ side prepares the cells' text or encoded jsonb for them.
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/json/jsonb_format.hpp"
+#include "core/json/nlohmann_node.hpp"
+#include "sof/rows_out.hpp"
+#include "pg/guard.hpp"
+
+#include "pg/postgres.hpp"
+
+extern "C" {
+#include "utils/lsyscache.h"
+#include "utils/tuplestore.h"
+}
+
+namespace hdl::sof_pg {
+
+enum class Target : uint8_t { Bool, Int4, Int8, Text, Jsonb, Input };
+
+struct ColumnSlot {
+	Target target;
+	Oid type;
+	int32 typmod;
+	Oid ioparam;
+	FmgrInfo input;
+	char name[NAMEDATALEN];
+};
+
+namespace {
+
+enum class In : uint8_t { Null, Bool, Int, Text };
+
+struct CellIn {
+	In kind;
+	bool boolean;
+	int64 integer;
+	const char *data; // Text: text bytes, or a whole jsonb varlena for Jsonb targets
+	size_t length;
+};
+
+MemoryContext
+NewRowContext() {
+	return AllocSetContextCreate(CurrentMemoryContext, "hdl view row", ALLOCSET_SMALL_SIZES);
+}
+
+struct PutJsonArgs {
+	ReturnSetInfo *rsinfo;
+	MemoryContext row_context;
+	const char *bytes;
+	size_t length;
+};
+
+void
+PutJsonC(PutJsonArgs *a) {
+	MemoryContext old = MemoryContextSwitchTo(a->row_context);
+	auto *jb = static_cast<Jsonb *>(palloc(a->length));
+	memcpy(jb, a->bytes, a->length);
+	SET_VARSIZE(jb, a->length);
+	Datum value = JsonbPGetDatum(jb);
+	bool isnull = false;
+	tuplestore_putvalues(a->rsinfo->setResult, a->rsinfo->setDesc, &value, &isnull);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(a->row_context);
+}
+
+struct PrepareArgs {
+	ReturnSetInfo *rsinfo;
+	const char *const *names; // the view's column names, then "_resource_key"
+	int count;
+	ColumnSlot *slots;
+};
+
+void
+PrepareC(PrepareArgs *a) {
+	TupleDesc desc = a->rsinfo->setDesc;
+	if (desc->natts != a->count)
+		ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
+		                errmsg("the column definition list has %d columns, the view needs %d", desc->natts, a->count),
+		                errdetail("The view has %d columns; _resource_key text comes last.", a->count - 1),
+		                errhint("List the view's columns in order, then _resource_key text.")));
+	a->slots = static_cast<ColumnSlot *>(
+	    MemoryContextAllocZero(a->rsinfo->econtext->ecxt_per_query_memory, sizeof(ColumnSlot) * a->count));
+	for (int i = 0; i < a->count; i++) {
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		ColumnSlot &s = a->slots[i];
+		if (strcmp(NameStr(att->attname), a->names[i]) != 0)
+			ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
+			                errmsg("column %d is \"%s\", the view's column is \"%s\"", i + 1, NameStr(att->attname),
+			                       a->names[i]),
+			                errhint("List the view's columns in order, then _resource_key text.")));
+		strlcpy(s.name, a->names[i], NAMEDATALEN);
+		s.type = att->atttypid;
+		s.typmod = att->atttypmod;
+		switch (s.type) {
+		case BOOLOID:
+			s.target = Target::Bool;
+			break;
+		case INT4OID:
+			s.target = Target::Int4;
+			break;
+		case INT8OID:
+			s.target = Target::Int8;
+			break;
+		case TEXTOID:
+			s.target = Target::Text;
+			break;
+		case JSONBOID:
+			s.target = Target::Jsonb;
+			break;
+		default:
+			s.target = Target::Input;
+			break;
+		}
+		Oid infunc;
+		getTypeInputInfo(s.type, &infunc, &s.ioparam);
+		fmgr_info_cxt(infunc, &s.input, a->rsinfo->econtext->ecxt_per_query_memory);
+	}
+}
+
+struct PutTypedArgs {
+	ReturnSetInfo *rsinfo;
+	MemoryContext row_context;
+	ColumnSlot *slots;
+	const CellIn *cells;
+	int count;
+	const char *key;
+	int current; // the column being converted, for the error context
+};
+
+void
+ConversionContext(void *arg) {
+	auto *a = static_cast<PutTypedArgs *>(arg);
+	errcontext("column \"%s\" of the row for %s", a->slots[a->current].name, a->key);
+}
+
+Datum
+Convert(const ColumnSlot &s, const CellIn &c) {
+	switch (s.target) {
+	case Target::Bool:
+		if (c.kind == In::Bool)
+			return BoolGetDatum(c.boolean);
+		break;
+	case Target::Int8:
+		if (c.kind == In::Int)
+			return Int64GetDatum(c.integer);
+		break;
+	case Target::Int4:
+		if (c.kind == In::Int)
+			return Int32GetDatum(static_cast<int32>(c.integer));
+		break;
+	case Target::Text:
+		return PointerGetDatum(cstring_to_text_with_len(c.data, static_cast<int>(c.length)));
+	case Target::Jsonb: {
+		auto *jb = static_cast<Jsonb *>(palloc(c.length));
+		memcpy(jb, c.data, c.length);
+		SET_VARSIZE(jb, c.length);
+		return JsonbPGetDatum(jb);
+	}
+	case Target::Input:
+		break;
+	}
+	char *cstring = pnstrdup(c.data, c.length);
+	return InputFunctionCall(const_cast<FmgrInfo *>(&s.input), cstring, s.ioparam, s.typmod);
+}
+
+void
+PutTypedC(PutTypedArgs *a) {
+	MemoryContext old = MemoryContextSwitchTo(a->row_context);
+	Datum *values = static_cast<Datum *>(palloc(sizeof(Datum) * a->count));
+	bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * a->count));
+	ErrorContextCallback callback;
+	callback.callback = ConversionContext;
+	callback.arg = a;
+	callback.previous = error_context_stack;
+	error_context_stack = &callback;
+	for (int i = 0; i < a->count; i++) {
+		a->current = i;
+		nulls[i] = a->cells[i].kind == In::Null;
+		values[i] = nulls[i] ? (Datum) 0 : Convert(a->slots[i], a->cells[i]);
+	}
+	error_context_stack = callback.previous;
+	tuplestore_putvalues(a->rsinfo->setResult, a->rsinfo->setDesc, values, nulls);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(a->row_context);
+}
+
+// A cell as text: strings and dates as stored, decimals exactly as written, complex values
+// and collections as JSON text.
+std::string_view
+CellText(const sof::CellValue &cell, std::string &buffer) {
+	using Kind = sof::CellValue::Kind;
+	switch (cell.kind) {
+	case Kind::Boolean:
+		return cell.boolean ? "true" : "false";
+	case Kind::Integer:
+		buffer = std::to_string(cell.integer);
+		return buffer;
+	case Kind::Node:
+		buffer = json::ToNlohmann(cell.node).dump();
+		return buffer;
+	case Kind::Collection:
+		buffer = sof::CellToJson(cell).dump();
+		return buffer;
+	default:
+		if (cell.node.isString())
+			return cell.node.str();
+		if (cell.node.isNumber()) {
+			buffer = cell.node.numberText();
+			return buffer;
+		}
+		return cell.text;
+	}
+}
+
+std::string
+CellJsonb(const sof::CellValue &cell) {
+	if (cell.kind != sof::CellValue::Kind::Collection && !cell.node.missing())
+		return json::jsonb::Encode(cell.node);
+	return json::jsonb::Encode(sof::CellToJson(cell));
+}
+
+} // namespace
+
+JsonRows::JsonRows(const sof::CompiledView &view, FunctionCallInfo fcinfo)
+    : view_(view), rsinfo_(reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo)),
+      row_context_(pg::Guard(NewRowContext)) {
+}
+
+void
+JsonRows::OnRow(const sof::Row &row) {
+	std::string bytes = json::jsonb::Encode(sof::RowToJson(view_, row));
+	PutJsonArgs args {rsinfo_, row_context_, bytes.data(), bytes.size()};
+	pg::Guard(PutJsonC, &args);
+	rows_++;
+}
+
+TypedRows::TypedRows(const sof::CompiledView &view, FunctionCallInfo fcinfo)
+    : view_(view), rsinfo_(reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo)),
+      row_context_(pg::Guard(NewRowContext)), slots_(nullptr), text_(view.columns().size() + 1) {
+	std::vector<const char *> names;
+	for (const sof::ColumnInfo &c : view.columns())
+		names.push_back(c.name.c_str());
+	names.push_back("_resource_key");
+	PrepareArgs args {rsinfo_, names.data(), static_cast<int>(names.size()), nullptr};
+	pg::Guard(PrepareC, &args);
+	slots_ = args.slots;
+}
+
+void
+TypedRows::OnRow(const sof::Row &row) {
+	size_t n = row.size();
+	std::vector<CellIn> cells(n + 1);
+	for (size_t i = 0; i < n; i++) {
+		const sof::CellValue &cell = row[i];
+		CellIn &in = cells[i];
+		in = CellIn {In::Null, false, 0, nullptr, 0};
+		if (cell.isNull())
+			continue;
+		Target target = slots_[i].target;
+		if (target == Target::Jsonb) {
+			text_[i] = CellJsonb(cell);
+			in = CellIn {In::Text, false, 0, text_[i].data(), text_[i].size()};
+			continue;
+		}
+		if (cell.kind == sof::CellValue::Kind::Boolean && target == Target::Bool) {
+			in = CellIn {In::Bool, cell.boolean, 0, nullptr, 0};
+			continue;
+		}
+		if (cell.kind == sof::CellValue::Kind::Integer &&
+		    (target == Target::Int8 ||
+		     (target == Target::Int4 && cell.integer >= PG_INT32_MIN && cell.integer <= PG_INT32_MAX))) {
+			in = CellIn {In::Int, false, cell.integer, nullptr, 0};
+			continue;
+		}
+		std::string_view text = CellText(cell, text_[i]);
+		in = CellIn {In::Text, false, 0, text.data(), text.size()};
+	}
+	cells[n] = CellIn {In::Text, false, 0, key_.data(), key_.size()};
+	PutTypedArgs args {rsinfo_, row_context_, slots_, cells.data(), static_cast<int>(n + 1), key_.c_str(), 0};
+	pg::Guard(PutTypedC, &args);
+	rows_++;
+}
+
+} // namespace hdl::sof_pg
