@@ -127,6 +127,19 @@ RESET ROLE;
 SELECT count(*) > 0 AS lake_intact FROM hdl_lake.resource;
 SELECT count(*) AS sources_intact FROM hdl.source WHERE org_code IN ('PSGP1', 'PSAC1');
 
+-- the clinical copy read back from the lake and submitted again is the same patient, a new version
+SELECT hdl.read('Patient', :'pseudonym') AS lake_copy \gset
+SET ROLE regress_ps_acute;
+SELECT (hdl.ingest(:'lake_copy') ->> 'id') = :'pseudonym' AS same_patient;
+RESET ROLE;
+SELECT max(version) AS versions FROM hdl_lake.resource_history WHERE resource_type = 'Patient' AND id = :'pseudonym';
+-- decimals keep every digit they were sent with
+SET ROLE regress_ps_gp;
+SELECT hdl.ingest('{"resourceType":"Observation","status":"final","code":{"text":"temp"},"subject":{"reference":"Patient/gp-local-17"},"valueQuantity":{"value":37.50,"unit":"Cel"},"component":[{"code":{"text":"precise"},"valueQuantity":{"value":0.123456789012345678901234567890}}]}') #>> '{valueQuantity,value}' AS stored_value;
+RESET ROLE;
+SELECT resource -> 'component' -> 0 -> 'valueQuantity' ->> 'value' AS long_decimal
+FROM hdl_lake.resource WHERE resource_type = 'Observation' AND resource -> 'code' ->> 'text' = 'temp';
+
 -- key rotation: the vault is re-encrypted, links are rebuilt under the new key, pseudonyms stay
 SET hdl.vault_key_previous = 'vault1:regress-vault-key-0123456789abcdef';
 SET hdl.vault_key = 'vault2:regress-vault-key-rotated-fedcba9876543210';

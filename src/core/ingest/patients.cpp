@@ -36,13 +36,23 @@ PseudonymisePatient(Store &store, const PseudoContext &ctx, json &patient, const
 	std::string nhs = taken.nhs_number.empty() ? std::string() : NhsLink(ctx, taken.nhs_number);
 	std::string local = local_id.empty() ? std::string() : LocalIdLink(ctx, "Patient", local_id);
 	std::vector<std::string> identifiers;
-	for (const auto &[system, value] : taken.identifiers)
+	std::string pseudonym_given; // a Patient read back from the lake and submitted again
+	for (const auto &[system, value] : taken.identifiers) {
+		if (system == pseudo::PseudonymSystem) {
+			pseudonym_given = value;
+			continue;
+		}
 		identifiers.push_back(IdentifierLink(ctx, system, value));
+	}
+	if (pseudonym_given.empty() && local_id.size() == 64 && store.PseudonymKnown(local_id))
+		pseudonym_given = local_id;
 	for (const std::string *link : {&nhs, &local})
 		if (!link->empty())
 			out.links.push_back(*link);
 	out.links.insert(out.links.end(), identifiers.begin(), identifiers.end());
 	out.pseudonym = out.links.empty() ? std::string() : store.FindLinkedPseudonym(out.links);
+	if (out.pseudonym.empty() && !pseudonym_given.empty() && store.PseudonymKnown(pseudonym_given))
+		out.pseudonym = pseudonym_given;
 	out.known = !out.pseudonym.empty();
 	if (!out.known) {
 		// First sight: over the NHS number, else over (source, local identifier), else (source, id).

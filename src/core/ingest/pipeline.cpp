@@ -372,9 +372,9 @@ public:
 		if (!Stamp(e, latest_[index_.at(key)]))
 			return;
 		if (e.type == "Patient" && ctx_.enabled)
-			store_.SaveIdentity("Patient/" + e.id, e.identity.vault.dump(), e.identity.links);
+			store_.SaveIdentity("Patient/" + e.id, hdl::json::Dump(e.identity.vault), e.identity.links);
 		else if (e.type == "RelatedPerson" && !e.related_vault.empty())
-			store_.SaveIdentity("RelatedPerson/" + e.id, e.related_vault.dump(), {});
+			store_.SaveIdentity("RelatedPerson/" + e.id, hdl::json::Dump(e.related_vault), {});
 		e.identity.vault = json();
 		chunk_keys_.insert(key);
 		chunk_.push_back(&e);

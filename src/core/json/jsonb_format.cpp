@@ -83,18 +83,19 @@ struct Container {
 		}
 		return off;
 	}
+	// Length of an entry whose start offset is already known (saves a second walk back).
 	uint32_t
-	length(uint32_t index) const noexcept {
+	length(uint32_t index, uint32_t off) const noexcept {
 		uint32_t e = entry(index);
 		if (e & jsonb::EntryHasOff)
-			return (e & jsonb::EntryOffLenMask) - offset(index);
+			return (e & jsonb::EntryOffLenMask) - off;
 		return e & jsonb::EntryOffLenMask;
 	}
 	Node
 	child(uint32_t index) const noexcept {
 		uint32_t e = entry(index);
 		uint32_t off = offset(index);
-		uint32_t len = length(index);
+		uint32_t len = length(index, off);
 		const char *p = data() + off;
 		switch (e & jsonb::EntryTypeMask) {
 		case jsonb::EntryString:
@@ -121,7 +122,8 @@ struct Container {
 	}
 	std::string_view
 	keyAt(uint32_t i) const noexcept {
-		return std::string_view(data() + offset(i), length(i));
+		uint32_t off = offset(i);
+		return std::string_view(data() + off, length(i, off));
 	}
 };
 
@@ -520,7 +522,7 @@ struct NlohmannValue {
 	}
 	std::string
 	numberText() const {
-		return j->dump();
+		return IsExactNumber(*j) ? std::string(ExactNumberText(*j)) : j->dump();
 	}
 	size_t
 	size() const {
