@@ -18,6 +18,8 @@ extern int pseudo_birth_date;
 extern int pseudo_postcode;
 extern bool pseudo_keep_narrative;
 extern bool pseudo_keep_attachments;
+extern bool audit_ingest;      // one audit entry per ingest batch (off only to measure its cost)
+extern bool audit_log_client;  // audit server-log lines also go to the client as NOTICEs
 
 void Define() noexcept;
 
