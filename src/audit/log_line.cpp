@@ -94,7 +94,8 @@ HDL_FUNCTION(hdl_audit_log_line) {
 	if (!PG_ARGISNULL(2)) {
 		Jsonb *jb = PG_GETARG_JSONB_P(2);
 		if (!JB_ROOT_IS_OBJECT(jb))
-			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("audit detail must be a JSON object")));
+			ereport(ERROR,
+			        (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("audit detail must be a JSON object")));
 		detail = JsonbToCString(nullptr, &jb->root, VARSIZE(jb));
 	}
 	hdl::audit::LogLine(event, subject, detail);
