@@ -21,6 +21,8 @@ int pseudo_postcode = POSTCODE_DISTRICT;
 bool pseudo_keep_narrative = false;
 bool pseudo_keep_attachments = false;
 bool pseudonymise = true;
+bool audit_ingest = true;
+bool audit_log_client = false;
 
 static const struct config_enum_entry validation_level_options[] = {
     {"strict", VALIDATION_STRICT, false},
@@ -95,6 +97,14 @@ Define() noexcept {
 	                         "Off exists only so bench/ingest can measure the cost of pseudonymisation on synthetic "
 	                         "data: identifiers then stay in the clinical copy.",
 	                         &pseudonymise, true, PGC_SUSET, GUC_NOT_IN_SAMPLE, nullptr, nullptr, nullptr);
+	DefineCustomBoolVariable("hdl.audit_ingest", "Writes an audit entry for every ingest batch.",
+	                         "On by default. Superusers may switch it off to measure what auditing costs "
+	                         "(bench/ingest); other audit entries are always written.",
+	                         &audit_ingest, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+	DefineCustomBoolVariable("hdl.audit_log_client", "Also sends audit server-log lines to the client.",
+	                         "Lines such as rejected ingests go to the server log only (LOG_SERVER_ONLY); when "
+	                         "this is on they are also sent to the client as NOTICEs, which tests use.",
+	                         &audit_log_client, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
 
 	MarkGUCPrefixReserved("hdl");
 }

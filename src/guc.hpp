@@ -19,6 +19,8 @@ extern int pseudo_postcode;
 extern bool pseudo_keep_narrative;
 extern bool pseudo_keep_attachments;
 extern bool pseudonymise;
+extern bool audit_ingest;      // one audit entry per ingest batch (off only to measure its cost)
+extern bool audit_log_client;  // audit server-log lines also go to the client as NOTICEs
 
 void Define() noexcept;
 

@@ -2,6 +2,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/log_line.hpp"
 #include "core/fhir/operation_outcome.hpp"
 #include "core/fhir/validator.hpp"
 #include "core/ingest/pipeline.hpp"
@@ -91,16 +92,34 @@ Ingest(FunctionCallInfo fcinfo, Call call) {
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "hdl: SPI_connect failed");
 	hdl::ingest::CallerSource source = hdl::ingest::CurrentSource();
-	Jsonb *result;
+	Jsonb *result = nullptr;
+	// A failed call is rolled back with everything it wrote, its audit entry included: the
+	// error is captured here (POD), logged to the server log, then raised (docs/audit.md).
+	hdl::pg::PendingError *failed = nullptr;
 	{
-		hdl::ingest::PseudoContext ctx = MakePseudoContext(source);
-		hdl::pseudo::Key vault = hdl::pseudo::ParseKey(hdl::guc::vault_key ? hdl::guc::vault_key : "", "hdl.vault_key");
-		hdl::ingest::SpiStore store(source.source_id, source.role, ctx.key.id, vault.id, vault.secret);
-		hdl::json::Node node = hdl::pg::JsonbNode(input);
-		std::string bytes = call == Call::Bundle ? hdl::ingest::IngestBundle(store, ctx, node, MakeValidator(level))
-		                                         : hdl::ingest::IngestResource(store, ctx, node, MakeValidator(level));
-		hdl::pg::ContextScope in_caller(caller);
-		result = hdl::pg::JsonbFromBytes(bytes);
+		try {
+			hdl::ingest::PseudoContext ctx = MakePseudoContext(source);
+			hdl::pseudo::Key vault =
+			    hdl::pseudo::ParseKey(hdl::guc::vault_key ? hdl::guc::vault_key : "", "hdl.vault_key");
+			hdl::ingest::SpiStore store(source.source_id, source.role, ctx.key.id, vault.id, vault.secret);
+			hdl::json::Node node = hdl::pg::JsonbNode(input);
+			std::string bytes = call == Call::Bundle
+			                        ? hdl::ingest::IngestBundle(store, ctx, node, MakeValidator(level))
+			                        : hdl::ingest::IngestResource(store, ctx, node, MakeValidator(level));
+			hdl::pg::ContextScope in_caller(caller);
+			result = hdl::pg::JsonbFromBytes(bytes);
+		} catch (const std::bad_alloc &) {
+			failed = &hdl::pg::CapturePending(ERRCODE_OUT_OF_MEMORY, "out of memory in hdl");
+		} catch (const std::exception &e) {
+			failed = &hdl::pg::CapturePending(e);
+		} catch (...) {
+			failed = &hdl::pg::CapturePending(ERRCODE_INTERNAL_ERROR, "unexpected C++ exception in hdl");
+		}
+	} // every C++ object is gone here
+	if (failed != nullptr) {
+		hdl::audit::LogIngestRejected(call == Call::Bundle ? "hdl.ingest_bundle" : "hdl.ingest", source.org_code,
+		                              failed->sqlstate, failed->message);
+		hdl::pg::RaisePending(*failed, call == Call::Bundle ? "hdl_ingest_bundle" : "hdl_ingest");
 	}
 	SPI_finish();
 	PG_RETURN_JSONB_P(result);

@@ -5,6 +5,8 @@
 
 #include "core/error.hpp"
 #include "core/json/jsonb_format.hpp"
+#include "audit/log_line.hpp"
+#include "guc.hpp"
 #include "ingest/spi_store.hpp"
 #include "pg/guard.hpp"
 #include "pg/jsonb.hpp"
@@ -65,6 +67,15 @@ pg::CachedPlan finish_batch_plan {
     "INSERT INTO hdl.ingest_batch (batch_id, source_id, submitted_by, kind, received_at, stored, rejected, "
     "resource_counts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)",
     8, {INT8OID, INT4OID, NAMEOID, TEXTOID, TIMESTAMPTZOID, INT4OID, INT4OID, TEXTOID}, nullptr};
+
+// The batch's audit entry (docs/audit.md) and its catalogue counts (docs/catalogue.md).
+pg::CachedPlan audit_ingest_plan {"SELECT hdl_audit._ingest($1, $2, $3, $4, $5, $6)", 6,
+                                  {INT8OID, TEXTOID, INT4OID, INT4OID, INT4OID, TEXTARRAYOID}, nullptr};
+
+pg::CachedPlan catalog_plan {"SELECT hdl._catalog_record($1, $2, $3, $4, $5, $6, $7, $8)", 8,
+                             {INT8OID, TEXTARRAYOID, INT4ARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+                              TEXTARRAYOID, INT4ARRAYOID},
+                             nullptr};
 
 pg::CachedPlan source_plan {
     "SELECT s.source_id, s.org_code FROM hdl.source s WHERE s.role_name OPERATOR(pg_catalog.=) $1 AND "
@@ -215,6 +226,14 @@ SpiStore::Write(int64_t batch, const std::vector<WriteRow> &rows) {
 		patients.push_back(&row.patient);
 		resources.push_back(&row.jsonb);
 	}
+	for (const auto &row : rows) {
+		written_.push_back(row.type + "/" + row.id + "/_history/" + std::to_string(row.version));
+		auto &counts = type_counts_[row.type];
+		(row.create ? counts.first : counts.second)++;
+		// the stored bytes are a whole jsonb varlena: walk its root in place
+		elements_.Add(row.type, hdl::json::jsonb::FromRoot(row.jsonb.data() + VARHDRSZ,
+		                                                   static_cast<uint32_t>(row.jsonb.size() - VARHDRSZ)));
+	}
 	Datum values[9] = {pg::TextArray(types, false),
 	                   pg::TextArray(ids, false),
 	                   pg::Int4Array(versions),
@@ -249,6 +268,35 @@ SpiStore::FinishBatch(int64_t batch, const BatchSummary &summary) {
 	                   Int32GetDatum(summary.rejected),
 	                   pg::TextDatum(summary.counts.dump())};
 	pg::ExecutePlan(finish_batch_plan, values, nullptr, false);
+
+	if (guc::audit_ingest) {
+		std::vector<const std::string *> keys;
+		for (const auto &k : written_)
+			keys.push_back(&k);
+		Datum audit_values[6] = {Int64GetDatum(batch),       pg::TextDatum(summary.kind),
+		                         Int32GetDatum(source_id_),  Int32GetDatum(summary.stored),
+		                         Int32GetDatum(summary.rejected), pg::TextArray(keys, false)};
+		pg::ExecutePlan(audit_ingest_plan, audit_values, nullptr, false);
+	}
+
+	std::vector<const std::string *> types, el_types, el_paths, el_json_types;
+	std::vector<int32_t> created, updated, el_counts;
+	for (const auto &tc : type_counts_) {
+		types.push_back(&tc.first);
+		created.push_back(tc.second.first);
+		updated.push_back(tc.second.second);
+	}
+	for (const auto &ec : elements_.counts()) {
+		el_types.push_back(&std::get<0>(ec.first));
+		el_paths.push_back(&std::get<1>(ec.first));
+		el_json_types.push_back(&std::get<2>(ec.first));
+		el_counts.push_back(ec.second);
+	}
+	Datum catalog_values[8] = {Int64GetDatum(batch),          pg::TextArray(types, false),
+	                           pg::Int4Array(created),        pg::Int4Array(updated),
+	                           pg::TextArray(el_types, false), pg::TextArray(el_paths, false),
+	                           pg::TextArray(el_json_types, false), pg::Int4Array(el_counts)};
+	pg::ExecutePlan(catalog_plan, catalog_values, nullptr, false);
 }
 
 CallerSource
@@ -274,13 +322,17 @@ CurrentSource(void) {
 		SPI_keepplan(source_plan.plan);
 	}
 	int rc = SPI_execute_plan(source_plan.plan, values, nulls, true, 1);
-	if (rc != SPI_OK_SELECT || SPI_processed == 0)
+	if (rc != SPI_OK_SELECT || SPI_processed == 0) {
+		// The refusal rolls back: a server-log line is its audit record.
+		hdl::audit::LogLine("permission_denied", nullptr,
+		                    "{\"reason\": \"not a registered hdl source\"}");
 		ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 		                errmsg("role \"%s\" is not a registered hdl source", role),
 		                errdetail("Only registered provider roles can submit FHIR data; nothing was stored."),
 		                errhint("A DBA registers it with SELECT hdl.register_source('%s', '<ODS code>', '<name>'); "
 		                        "a PostgREST gateway must also send the claim hdl_org of a registered organisation.",
 		                        role)));
+	}
 	bool isnull;
 	out.source_id = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	strlcpy(out.org_code, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), sizeof out.org_code);

@@ -1,9 +1,12 @@
 // The Postgres implementation of hdl::ingest::Store: SPI with plans prepared once per backend,
 // every Postgres call behind pg::Guard (the pipeline holds C++ objects while it calls us).
 #pragma once
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "catalog/element_paths.hpp"
 #include "core/ingest/store.hpp"
 
 namespace hdl::ingest {
@@ -34,6 +37,10 @@ private:
 	std::string pseudonym_key_id_;
 	std::string vault_key_id_;
 	std::string vault_secret_;
+	// What this call wrote, for its audit entry and the catalogue (FinishBatch).
+	std::vector<std::string> written_;                       // Type/id/_history/version
+	std::map<std::string, std::pair<int, int>> type_counts_; // resource type -> created, updated
+	catalog::ElementStats elements_;
 };
 
 struct CallerSource {

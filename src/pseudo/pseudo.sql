@@ -61,6 +61,8 @@ DECLARE
 	result jsonb;
 BEGIN
 	IF purpose IS NULL OR length(btrim(purpose)) < 10 THEN
+		PERFORM hdl.audit_log_line('reidentify_refused', hdl_audit._pseudonym_subject(reidentify.pseudonym),
+			jsonb_build_object('reason', 'no purpose given'));
 		RAISE EXCEPTION 're-identification needs a purpose'
 			USING ERRCODE = 'invalid_parameter_value',
 			      HINT = 'Say why, in at least 10 characters (e.g. ''safeguarding referral 2024-118'').';
@@ -85,6 +87,8 @@ BEGIN
 		HAVING count(*) > 0 $q$, crypto)
 	INTO result USING reidentify.pseudonym;
 	IF result IS NULL THEN
+		PERFORM hdl.audit_log_line('reidentify_refused', hdl_audit._pseudonym_subject(reidentify.pseudonym),
+			jsonb_build_object('reason', 'no such pseudonym', 'purpose', purpose));
 		RAISE EXCEPTION 'no patient with pseudonym "%"', reidentify.pseudonym USING ERRCODE = 'undefined_object';
 	END IF;
 	RETURN result;
@@ -110,6 +114,8 @@ BEGIN
 			key_id = hdl._key('hdl.vault_key', 1)
 		WHERE key_id = hdl._key('hdl.vault_key_previous', 1) $q$, crypto);
 	GET DIAGNOSTICS n = ROW_COUNT;
+	PERFORM hdl.audit_write('key_rotate', 'setting:hdl.vault_key', jsonb_build_object(
+		'from_key_id', hdl._key('hdl.vault_key_previous', 1), 'to_key_id', hdl._key('hdl.vault_key', 1), 'rows', n));
 	RETURN n;
 END
 $$;
@@ -147,6 +153,8 @@ BEGIN
 		ON CONFLICT (link_hash) DO NOTHING $q$, crypto) USING new_id;
 	GET DIAGNOSTICS n = ROW_COUNT;
 	DELETE FROM hdl_vault.link WHERE key_id <> new_id;
+	PERFORM hdl.audit_write('key_rotate', 'setting:hdl.pseudonym_key', jsonb_build_object(
+		'to_key_id', new_id, 'links', n));
 	RETURN n;
 END
 $$;

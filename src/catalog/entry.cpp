@@ -1,0 +1,25 @@
+// SQL entry point of the catalogue implemented in C++: the element paths of one resource, the
+// same walk the ingest store aggregates per batch (tests compare it with the catalogue).
+#include <nlohmann/json.hpp>
+
+#include "catalog/element_paths.hpp"
+#include "core/json/jsonb_format.hpp"
+#include "pg/entry.hpp"
+#include "pg/jsonb.hpp"
+
+#include "pg/postgres.hpp"
+
+HDL_FUNCTION(hdl_catalog_element_paths) {
+	Jsonb *input = PG_GETARG_JSONB_P(0);
+	Jsonb *result;
+	{
+		hdl::json::Node node = hdl::pg::JsonbNode(input);
+		std::string type(node.get("resourceType").str());
+		nlohmann::json pairs = nlohmann::json::array();
+		if (!type.empty())
+			for (const auto &pt : hdl::catalog::ElementPaths(type, node))
+				pairs.push_back({pt.first, pt.second});
+		result = hdl::pg::JsonbFromBytes(hdl::json::jsonb::Encode(pairs));
+	}
+	PG_RETURN_JSONB_P(result);
+}
