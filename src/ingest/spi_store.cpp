@@ -150,12 +150,9 @@ SpiStore::SaveIdentity(const std::string &subject, const std::string &vault_json
 	if (save_identity_plan.sql == nullptr) {
 		SchemaArgs schema;
 		pg::Guard(PgcryptoSchemaC, &schema);
-		save_identity_sql = std::string("INSERT INTO hdl_vault.identity (subject, source_id, key_id, payload, updated_at) "
+		save_identity_sql = std::string("INSERT INTO hdl_vault.identity (subject, source_id, key_id, payload, received_at) "
 		                                "VALUES ($1, $2, $3, ") +
-		                    schema.name +
-		                    ".pgp_sym_encrypt($4, $5, 'cipher-algo=aes256'), pg_catalog.now()) "
-		                    "ON CONFLICT (subject, source_id) DO UPDATE SET key_id = EXCLUDED.key_id, "
-		                    "payload = EXCLUDED.payload, updated_at = EXCLUDED.updated_at";
+		                    schema.name + ".pgp_sym_encrypt($4, $5, 'cipher-algo=aes256'), pg_catalog.now())";
 		save_identity_plan.sql = save_identity_sql.c_str();
 	}
 	Datum values[5] = {pg::TextDatum(subject), Int32GetDatum(source_id_), pg::TextDatum(vault_key_id_),

@@ -1,15 +1,17 @@
 -- hdl pseudonymisation: the identity vault, pseudonyms, re-identification and key rotation.
 
--- Identities taken out of Patients and RelatedPersons, per submitting source, encrypted with
--- pgcrypto (AES-256) under hdl.vault_key; key_id says which vault key encrypted the row.
+-- Identities taken out of Patients and RelatedPersons, one row per submission (append-only, so
+-- an identifier a source sent once is never lost: key rotation re-links from every row),
+-- encrypted with pgcrypto (AES-256) under hdl.vault_key; key_id says which vault key encrypted it.
 CREATE TABLE hdl_vault.identity (
+	identity_id bigserial PRIMARY KEY,
 	subject text NOT NULL,          -- 'Patient/<pseudonym>' or 'RelatedPerson/<id>'
 	source_id int NOT NULL,
 	key_id text NOT NULL,
 	payload bytea NOT NULL,
-	updated_at timestamptz NOT NULL,
-	PRIMARY KEY (subject, source_id)
+	received_at timestamptz NOT NULL
 );
+CREATE INDEX identity_subject_idx ON hdl_vault.identity (subject, source_id);
 COMMENT ON TABLE hdl_vault.identity IS 'Encrypted direct identifiers (identifiers, names, telecom, addresses, birth details, contacts) per subject and source.';
 
 -- Keyed hashes (HMAC-SHA256 under hdl.pseudonym_key) of NHS numbers, local identifiers and
@@ -77,11 +79,11 @@ BEGIN
 	END IF;
 	EXECUTE format($q$
 		SELECT jsonb_build_object('pseudonym', $1, 'identities', jsonb_agg(jsonb_build_object(
-			'source', s.org_code, 'updated', i.updated_at,
+			'source', s.org_code, 'received', i.received_at,
 			'identity', %1$s.pgp_sym_decrypt(i.payload,
 				CASE i.key_id WHEN hdl._key('hdl.vault_key', 1) THEN hdl._key('hdl.vault_key', 2)
 				              ELSE hdl._key('hdl.vault_key_previous', 2) END)::jsonb - 'hdlLocalId')
-			ORDER BY s.org_code))
+			ORDER BY s.org_code, i.identity_id))
 		FROM hdl_vault.identity i JOIN hdl.source s ON s.source_id = i.source_id
 		WHERE i.subject = 'Patient/' || $1
 		HAVING count(*) > 0 $q$, crypto)
