@@ -35,6 +35,7 @@ for p in pathlib.Path("src").rglob("*.cpp"):
 sys.exit(1 if bad else 0)
 PY
 bash scripts/schedule-check.sh || status=1
+python3 marts/generate.py --check || fail "src/sof/starter.sql is out of date (run python3 marts/generate.py)"
 for guc in $(grep -oE '"hdl\.[a-z_]+"' src/guc.cpp | tr -d '"' | sort -u); do
 	grep -q "\`$guc\`" docs/settings.md || fail "setting $guc is not documented in docs/settings.md"
 done
