@@ -18,6 +18,10 @@ extern int pseudo_birth_date;
 extern int pseudo_postcode;
 extern bool pseudo_keep_narrative;
 extern bool pseudo_keep_attachments;
+extern char *etl_database;     // where the ETL launcher runs (postmaster start only)
+extern bool etl_enabled;       // the launcher starts scheduled runs (reloads on SIGHUP)
+extern int etl_max_workers;    // runs at once
+extern int etl_poll_interval;  // milliseconds between launcher ticks
 
 void Define() noexcept;
 
