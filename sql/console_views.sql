@@ -25,7 +25,7 @@ SELECT position('No jobs. Schedule one with hdl.schedule_job.' IN hdl.console_ht
 -- Jobs and runs
 SET ROLE regress_console_eng;
 SELECT hdl.schedule_job('nightly-load', 'sql', 'SELECT g FROM generate_series(1, 5) g', '0 2 * * *') > 0 AS scheduled;
-SELECT hdl.schedule_job('broken', 'sql', $$DO $x$BEGIN RAISE EXCEPTION '<b>bad</b> & "quoted"'; END$x$$$, '15 minutes', retries => 1) > 0 AS scheduled;
+SELECT hdl.schedule_job('broken', 'sql', $q$DO $x$BEGIN RAISE EXCEPTION '<b>bad</b> & "quoted"'; END$x$$q$, '15 minutes', retries => 1) > 0 AS scheduled;
 SELECT hdl.schedule_job('paused-job', 'sql', 'SELECT 1', '@hourly', enabled => false) > 0 AS scheduled;
 SELECT hdl.schedule_job('mart-refresh', 'refresh_mart', 'patients', '@daily') > 0 AS scheduled;
 SELECT hdl.schedule_job('never', 'sql', 'SELECT 1', '@weekly') > 0 AS scheduled;

@@ -101,18 +101,15 @@ REVOKE hdl_engineer FROM regress_etl_other;
 SELECT status, sqlstate, error FROM hdl.run_job_now('other-job');
 GRANT hdl_engineer TO regress_etl_other;
 
--- One active run per job: the advisory lock of a run under way refuses a second one
-BEGIN;
-SELECT pg_advisory_xact_lock(hdl._etl_lock_class(), job_id::int) FROM hdl.etl_job WHERE name = 'load-target';
-SELECT pg_temp.regress_try($$SELECT hdl.run_job_now('load-target')$$);
-ROLLBACK;
+-- (One active run per job, manual runs against each other and the launcher: specs/etl_run_now.spec.)
 
 -- The launcher's claim: due jobs get pending runs at their schedule slot, once
 UPDATE hdl.etl_job SET schedule_set_at = '2024-01-01 00:00:00+00' WHERE name = 'load-target';
 UPDATE hdl.etl_job SET enabled = false WHERE name <> 'load-target';
-SELECT c.job_name, r.trigger, r.attempt, r.status, extract(epoch FROM r.scheduled_for)::bigint % 60 AS phase,
+CREATE TEMP TABLE claimed AS SELECT * FROM hdl._etl_claim_due_runs(10);
+SELECT c.job_name, c.timeout_ms, r.trigger, r.attempt, r.status, extract(epoch FROM r.scheduled_for)::bigint % 60 AS phase,
 	r.scheduled_for <= now() AS slot_passed, r.scheduled_for > now() - interval '1 minute' AS recent_slot
-FROM hdl._etl_claim_due_runs(10) c JOIN hdl.etl_run r USING (run_id);
+FROM claimed c JOIN hdl.etl_run r USING (run_id);
 SELECT count(*) AS claimed_again FROM hdl._etl_claim_due_runs(10);
 SELECT name, active, last_status FROM hdl.etl_job_state WHERE name = 'load-target';
 -- Its worker never started (say the server crashed): the stale repair fails it
@@ -129,8 +126,10 @@ INSERT INTO hdl.etl_run (job_id, job_name, trigger, attempt, status, scheduled_f
 SELECT job_id, name, 'schedule', 1, 'failed', now() - interval '1 minute', now() - interval '1 minute', now() - interval '1 minute', owner
 FROM hdl.etl_job WHERE name = 'divide';
 SELECT next_is_retry, retry_at - last_finished_at AS wait, next_run <= now() AS due FROM hdl.etl_job_state WHERE name = 'divide';
+DELETE FROM claimed;
+INSERT INTO claimed SELECT * FROM hdl._etl_claim_due_runs(10);
 SELECT c.job_name, r.trigger, r.attempt, r.scheduled_for = now() - interval '1 minute' AS same_slot
-FROM hdl._etl_claim_due_runs(10) c JOIN hdl.etl_run r USING (run_id);
+FROM claimed c JOIN hdl.etl_run r USING (run_id);
 UPDATE hdl.etl_run SET status = 'failed', finished_at = now() WHERE run_id = (SELECT max(run_id) FROM hdl.etl_run);
 SELECT next_is_retry, retry_at - last_finished_at AS wait FROM hdl.etl_job_state WHERE name = 'divide';
 UPDATE hdl.etl_run SET attempt = 3 WHERE run_id = (SELECT max(run_id) FROM hdl.etl_run);
