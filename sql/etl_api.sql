@@ -128,7 +128,8 @@ FROM hdl.etl_job WHERE name = 'divide';
 SELECT next_is_retry, retry_at - last_finished_at AS wait, next_run <= now() AS due FROM hdl.etl_job_state WHERE name = 'divide';
 DELETE FROM claimed;
 INSERT INTO claimed SELECT * FROM hdl._etl_claim_due_runs(10);
-SELECT c.job_name, r.trigger, r.attempt, r.scheduled_for = now() - interval '1 minute' AS same_slot
+SELECT c.job_name, r.trigger, r.attempt,
+	r.scheduled_for = (SELECT scheduled_for FROM hdl.etl_run WHERE job_name = 'divide' AND trigger = 'schedule') AS same_slot
 FROM claimed c JOIN hdl.etl_run r USING (run_id);
 UPDATE hdl.etl_run SET status = 'failed', finished_at = now() WHERE run_id = (SELECT max(run_id) FROM hdl.etl_run);
 SELECT next_is_retry, retry_at - last_finished_at AS wait FROM hdl.etl_job_state WHERE name = 'divide';

@@ -28,26 +28,29 @@ constexpr KindCall KIND_CALLS[] = {
     {"refresh_mart", "hdl.refresh_mart(text,text)", "hdl.refresh_mart(text, text)",
      "SELECT hdl.refresh_mart($1, coalesce($2::jsonb ->> 'mode', 'incremental'))",
      "Install an hdl version with marts, or use a job of kind sql."},
-    {"import_s3", "hdl.import_s3(text,jsonb)", "hdl.import_s3(text, jsonb)", "SELECT hdl.import_s3($1, $2::jsonb)",
+    {"import_s3", "hdl.import_s3(text,jsonb)", "hdl.import_s3(text, jsonb)",
+     "SELECT hdl.import_s3($1, $2::jsonb)",
      "Install an hdl version with S3 import, or use a job of kind sql."},
     {"export_s3", "hdl.export_mart_s3(text,jsonb)", "hdl.export_mart_s3(text, jsonb)",
-     "SELECT hdl.export_mart_s3($1, $2::jsonb)", "Install an hdl version with S3 export, or use a job of kind sql."},
+     "SELECT hdl.export_mart_s3($1, $2::jsonb)",
+     "Install an hdl version with S3 export, or use a job of kind sql."},
 };
 
 void
 RequireFunction(const KindCall &call) {
 	Oid argtypes[1] = {TEXTOID};
 	Datum values[1] = {CStringGetTextDatum(call.signature)};
-	int rc = SPI_execute_with_args("SELECT pg_catalog.to_regprocedure($1) IS NOT NULL", 1, argtypes, values, nullptr,
-	                               true, 1);
+	int rc = SPI_execute_with_args("SELECT pg_catalog.to_regprocedure($1) IS NOT NULL", 1, argtypes, values,
+	                               nullptr, true, 1);
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "hdl: could not look up %s", call.signature);
 	bool isnull;
 	Datum found = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	if (isnull || !DatumGetBool(found))
-		ereport(ERROR, (errcode(ERRCODE_UNDEFINED_FUNCTION),
-		                errmsg("%s jobs need the function %s, which is not installed", call.kind, call.display),
-		                errhint("%s", call.hint)));
+		ereport(ERROR,
+		        (errcode(ERRCODE_UNDEFINED_FUNCTION),
+		         errmsg("%s jobs need the function %s, which is not installed", call.kind, call.display),
+		         errhint("%s", call.hint)));
 }
 
 // An integer first column of a one-row result, such as the rows a refresh changed.
@@ -84,8 +87,9 @@ MartRowsIn(const char *mart, RunResult *result) {
 	if (rc != SPI_OK_SELECT || SPI_processed != 1 ||
 	    !DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)))
 		return;
-	rc = SPI_execute_with_args("SELECT last_refresh_changes FROM hdl.mart WHERE name OPERATOR(pg_catalog.=) $1", 1,
-	                           argtypes, values, nullptr, true, 1);
+	rc = SPI_execute_with_args(
+	    "SELECT last_refresh_changes FROM hdl.mart WHERE name OPERATOR(pg_catalog.=) $1", 1, argtypes, values,
+	    nullptr, true, 1);
 	if (rc == SPI_OK_SELECT)
 		result->has_rows_in = FirstInteger(&result->rows_in);
 }
@@ -96,10 +100,11 @@ bool
 LoadRunSpec(int64 run_id, RunSpec *spec, MemoryContext into) {
 	Oid argtypes[1] = {INT8OID};
 	Datum values[1] = {Int64GetDatum(run_id)};
-	int rc = SPI_execute_with_args("SELECT j.kind, j.owner::text, j.target, j.options::text FROM hdl.etl_run r "
-	                               "JOIN hdl.etl_job j ON j.job_id OPERATOR(pg_catalog.=) r.job_id "
-	                               "WHERE r.run_id OPERATOR(pg_catalog.=) $1",
-	                               1, argtypes, values, nullptr, true, 1);
+	int rc =
+	    SPI_execute_with_args("SELECT j.kind, j.owner::text, j.target, j.options::text FROM hdl.etl_run r "
+	                          "JOIN hdl.etl_job j ON j.job_id OPERATOR(pg_catalog.=) r.job_id "
+	                          "WHERE r.run_id OPERATOR(pg_catalog.=) $1",
+	                          1, argtypes, values, nullptr, true, 1);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "hdl: could not read ETL run %lld", static_cast<long long>(run_id));
 	if (SPI_processed != 1)
@@ -122,19 +127,20 @@ RunBody(const RunSpec *spec, RunResult *result) {
 	Oid owner = get_role_oid(spec->owner, false);
 	Oid engineer = get_role_oid("hdl_engineer", true);
 	if (!superuser_arg(owner) && !(OidIsValid(engineer) && has_privs_of_role(owner, engineer)))
-		ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-		                errmsg("role \"%s\" may no longer run ETL jobs", spec->owner),
-		                errdetail("A job runs as the role that scheduled it, which must be a member of hdl_engineer "
-		                          "or a superuser."),
-		                errhint("Grant hdl_engineer to the role again, or unschedule the job.")));
+		ereport(ERROR,
+		        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+		         errmsg("role \"%s\" may no longer run ETL jobs", spec->owner),
+		         errdetail("A job runs as the role that scheduled it, which must be a member of hdl_engineer "
+		                   "or a superuser."),
+		         errhint("Grant hdl_engineer to the role again, or unschedule the job.")));
 
 	Oid saved_user;
 	int saved_context;
 	GetUserIdAndSecContext(&saved_user, &saved_context);
 	SetUserIdAndSecContext(owner, saved_context | SECURITY_LOCAL_USERID_CHANGE);
 	int nest = NewGUCNestLevel();
-	(void) set_config_option("search_path", "\"$user\", public", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
-	                         false);
+	(void)set_config_option("search_path", "\"$user\", public", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+	                        true, 0, false);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "hdl: SPI_connect failed");
 
@@ -150,7 +156,8 @@ RunBody(const RunSpec *spec, RunResult *result) {
 			if (strcmp(spec->kind, candidate.kind) == 0)
 				call = &candidate;
 		if (call == nullptr)
-			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid ETL job kind: \"%s\"", spec->kind)));
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			                errmsg("invalid ETL job kind: \"%s\"", spec->kind)));
 		RequireFunction(*call);
 		Oid argtypes[2] = {TEXTOID, TEXTOID};
 		Datum values[2] = {CStringGetTextDatum(spec->target), CStringGetTextDatum(spec->options)};

@@ -74,7 +74,8 @@ HDL_FUNCTION(hdl_etl_check_kind) {
 	text *result;
 	{
 		std::string kind = TextArg(fcinfo, 0);
-		result = DatumGetTextPP(hdl::pg::TextDatum(std::string(hdl::etl::JobKindName(hdl::etl::ValidateJobKind(kind)))));
+		result = DatumGetTextPP(
+		    hdl::pg::TextDatum(std::string(hdl::etl::JobKindName(hdl::etl::ValidateJobKind(kind)))));
 	}
 	PG_RETURN_TEXT_P(result);
 }
@@ -108,7 +109,8 @@ HDL_FUNCTION(hdl_etl_slot) {
 		hdl::etl::Schedule schedule = hdl::etl::ParseSchedule(TextArg(fcinfo, 0));
 		int64 now_s = EpochSeconds(now);
 		if (schedule.kind == hdl::etl::ScheduleKind::Interval) {
-			std::optional<int64_t> next = hdl::etl::NextRunSkippingMissed(schedule, EpochSeconds(anchor), now_s);
+			std::optional<int64_t> next =
+			    hdl::etl::NextRunSkippingMissed(schedule, EpochSeconds(anchor), now_s);
 			if (next && *next - schedule.interval_seconds > EpochSeconds(anchor))
 				slot = FromEpochSeconds(*next - schedule.interval_seconds);
 		}
@@ -123,9 +125,10 @@ HDL_FUNCTION(hdl_etl_slot) {
 HDL_FUNCTION(hdl_etl_retry_delay) {
 	int32 attempt = PG_GETARG_INT32(0);
 	Interval *base = PG_GETARG_INTERVAL_P(1);
-	int64 base_us = base->time + (int64) base->day * USECS_PER_DAY + (int64) base->month * DAYS_PER_MONTH * USECS_PER_DAY;
-	int64 base_s = Max(base_us / USECS_PER_SEC, (int64) 1);
-	int base_seconds = static_cast<int>(Min(base_s, (int64) 365 * SECS_PER_DAY));
+	int64 base_us =
+	    base->time + (int64)base->day * USECS_PER_DAY + (int64)base->month * DAYS_PER_MONTH * USECS_PER_DAY;
+	int64 base_s = Max(base_us / USECS_PER_SEC, (int64)1);
+	int base_seconds = static_cast<int>(Min(base_s, (int64)365 * SECS_PER_DAY));
 	int64 delay = hdl::etl::RetryDelaySeconds(attempt, base_seconds, Max(base_seconds, 3600));
 	Interval *result = static_cast<Interval *>(palloc0(sizeof(Interval)));
 	result->time = delay * USECS_PER_SEC;

@@ -86,7 +86,8 @@ int64
 MarkStale(const char *reason) {
 	Oid argtypes[2] = {INT8ARRAYOID, TEXTOID};
 	Datum values[2] = {TrackedRunIds(), CStringGetTextDatum(reason)};
-	int rc = SPI_execute_with_args("SELECT hdl._etl_mark_stale($1, $2)", 2, argtypes, values, nullptr, false, 1);
+	int rc =
+	    SPI_execute_with_args("SELECT hdl._etl_mark_stale($1, $2)", 2, argtypes, values, nullptr, false, 1);
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "hdl: could not mark stale ETL runs");
 	bool isnull;
@@ -97,8 +98,8 @@ void
 FailRun(int64 run_id, const char *sqlstate, const char *reason) {
 	Oid argtypes[3] = {INT8OID, TEXTOID, TEXTOID};
 	Datum values[3] = {Int64GetDatum(run_id), CStringGetTextDatum(sqlstate), CStringGetTextDatum(reason)};
-	int rc = SPI_execute_with_args("SELECT hdl._etl_run_finish($1, NULL, NULL, $2, $3, NULL)", 3, argtypes, values,
-	                               nullptr, false, 1);
+	int rc = SPI_execute_with_args("SELECT hdl._etl_run_finish($1, NULL, NULL, $2, $3, NULL)", 3, argtypes,
+	                               values, nullptr, false, 1);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "hdl: could not record the failure of ETL run %lld", static_cast<long long>(run_id));
 }
@@ -119,13 +120,15 @@ ReapWorkers() {
 				snprintf(reason, sizeof(reason), "the run was terminated after its timeout of %lld ms",
 				         static_cast<long long>(t.timeout_ms));
 			else
-				snprintf(reason, sizeof(reason), "the background worker of the run exited before recording a result");
+				snprintf(reason, sizeof(reason),
+				         "the background worker of the run exited before recording a result");
 			FailRun(t.run_id, t.terminated ? "57014" : "57P01", reason); // no-op when the worker recorded one
 			pfree(t.handle);
 			t = Tracked {};
 		} else if (!t.terminated &&
-		           TimestampDifferenceExceeds(t.started, now, static_cast<int>(Min(t.timeout_ms + TIMEOUT_GRACE_MS,
-		                                                                           (int64) INT_MAX)))) {
+		           TimestampDifferenceExceeds(
+		               t.started, now,
+		               static_cast<int>(Min(t.timeout_ms + TIMEOUT_GRACE_MS, (int64)INT_MAX)))) {
 			TerminateBackgroundWorker(t.handle);
 			t.terminated = true;
 		}
@@ -136,8 +139,8 @@ int
 ClaimDueRuns(Claimed *claimed, int max_runs) {
 	Oid argtypes[1] = {INT4OID};
 	Datum values[1] = {Int32GetDatum(max_runs)};
-	int rc = SPI_execute_with_args("SELECT run_id, job_name, timeout_ms FROM hdl._etl_claim_due_runs($1)", 1, argtypes,
-	                               values, nullptr, false, 0);
+	int rc = SPI_execute_with_args("SELECT run_id, job_name, timeout_ms FROM hdl._etl_claim_due_runs($1)", 1,
+	                               argtypes, values, nullptr, false, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "hdl: could not claim due ETL runs");
 	int n = 0;
@@ -145,7 +148,8 @@ ClaimDueRuns(Claimed *claimed, int max_runs) {
 		bool isnull;
 		HeapTuple tuple = SPI_tuptable->vals[i];
 		claimed[n].run_id = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &isnull));
-		strlcpy(claimed[n].job_name, SPI_getvalue(tuple, SPI_tuptable->tupdesc, 2), sizeof(claimed[n].job_name));
+		strlcpy(claimed[n].job_name, SPI_getvalue(tuple, SPI_tuptable->tupdesc, 2),
+		        sizeof(claimed[n].job_name));
 		claimed[n].timeout_ms = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 3, &isnull));
 		n++;
 	}
@@ -167,14 +171,16 @@ Tick(Claimed *claimed) {
 		stale_checked = false;
 	} else {
 		if (!stale_checked) {
-			int64 stale = MarkStale("the run was still marked running when the ETL launcher started, and its worker "
-			                        "is gone");
+			int64 stale =
+			    MarkStale("the run was still marked running when the ETL launcher started, and its worker "
+			              "is gone");
 			if (stale > 0)
-				ereport(LOG, (errmsg("hdl etl launcher marked %lld stale runs as failed", static_cast<long long>(stale))));
+				ereport(LOG, (errmsg("hdl etl launcher marked %lld stale runs as failed",
+				                     static_cast<long long>(stale))));
 			stale_checked = true;
 		}
 		ReapWorkers();
-		(void) MarkStale("the worker of the run is gone");
+		(void)MarkStale("the worker of the run is gone");
 		int free_slots = hdl::guc::etl_max_workers - TrackedCount();
 		if (hdl::guc::etl_enabled && free_slots > 0)
 			n = ClaimDueRuns(claimed, Min(free_slots, MAX_TRACKED));
@@ -191,19 +197,22 @@ StartClaimed(const Claimed *claimed, int n) {
 	int64 failed[MAX_TRACKED];
 	int n_failed = 0;
 	for (int i = 0; i < n; i++) {
-		BackgroundWorkerHandle *handle = StartRunWorker(claimed[i].run_id, claimed[i].job_name, TopMemoryContext);
+		BackgroundWorkerHandle *handle =
+		    StartRunWorker(claimed[i].run_id, claimed[i].job_name, TopMemoryContext);
 		if (handle == nullptr) {
-			ereport(WARNING, (errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
-			                  errmsg("could not start a background worker for ETL job \"%s\"", claimed[i].job_name),
-			                  errdetail("All background worker slots are in use; run %lld is marked failed.",
-			                            static_cast<long long>(claimed[i].run_id)),
-			                  errhint("You might need to increase max_worker_processes.")));
+			ereport(WARNING,
+			        (errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+			         errmsg("could not start a background worker for ETL job \"%s\"", claimed[i].job_name),
+			         errdetail("All background worker slots are in use; run %lld is marked failed.",
+			                   static_cast<long long>(claimed[i].run_id)),
+			         errhint("You might need to increase max_worker_processes.")));
 			failed[n_failed++] = claimed[i].run_id;
 			continue;
 		}
 		for (Tracked &t : tracked) {
 			if (!t.used) {
-				t = Tracked {true, false, claimed[i].run_id, claimed[i].timeout_ms, GetCurrentTimestamp(), handle};
+				t = Tracked {true,  false, claimed[i].run_id, claimed[i].timeout_ms, GetCurrentTimestamp(),
+				             handle};
 				break;
 			}
 		}
@@ -232,7 +241,8 @@ LauncherMain(Datum) {
 	pgstat_report_appname("hdl etl launcher");
 	ereport(LOG, (errmsg("hdl etl launcher started in database \"%s\"", hdl::guc::etl_database)));
 
-	MemoryContext tick_context = AllocSetContextCreate(TopMemoryContext, "hdl etl launcher tick", ALLOCSET_DEFAULT_SIZES);
+	MemoryContext tick_context =
+	    AllocSetContextCreate(TopMemoryContext, "hdl etl launcher tick", ALLOCSET_DEFAULT_SIZES);
 	static Claimed claimed[MAX_TRACKED];
 	for (;;) {
 		CHECK_FOR_INTERRUPTS();
@@ -245,8 +255,8 @@ LauncherMain(Datum) {
 		StartClaimed(claimed, n);
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(tick_context);
-		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, hdl::guc::etl_poll_interval,
-		                 PG_WAIT_EXTENSION);
+		(void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, hdl::guc::etl_poll_interval,
+		                PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
 	}
 }

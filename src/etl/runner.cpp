@@ -61,15 +61,17 @@ StartRun(RunState *st) {
 		elog(ERROR, "hdl: SPI_connect failed");
 	Oid argtypes[2] = {INT8OID, INT4OID};
 	Datum values[2] = {Int64GetDatum(st->run_id), Int32GetDatum(MyProcPid)};
-	int rc = SPI_execute_with_args("SELECT kind, timeout_ms, job_id FROM hdl._etl_run_start($1, $2)", 2, argtypes,
-	                               values, nullptr, false, 1);
+	int rc = SPI_execute_with_args("SELECT kind, timeout_ms, job_id FROM hdl._etl_run_start($1, $2)", 2,
+	                               argtypes, values, nullptr, false, 1);
 	bool started = false;
 	if (rc == SPI_OK_SELECT && SPI_processed == 1) {
 		bool isnull;
-		(void) SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		(void)SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 		if (!isnull) {
-			st->timeout_ms = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
-			st->job_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+			st->timeout_ms =
+			    DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+			st->job_id =
+			    DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
 			started = LoadRunSpec(st->run_id, &st->spec, TopMemoryContext);
 		}
 	}
@@ -88,10 +90,10 @@ ExecuteRun(RunState *st) {
 	PG_TRY();
 	{
 		BeginTx(activity);
-		enable_timeout_after(STATEMENT_TIMEOUT, static_cast<int>(Min(st->timeout_ms, (int64) INT_MAX)));
+		enable_timeout_after(STATEMENT_TIMEOUT, static_cast<int>(Min(st->timeout_ms, (int64)INT_MAX)));
 		// Waits for a manual run of the same job to finish (within the timeout).
-		(void) DirectFunctionCall2(pg_advisory_xact_lock_int4, Int32GetDatum(LOCK_CLASS),
-		                           Int32GetDatum(static_cast<int32>(st->job_id % PG_INT32_MAX)));
+		(void)DirectFunctionCall2(pg_advisory_xact_lock_int4, Int32GetDatum(LOCK_CLASS),
+		                          Int32GetDatum(static_cast<int32>(st->job_id % PG_INT32_MAX)));
 		RunBody(&st->spec, &st->result);
 		disable_timeout(STATEMENT_TIMEOUT, false);
 		EndTx();
@@ -110,8 +112,9 @@ ExecuteRun(RunState *st) {
 		st->failed = true;
 		strlcpy(st->sqlstate, unpack_sql_state(edata->sqlerrcode), sizeof(st->sqlstate));
 		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED && st->timeout_ms > 0)
-			st->error = psprintf("%s (the job's timeout is %lld ms)", edata->message ? edata->message : "canceled",
-			                     static_cast<long long>(st->timeout_ms));
+			st->error =
+			    psprintf("%s (the job's timeout is %lld ms)", edata->message ? edata->message : "canceled",
+			             static_cast<long long>(st->timeout_ms));
 		else
 			st->error = pstrdup(edata->message ? edata->message : "unknown error");
 		st->detail = edata->detail ? pstrdup(edata->detail) : nullptr;
@@ -128,8 +131,12 @@ FinishRun(RunState *st) {
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "hdl: SPI_connect failed");
 	Oid argtypes[6] = {INT8OID, INT8OID, INT8OID, TEXTOID, TEXTOID, TEXTOID};
-	Datum values[6] = {Int64GetDatum(st->run_id), Int64GetDatum(st->result.rows_in),
-	                   Int64GetDatum(st->result.rows_out), (Datum) 0, (Datum) 0, (Datum) 0};
+	Datum values[6] = {Int64GetDatum(st->run_id),
+	                   Int64GetDatum(st->result.rows_in),
+	                   Int64GetDatum(st->result.rows_out),
+	                   (Datum)0,
+	                   (Datum)0,
+	                   (Datum)0};
 	char nulls[7] = "      ";
 	if (!st->result.has_rows_in || st->failed)
 		nulls[1] = 'n';
@@ -145,8 +152,8 @@ FinishRun(RunState *st) {
 	} else {
 		nulls[3] = nulls[4] = nulls[5] = 'n';
 	}
-	int rc = SPI_execute_with_args("SELECT hdl._etl_run_finish($1, $2, $3, $4, $5, $6)", 6, argtypes, values, nulls,
-	                               false, 1);
+	int rc = SPI_execute_with_args("SELECT hdl._etl_run_finish($1, $2, $3, $4, $5, $6)", 6, argtypes, values,
+	                               nulls, false, 1);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "hdl: could not record the result of ETL run %lld", static_cast<long long>(st->run_id));
 	SPI_finish();
