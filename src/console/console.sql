@@ -106,8 +106,8 @@ BEGIN
 		top := GREATEST(top, coalesce(ok[i], 0) + coalesce(bad[i], 0));
 	END LOOP;
 	out := pg_catalog.format('<figure class="chart"><figcaption>%s <span class="legend"><i class="ok"></i>%s <i class="bad"></i>%s</span></figcaption>'
-		'<svg role="img" aria-label="%s" viewBox="0 0 %s %s" width="100%%" height="%s" xmlns="http://www.w3.org/2000/svg">',
-		hdl._html(title), hdl._html(ok_name), hdl._html(bad_name), hdl._html(title), w, h + 20, h + 20);
+		'<svg role="img" aria-label="%s" viewBox="0 0 %s %s" width="%s" height="%s" xmlns="http://www.w3.org/2000/svg">',
+		hdl._html(title), hdl._html(ok_name), hdl._html(bad_name), hdl._html(title), w, h + 20, w, h + 20);
 	IF n = 0 THEN
 		RETURN out || pg_catalog.format('<text x="10" y="%s" class="empty">no data</text></svg></figure>', h / 2);
 	END IF;

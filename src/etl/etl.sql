@@ -83,14 +83,20 @@ BEGIN
 END
 $$;
 
--- The caller must own the job (be a member of its owner role) or be a superuser.
-CREATE FUNCTION hdl._etl_job_for_change(job_name text) RETURNS hdl.etl_job
+-- The caller must own the job (be a member of its owner role) or be a superuser. Changes lock
+-- the row; a manual run shares it, so the job cannot change under it but two runs can meet at
+-- the advisory lock (and the second is refused).
+CREATE FUNCTION hdl._etl_job_for_change(job_name text, for_run boolean DEFAULT false) RETURNS hdl.etl_job
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	j hdl.etl_job;
 	caller name := hdl._outer_role();
 BEGIN
-	SELECT * INTO j FROM hdl.etl_job WHERE name OPERATOR(pg_catalog.=) job_name FOR UPDATE;
+	IF for_run THEN
+		SELECT * INTO j FROM hdl.etl_job WHERE name OPERATOR(pg_catalog.=) job_name FOR SHARE;
+	ELSE
+		SELECT * INTO j FROM hdl.etl_job WHERE name OPERATOR(pg_catalog.=) job_name FOR UPDATE;
+	END IF;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'ETL job "%" does not exist', job_name USING ERRCODE = 'undefined_object',
 			HINT = 'hdl.console_jobs lists the jobs.';
@@ -333,7 +339,7 @@ CREATE FUNCTION hdl._etl_execute(run bigint, OUT rows_in bigint, OUT rows_out bi
 CREATE FUNCTION hdl.run_job_now(name text) RETURNS hdl.etl_run
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-	j hdl.etl_job := hdl._etl_job_for_change(name);
+	j hdl.etl_job := hdl._etl_job_for_change(name, true);
 	run bigint;
 	res record;
 	result hdl.etl_run;
@@ -391,7 +397,7 @@ GRANT SELECT ON hdl.etl_job, hdl.etl_run, hdl.etl_job_state TO hdl_engineer;
 REVOKE ALL ON FUNCTION hdl.etl_normalize_schedule(text), hdl.etl_describe_schedule(text),
 	hdl.etl_next_run(text, timestamptz), hdl._etl_slot(text, timestamptz, timestamptz),
 	hdl._etl_retry_delay(int, interval), hdl._etl_check_kind(text), hdl._etl_audit(text, text, jsonb),
-	hdl._etl_job_for_change(text), hdl._etl_check_job_args(text, text, int, interval, interval),
+	hdl._etl_job_for_change(text, boolean), hdl._etl_check_job_args(text, text, int, interval, interval),
 	hdl.schedule_job(text, text, text, text, boolean, int, interval, interval, jsonb),
 	hdl.alter_job(text, text, boolean, text, int, interval, interval, jsonb), hdl.unschedule_job(text),
 	hdl._etl_lock_class(), hdl._etl_run_start(bigint, int), hdl._etl_run_finish(bigint, bigint, bigint, text, text, text),
