@@ -7,7 +7,7 @@ PACKAGES=(
 	build-essential g++ cmake pkg-config python3
 	postgresql-15 postgresql-client-15 postgresql-server-dev-15 postgresql-contrib
 	nlohmann-json3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
-	libgtest-dev googletest libipc-run-perl
+	libgtest-dev googletest libipc-run-perl chromium
 	nodejs npm
 )
 missing=()

@@ -23,6 +23,10 @@ bool pseudo_keep_attachments = false;
 bool pseudonymise = true;
 bool audit_ingest = true;
 bool audit_log_client = false;
+char *etl_database = nullptr;
+bool etl_enabled = true;
+int etl_max_workers = 4;
+int etl_poll_interval = 1000;
 
 static const struct config_enum_entry validation_level_options[] = {
     {"strict", VALIDATION_STRICT, false},
@@ -105,6 +109,20 @@ Define() noexcept {
 	                         "Lines such as rejected ingests go to the server log only (LOG_SERVER_ONLY); when "
 	                         "this is on they are also sent to the client as NOTICEs, which tests use.",
 	                         &audit_log_client, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+	// ETL launcher (src/etl): read by the launcher only, so superuser-only like pg_cron's cron.*.
+	DefineCustomStringVariable("hdl.etl_database", "Database in which the ETL launcher runs jobs.",
+	                           "The launcher waits until the hdl extension exists there. Needs a restart.",
+	                           &etl_database, "postgres", PGC_POSTMASTER, GUC_SUPERUSER_ONLY, nullptr, nullptr,
+	                           nullptr);
+	DefineCustomBoolVariable("hdl.etl_enabled", "Lets the ETL launcher start scheduled runs.",
+	                         "Off pauses every schedule (runs under way finish); hdl.run_job_now still works.",
+	                         &etl_enabled, true, PGC_SIGHUP, GUC_SUPERUSER_ONLY, nullptr, nullptr, nullptr);
+	DefineCustomIntVariable("hdl.etl_max_workers", "Most ETL runs the launcher keeps under way at once.",
+	                        "Each run is a background worker, so max_worker_processes must leave room for them.",
+	                        &etl_max_workers, 4, 1, 64, PGC_SIGHUP, GUC_SUPERUSER_ONLY, nullptr, nullptr, nullptr);
+	DefineCustomIntVariable("hdl.etl_poll_interval", "Time between the ETL launcher's looks at the job table.",
+	                        "Job changes and due runs are seen within one interval.", &etl_poll_interval, 1000, 100,
+	                        60000, PGC_SIGHUP, GUC_SUPERUSER_ONLY | GUC_UNIT_MS, nullptr, nullptr, nullptr);
 
 	MarkGUCPrefixReserved("hdl");
 }

@@ -21,6 +21,10 @@ extern bool pseudo_keep_attachments;
 extern bool pseudonymise;
 extern bool audit_ingest;      // one audit entry per ingest batch (off only to measure its cost)
 extern bool audit_log_client;  // audit server-log lines also go to the client as NOTICEs
+extern char *etl_database;     // where the ETL launcher runs (postmaster start only)
+extern bool etl_enabled;       // the launcher starts scheduled runs (reloads on SIGHUP)
+extern int etl_max_workers;    // runs at once
+extern int etl_poll_interval;  // milliseconds between launcher ticks
 
 void Define() noexcept;
 

@@ -1,5 +1,6 @@
 // The module: PG_MODULE_MAGIC and _PG_init (settings, then features that need preloading).
 // Nothing else lives here.
+#include "etl/launcher.hpp"
 #include "guc.hpp"
 #include "module.hpp"
 #include "pg/entry.hpp"
@@ -31,6 +32,8 @@ InitImpl() {
 	initialised = true;
 	preloaded = process_shared_preload_libraries_in_progress;
 	guc::Define();
+	if (preloaded && !IsBinaryUpgrade)
+		etl::RegisterLauncher();
 }
 
 } // namespace hdl

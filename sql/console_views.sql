@@ -1,0 +1,80 @@
+-- The console: views for psql and the self-contained HTML page (values escaped, no external
+-- assets), for engineers only.
+\set ECHO none
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/sql/try.sql
+\set ECHO all
+CREATE EXTENSION IF NOT EXISTS hdl CASCADE;
+DO $$ BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'regress_console_eng') THEN
+		CREATE ROLE regress_console_eng LOGIN IN ROLE hdl_engineer;
+		CREATE ROLE regress_console_analyst LOGIN IN ROLE hdl_analyst;
+		CREATE ROLE regress_console_feed LOGIN IN ROLE hdl_provider;
+	END IF;
+END $$;
+SELECT hdl.register_source('regress_console_feed', 'RCF1', 'Regress <console> feed') > 0 AS registered;
+
+-- Escaping and durations
+SELECT hdl._html($$<a href="x">Tom & 'Jerry'</a>$$);
+SELECT hdl._console_age(i) FROM unnest(ARRAY[NULL, '-1 second', '42 seconds', '12 minutes', '3 hours 5 minutes', '2 days 4 hours']::interval[]) i;
+
+-- An empty console
+SELECT count(*) FROM hdl.console_jobs;
+SELECT position('No jobs. Schedule one with hdl.schedule_job.' IN hdl.console_html()) > 0 AS says_no_jobs;
+
+-- Jobs and runs
+SET ROLE regress_console_eng;
+SELECT hdl.schedule_job('nightly-load', 'sql', 'SELECT g FROM generate_series(1, 5) g', '0 2 * * *') > 0 AS scheduled;
+SELECT hdl.schedule_job('broken', 'sql', $q$DO $x$BEGIN RAISE EXCEPTION '<b>bad</b> & "quoted"'; END$x$$q$, '15 minutes', retries => 1) > 0 AS scheduled;
+SELECT hdl.schedule_job('paused-job', 'sql', 'SELECT 1', '@hourly', enabled => false) > 0 AS scheduled;
+SELECT hdl.schedule_job('mart-refresh', 'refresh_mart', 'patients', '@daily') > 0 AS scheduled;
+SELECT hdl.schedule_job('never', 'sql', 'SELECT 1', '@weekly') > 0 AS scheduled;
+SELECT (hdl.run_job_now('nightly-load')).status, (hdl.run_job_now('broken')).status, (hdl.run_job_now('mart-refresh')).status;
+SELECT job, kind, schedule_description, enabled, status, last_status, last_rows_out, last_error, next_run_is_retry,
+	next_run > now() AS next_ahead, freshness_lag IS NOT NULL AS has_lag
+FROM hdl.console_jobs ORDER BY job;
+SELECT job, trigger, attempt, status, rows_out, error FROM hdl.console_runs ORDER BY run_id;
+SELECT job, trigger, attempt, sqlstate, error, will_retry FROM hdl.console_failures ORDER BY run_id;
+RESET ROLE;
+-- A scheduled failure with retries left shows as retrying, with its retry time
+INSERT INTO hdl.etl_run (job_id, job_name, trigger, attempt, status, scheduled_for, started_at, finished_at, sqlstate, error, run_by)
+SELECT job_id, name, 'schedule', 1, 'failed', now(), now(), now(), 'P0001', 'boom', owner FROM hdl.etl_job WHERE name = 'broken';
+SELECT job, status, next_run_is_retry FROM hdl.console_jobs WHERE job = 'broken';
+SELECT job, attempt, error, will_retry, retry_at > now() AS retry_ahead FROM hdl.console_failures ORDER BY run_id DESC LIMIT 1;
+
+-- Ingest volume per source per day
+SET ROLE regress_console_feed;
+SELECT hdl.ingest('{"resourceType":"Practitioner","name":[{"family":"Console"}]}') IS NOT NULL AS stored;
+SELECT (hdl.ingest_bundle('{"resourceType":"Bundle","type":"batch","entry":[
+	{"resource":{"resourceType":"Practitioner","name":[{"family":"A"}]},"request":{"method":"POST","url":"Practitioner"}},
+	{"resource":{"resourceType":"Practitioner","gender":"sometimes"},"request":{"method":"POST","url":"Practitioner"}}]}')) IS NOT NULL AS stored;
+RESET ROLE;
+SELECT day = (now() AT TIME ZONE 'UTC')::date AS today, source, source_display, batches, resources_stored, resources_rejected
+FROM hdl.console_ingest_volume WHERE source = 'RCF1';
+
+-- The page: every section, statuses per job, escaped values, no external assets
+SET ROLE regress_console_eng;
+CREATE TEMP TABLE page AS SELECT hdl.console_html() AS html;
+SELECT left(html, 15) AS doctype, right(html, 7) AS ending,
+	html LIKE '%<section id="jobs">%' AND html LIKE '%<section id="runs">%' AND html LIKE '%<section id="failures">%'
+		AND html LIKE '%<section id="ingest">%' AS sections,
+	(length(html) - length(replace(html, '<svg', ''))) / 4 AS charts
+FROM page;
+SELECT j, substring(html FROM '<tr data-job="' || j || '">.*?<span class="status status-[a-z-]+">([a-z ]+)</span>') AS shown
+FROM page, unnest(ARRAY['broken', 'mart-refresh', 'never', 'nightly-load', 'paused-job']) j;
+SELECT html LIKE '%&lt;b&gt;bad&lt;/b&gt; &amp; &quot;quoted&quot;%' AS error_escaped,
+	html NOT LIKE '%<b>bad</b>%' AS no_raw_markup,
+	html LIKE '%Regress &lt;console&gt; feed%' AS source_escaped,
+	html !~* '(src=|href=|url\(|@import|<script|<link|<iframe)' AS self_contained
+FROM page;
+SELECT hdl_api.console() = (SELECT html FROM page) AS same_page, pg_typeof(hdl_api.console()) AS media_type;
+RESET ROLE;
+SET ROLE regress_console_analyst;
+SELECT pg_temp.regress_try($$SELECT count(*) FROM hdl.console_jobs$$);
+SELECT pg_temp.regress_try($$SELECT hdl.console_html()$$);
+SELECT pg_temp.regress_try($$SELECT hdl_api.console()$$);
+RESET ROLE;
+
+-- Clean up
+SELECT hdl.unschedule_job(name) FROM hdl.etl_job ORDER BY name;
+DELETE FROM hdl.etl_run;
