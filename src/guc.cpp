@@ -20,6 +20,7 @@ int pseudo_birth_date = BIRTHDATE_YEAR_MONTH;
 int pseudo_postcode = POSTCODE_DISTRICT;
 bool pseudo_keep_narrative = false;
 bool pseudo_keep_attachments = false;
+char *s3_allowed_endpoints = nullptr;
 
 static const struct config_enum_entry validation_level_options[] = {
     {"strict", VALIDATION_STRICT, false},
@@ -89,6 +90,12 @@ Define() noexcept {
 	DefineCustomBoolVariable("hdl.pseudo_keep_attachments", "Keeps inline attachment data in the clinical copy.",
 	                         "Off by default: attached documents (e.g. clinical notes) often name the patient.",
 	                         &pseudo_keep_attachments, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+
+	DefineCustomStringVariable("hdl.s3_allowed_endpoints", "S3 endpoints the hdl_s3 foreign-data wrapper may connect to.",
+	                           "Comma-separated scheme://host[:port] entries; https://*.example.com allows every host "
+	                           "below example.com. Servers naming any other endpoint are refused, when created and "
+	                           "when scanned. Plain http is allowed only for entries written with http://.",
+	                           &s3_allowed_endpoints, "", PGC_SUSET, GUC_SUPERUSER_ONLY, nullptr, nullptr, nullptr);
 
 	MarkGUCPrefixReserved("hdl");
 }

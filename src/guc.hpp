@@ -18,6 +18,7 @@ extern int pseudo_birth_date;
 extern int pseudo_postcode;
 extern bool pseudo_keep_narrative;
 extern bool pseudo_keep_attachments;
+extern char *s3_allowed_endpoints; // egress allowlist of the hdl_s3 FDW, superuser-only
 
 void Define() noexcept;
 
