@@ -27,6 +27,7 @@ char *etl_database = nullptr;
 bool etl_enabled = true;
 int etl_max_workers = 4;
 int etl_poll_interval = 1000;
+char *s3_allowed_endpoints = nullptr;
 
 static const struct config_enum_entry validation_level_options[] = {
     {"strict", VALIDATION_STRICT, false},
@@ -123,6 +124,11 @@ Define() noexcept {
 	DefineCustomIntVariable("hdl.etl_poll_interval", "Time between the ETL launcher's looks at the job table.",
 	                        "Job changes and due runs are seen within one interval.", &etl_poll_interval, 1000, 100,
 	                        60000, PGC_SIGHUP, GUC_SUPERUSER_ONLY | GUC_UNIT_MS, nullptr, nullptr, nullptr);
+	DefineCustomStringVariable("hdl.s3_allowed_endpoints", "S3 endpoints the hdl_s3 foreign-data wrapper may connect to.",
+	                           "Comma-separated scheme://host[:port] entries; https://*.example.com allows every host "
+	                           "below example.com. Servers naming any other endpoint are refused, when created and "
+	                           "when scanned. Plain http is allowed only for entries written with http://.",
+	                           &s3_allowed_endpoints, "", PGC_SUSET, GUC_SUPERUSER_ONLY, nullptr, nullptr, nullptr);
 
 	MarkGUCPrefixReserved("hdl");
 }

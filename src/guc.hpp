@@ -25,6 +25,7 @@ extern char *etl_database;     // where the ETL launcher runs (postmaster start 
 extern bool etl_enabled;       // the launcher starts scheduled runs (reloads on SIGHUP)
 extern int etl_max_workers;    // runs at once
 extern int etl_poll_interval;  // milliseconds between launcher ticks
+extern char *s3_allowed_endpoints; // egress allowlist of the hdl_s3 FDW, superuser-only
 
 void Define() noexcept;
 

@@ -1,0 +1,295 @@
+// hdl.export_mart_s3: a mart streamed to one S3 object as NDJSON or CSV (with a header), gzip
+// optional, through the core Uploader (one PUT when small, multipart otherwise). Also the
+// test-only hdl._test_s3_put / hdl._test_gzip that write the regression tests' fixtures.
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include <zlib.h>
+
+#include "core/s3/uploader.hpp"
+#include "fdw/options.hpp"
+#include "fdw/table.hpp"
+#include "guc.hpp"
+#include "pg/entry.hpp"
+#include "pg/guard.hpp"
+
+#include "pg/postgres.hpp"
+
+extern "C" {
+#include "catalog/namespace.h"
+#include "executor/spi.h"
+#include "foreign/foreign.h"
+#include "utils/lsyscache.h"
+#include "utils/regproc.h"
+}
+
+namespace {
+
+// Streaming gzip (zlib deflate with a gzip header) into a sink.
+class GzipWriter {
+public:
+	using Sink = std::function<void(std::string_view)>;
+	explicit GzipWriter(Sink sink) : sink_(std::move(sink)) {
+		memset(&z_, 0, sizeof z_);
+		if (deflateInit2(&z_, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+			throw hdl::Error(hdl::ErrorKind::Internal, "zlib deflate initialisation failed");
+	}
+	~GzipWriter() {
+		deflateEnd(&z_);
+	}
+	GzipWriter(const GzipWriter &) = delete;
+	GzipWriter &operator=(const GzipWriter &) = delete;
+	void
+	Write(std::string_view data) {
+		Run(data, Z_NO_FLUSH);
+	}
+	void
+	Finish() {
+		Run({}, Z_FINISH);
+	}
+
+private:
+	void
+	Run(std::string_view data, int flush) {
+		z_.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
+		z_.avail_in = static_cast<uInt>(data.size());
+		char out[65536];
+		int rc;
+		do {
+			z_.next_out = reinterpret_cast<Bytef *>(out);
+			z_.avail_out = sizeof out;
+			rc = deflate(&z_, flush);
+			if (rc == Z_STREAM_ERROR)
+				throw hdl::Error(hdl::ErrorKind::Internal, "zlib deflate failed");
+			size_t n = sizeof out - z_.avail_out;
+			if (n > 0)
+				sink_(std::string_view(out, n));
+		} while (z_.avail_out == 0 || (flush == Z_FINISH && rc != Z_STREAM_END));
+	}
+	Sink sink_;
+	z_stream z_;
+};
+
+std::string
+Gzip(std::string_view data) {
+	std::string out;
+	GzipWriter writer([&](std::string_view chunk) { out.append(chunk.data(), chunk.size()); });
+	writer.Write(data);
+	writer.Finish();
+	return out;
+}
+
+void
+RequireTestFunctions() {
+	if (!hdl::guc::enable_test_functions)
+		ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("hdl test functions are disabled"),
+		                errhint("A superuser can SET hdl.enable_test_functions = on.")));
+}
+
+// A batch of rows as text cells (NULL for SQL NULL), fetched from a cursor into cxt.
+struct Batch {
+	int rows;
+	int cols;
+	char **cells;
+};
+
+void
+FetchBatchC(Portal portal, MemoryContext cxt, Batch *out) {
+	MemoryContextReset(cxt);
+	SPI_cursor_fetch(portal, true, 1000);
+	SPITupleTable *tt = SPI_tuptable;
+	out->rows = static_cast<int>(SPI_processed);
+	out->cols = tt->tupdesc->natts;
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	out->cells = static_cast<char **>(palloc(sizeof(char *) * Max(out->rows * out->cols, 1)));
+	for (int r = 0; r < out->rows; r++)
+		for (int c = 0; c < out->cols; c++)
+			out->cells[r * out->cols + c] = SPI_getvalue(tt->vals[r], tt->tupdesc, c + 1);
+	MemoryContextSwitchTo(old);
+	SPI_freetuptable(tt);
+}
+
+struct Header {
+	int cols;
+	char **names;
+};
+
+Portal
+OpenCursorC(const char *sql, Header *header) {
+	SPIPlanPtr plan = SPI_prepare(sql, 0, nullptr);
+	if (plan == nullptr)
+		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	Portal portal = SPI_cursor_open(nullptr, plan, nullptr, nullptr, true);
+	TupleDesc desc = portal->tupDesc;
+	header->cols = desc->natts;
+	header->names = static_cast<char **>(palloc(sizeof(char *) * Max(desc->natts, 1)));
+	for (int i = 0; i < desc->natts; i++)
+		header->names[i] = pstrdup(NameStr(TupleDescAttr(desc, i)->attname));
+	return portal;
+}
+
+void
+CsvField(std::string &line, const char *value) {
+	if (value == nullptr)
+		return; // NULL: an empty unquoted field
+	bool quote = *value == '\0' || strpbrk(value, ",\"\r\n") != nullptr;
+	if (!quote) {
+		line += value;
+		return;
+	}
+	line += '"';
+	for (const char *p = value; *p; p++) {
+		if (*p == '"')
+			line += '"';
+		line += *p;
+	}
+	line += '"';
+}
+
+} // namespace
+
+// hdl.export_mart_s3(mart, server, location, format, compression, part_size_mb)
+HDL_FUNCTION(hdl_export_mart_s3) {
+	const char *mart = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	const char *server_name = NameStr(*PG_GETARG_NAME(1));
+	const char *location = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	const char *format = text_to_cstring(PG_GETARG_TEXT_PP(3));
+	const char *compression = text_to_cstring(PG_GETARG_TEXT_PP(4));
+	int part_mb = PG_GETARG_INT32(5);
+	bool csv = strcmp(format, "csv") == 0;
+	if (!csv && strcmp(format, "ndjson") != 0)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid export format \"%s\"", format),
+		                errhint("Use ndjson or csv.")));
+	if (strcmp(compression, "auto") != 0 && strcmp(compression, "gzip") != 0 && strcmp(compression, "none") != 0)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+		                errmsg("invalid compression \"%s\"", compression), errhint("Use auto, gzip or none.")));
+	if (part_mb < 5 || part_mb > 5120)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("part size must be between 5 and 5120 MB")));
+	// The mart: a table or view in the schema mart or a mart_* schema.
+	List *names = stringToQualifiedNameList(mart);
+	if (list_length(names) == 1)
+		names = lcons(makeString(pstrdup("mart")), names);
+	Oid relid = RangeVarGetRelid(makeRangeVarFromNameList(names), AccessShareLock, false);
+	const char *schema = get_namespace_name(get_rel_namespace(relid));
+	if (strcmp(schema, "mart") != 0 && strncmp(schema, "mart_", 5) != 0)
+		ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("\"%s\" is not a mart", mart),
+		                errdetail("Only marts (the schema mart and mart_* schemas) leave the lake."),
+		                errhint("Build a mart from a ViewDefinition and export that.")));
+	const char *qualified = quote_qualified_identifier(schema, get_rel_name(relid));
+	const char *sql = psprintf(csv ? "SELECT t.* FROM %s t" : "SELECT pg_catalog.to_jsonb(t)::text FROM %s t", qualified);
+	Oid serverid = GetForeignServerByName(server_name, false)->serverid;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	MemoryContext batch_cxt = AllocSetContextCreate(CurrentMemoryContext, "hdl export batch", ALLOCSET_DEFAULT_SIZES);
+	Header header;
+	Portal portal = OpenCursorC(sql, &header);
+	int64 rows = 0, bytes = 0, parts = 0;
+	{
+		auto [bucket, key] = hdl::fdw::SplitS3Url(location);
+		if (key.empty())
+			throw hdl::Error(hdl::ErrorKind::InvalidParameter, "the export location names no object key", {},
+			                 "Write s3://bucket/path/file.ndjson.");
+		bool gzip = strcmp(compression, "gzip") == 0 ||
+		            (strcmp(compression, "auto") == 0 && key.size() > 3 && key.compare(key.size() - 3, 3, ".gz") == 0);
+		std::unique_ptr<hdl::s3::Client> client = hdl::fdw::Connect(serverid, GetUserId());
+		hdl::fdw::S3Call([&] {
+			hdl::s3::Uploader uploader(*client, bucket, key, static_cast<size_t>(part_mb) << 20,
+			                           gzip ? "application/gzip" : csv ? "text/csv" : "application/fhir+ndjson");
+			GzipWriter gz([&](std::string_view chunk) { uploader.Write(chunk); });
+			auto write = [&](const std::string &s) {
+				if (gzip)
+					gz.Write(s);
+				else
+					uploader.Write(s);
+			};
+			std::string line;
+			if (csv) {
+				for (int c = 0; c < header.cols; c++) {
+					if (c > 0)
+						line += ',';
+					CsvField(line, header.names[c]);
+				}
+				line += '\n';
+				write(line);
+			}
+			for (;;) {
+				Batch batch;
+				hdl::pg::Guard(FetchBatchC, portal, batch_cxt, &batch);
+				if (batch.rows == 0)
+					break;
+				line.clear();
+				for (int r = 0; r < batch.rows; r++) {
+					for (int c = 0; c < batch.cols; c++) {
+						const char *v = batch.cells[r * batch.cols + c];
+						if (!csv) {
+							line += v;
+							continue;
+						}
+						if (c > 0)
+							line += ',';
+						CsvField(line, v);
+					}
+					line += '\n';
+				}
+				write(line);
+				rows += batch.rows;
+			}
+			if (gzip)
+				gz.Finish();
+			uploader.Finish();
+			bytes = static_cast<int64>(uploader.bytes_written());
+			parts = uploader.parts_uploaded();
+		});
+	}
+	SPI_cursor_close(portal);
+	SPI_finish();
+	TupleDesc desc;
+	if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	Datum values[3] = {Int64GetDatum(rows), Int64GetDatum(bytes), Int32GetDatum(static_cast<int32>(parts))};
+	bool nulls[3] = {false, false, false};
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
+}
+
+// hdl._test_s3_put(server, location, body, gzip): writes a fixture object (creating the bucket).
+HDL_FUNCTION(hdl_test_s3_put) {
+	RequireTestFunctions();
+	Oid serverid = GetForeignServerByName(NameStr(*PG_GETARG_NAME(0)), false)->serverid;
+	const char *location = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	bytea *body = PG_GETARG_BYTEA_PP(2);
+	bool gzip = PG_GETARG_BOOL(3);
+	int64 written;
+	{
+		auto [bucket, key] = hdl::fdw::SplitS3Url(location);
+		std::unique_ptr<hdl::s3::Client> client = hdl::fdw::Connect(serverid, GetUserId());
+		std::string data(VARDATA_ANY(body), VARSIZE_ANY_EXHDR(body));
+		if (gzip)
+			data = Gzip(data);
+		hdl::fdw::S3Call([&] {
+			try {
+				client->CreateBucket(bucket);
+			} catch (const hdl::s3::S3Error &e) {
+				if (e.http_status() != 409)
+					throw;
+			}
+			client->PutObject(bucket, key, data);
+		});
+		written = static_cast<int64>(data.size());
+	}
+	PG_RETURN_INT64(written);
+}
+
+// hdl._test_gzip(bytea): gzip-compressed bytes, for corrupt and truncated fixtures.
+HDL_FUNCTION(hdl_test_gzip) {
+	RequireTestFunctions();
+	bytea *body = PG_GETARG_BYTEA_PP(0);
+	bytea *out;
+	{
+		std::string data = Gzip(std::string_view(VARDATA_ANY(body), VARSIZE_ANY_EXHDR(body)));
+		out = static_cast<bytea *>(hdl::pg::Guard(palloc, VARHDRSZ + data.size()));
+		SET_VARSIZE(out, VARHDRSZ + data.size());
+		memcpy(VARDATA(out), data.data(), data.size());
+	}
+	PG_RETURN_BYTEA_P(out);
+}

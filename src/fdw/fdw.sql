@@ -1,0 +1,116 @@
+
+-- The hdl_s3 foreign-data wrapper: FHIR Bulk Data NDJSON and CSV objects queried in S3, imported
+-- through the ingest pipeline, and marts exported back (docs/s3.md).
+CREATE FUNCTION hdl.s3_fdw_handler() RETURNS fdw_handler
+	LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'hdl_s3_fdw_handler';
+CREATE FUNCTION hdl.s3_fdw_validator(text[], oid) RETURNS void
+	LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'hdl_s3_fdw_validator';
+REVOKE ALL ON FUNCTION hdl.s3_fdw_handler(), hdl.s3_fdw_validator(text[], oid) FROM PUBLIC;
+COMMENT ON FUNCTION hdl.s3_fdw_handler() IS 'Handler of the hdl_s3 foreign-data wrapper.';
+COMMENT ON FUNCTION hdl.s3_fdw_validator(text[], oid) IS 'Validates hdl_s3 options: names with closest-match hints, secrets only in user mappings, allowlisted endpoints.';
+
+CREATE FOREIGN DATA WRAPPER hdl_s3 HANDLER hdl.s3_fdw_handler VALIDATOR hdl.s3_fdw_validator;
+COMMENT ON FOREIGN DATA WRAPPER hdl_s3 IS 'FHIR Bulk Data NDJSON and CSV objects in S3 (see docs/s3.md).';
+GRANT USAGE ON FOREIGN DATA WRAPPER hdl_s3 TO hdl_engineer;
+
+-- Rejected lines of hdl.import_s3. They are raw provider data (not pseudonymised), so only the
+-- role that imported them sees them (row security), and a successful resubmit deletes them.
+CREATE TABLE hdl.import_quarantine (
+	quarantine_id bigserial PRIMARY KEY,
+	server_name text NOT NULL,
+	bucket text NOT NULL,
+	object_key text NOT NULL,
+	line bigint NOT NULL,
+	raw text NOT NULL,
+	outcome jsonb NOT NULL,
+	sqlstate text NOT NULL,
+	source_id int NOT NULL REFERENCES hdl.source,
+	submitted_by name NOT NULL,
+	quarantined_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE hdl.import_quarantine IS 'Lines hdl.import_s3 rejected: object, line, the raw resource, its OperationOutcome and time; each importing role sees its own.';
+ALTER TABLE hdl.import_quarantine ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_lines ON hdl.import_quarantine
+	USING (submitted_by OPERATOR(pg_catalog.=) CURRENT_USER);
+REVOKE ALL ON hdl.import_quarantine FROM PUBLIC;
+GRANT SELECT, DELETE ON hdl.import_quarantine TO hdl_provider;
+
+CREATE FUNCTION hdl.import_s3(server name, location text, stop_on_error boolean DEFAULT false, level text DEFAULT NULL)
+	RETURNS jsonb
+	LANGUAGE c VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'hdl_import_s3';
+COMMENT ON FUNCTION hdl.import_s3(name, text, boolean, text) IS 'Ingests every NDJSON(.gz) object under s3://bucket/prefix through validation, pseudonymisation and the lake writer as the calling source; rejected lines go to hdl.import_quarantine unless stop_on_error. Returns counts.';
+REVOKE ALL ON FUNCTION hdl.import_s3(name, text, boolean, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION hdl.import_s3(name, text, boolean, text) TO hdl_provider;
+
+-- Imports running now (the importing session publishes pgstat progress parameters, which other
+-- sessions see while its transaction is open). Also visible, unlabelled, in pg_stat_progress_copy.
+CREATE VIEW hdl.import_progress AS
+SELECT p.pid, s.srvname AS server, p.param1 AS files_done, p.param2 AS files_total,
+       p.param3 AS resources, p.param4 AS rejected, p.param5 AS bytes_done, p.param6 AS bytes_total,
+       p.param7 AS lines
+FROM pg_catalog.pg_stat_get_progress_info('COPY') p
+LEFT JOIN pg_catalog.pg_foreign_server s ON s.oid OPERATOR(pg_catalog.=) p.param8::oid
+WHERE p.relid OPERATOR(pg_catalog.=) 'hdl.import_quarantine'::pg_catalog.regclass
+  AND p.datid OPERATOR(pg_catalog.=) (SELECT oid FROM pg_catalog.pg_database WHERE datname OPERATOR(pg_catalog.=) pg_catalog.current_database());
+COMMENT ON VIEW hdl.import_progress IS 'hdl.import_s3 calls in progress: files done/total, resources stored, lines rejected, bytes.';
+GRANT SELECT ON hdl.import_progress TO hdl_provider, hdl_engineer;
+
+-- Resubmits one quarantined line, as stored or replaced by a corrected resource, through hdl.ingest.
+CREATE FUNCTION hdl.resubmit_quarantine(quarantine_id bigint, resource jsonb DEFAULT NULL) RETURNS jsonb
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	q hdl.import_quarantine;
+	stored jsonb;
+BEGIN
+	SELECT * INTO q FROM hdl.import_quarantine t WHERE t.quarantine_id OPERATOR(pg_catalog.=) resubmit_quarantine.quarantine_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'quarantined line % does not exist', resubmit_quarantine.quarantine_id
+			USING ERRCODE = 'undefined_object', HINT = 'Each role sees the lines it imported, in hdl.import_quarantine.';
+	END IF;
+	stored := hdl.ingest(coalesce(resource, q.raw::jsonb));
+	DELETE FROM hdl.import_quarantine t WHERE t.quarantine_id OPERATOR(pg_catalog.=) q.quarantine_id;
+	RETURN stored;
+END
+$$;
+COMMENT ON FUNCTION hdl.resubmit_quarantine(bigint, jsonb) IS 'Ingests a quarantined line again (or the corrected resource given) and removes it from hdl.import_quarantine; errors as hdl.ingest does.';
+REVOKE ALL ON FUNCTION hdl.resubmit_quarantine(bigint, jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION hdl.resubmit_quarantine(bigint, jsonb) TO hdl_provider;
+
+-- Resubmits every quarantined line of the caller; returns what happened to each.
+CREATE FUNCTION hdl.resubmit_quarantine() RETURNS TABLE(quarantine_id bigint, status text)
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	id bigint;
+BEGIN
+	FOR id IN SELECT t.quarantine_id FROM hdl.import_quarantine t ORDER BY 1 LOOP
+		BEGIN
+			PERFORM hdl.resubmit_quarantine(id, NULL);
+			quarantine_id := id; status := 'stored';
+		EXCEPTION WHEN OTHERS THEN
+			quarantine_id := id; status := 'rejected: ' || SQLERRM;
+		END;
+		RETURN NEXT;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION hdl.resubmit_quarantine() IS 'Resubmits all of the caller''s quarantined lines; the ones still rejected stay quarantined.';
+REVOKE ALL ON FUNCTION hdl.resubmit_quarantine() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION hdl.resubmit_quarantine() TO hdl_provider;
+
+CREATE FUNCTION hdl.export_mart_s3(mart text, server name, location text, format text DEFAULT 'ndjson',
+		compression text DEFAULT 'auto', part_size_mb int DEFAULT 8)
+	RETURNS TABLE(rows bigint, bytes bigint, parts int)
+	LANGUAGE c VOLATILE STRICT SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'hdl_export_mart_s3';
+COMMENT ON FUNCTION hdl.export_mart_s3(text, name, text, text, text, int) IS 'Writes a mart to s3://bucket/key as NDJSON or CSV with a header (gzip when asked or when the key ends in .gz), multipart when larger than a part; returns rows, bytes and parts.';
+REVOKE ALL ON FUNCTION hdl.export_mart_s3(text, name, text, text, text, int) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION hdl.export_mart_s3(text, name, text, text, text, int) TO hdl_engineer;
+
+CREATE FUNCTION hdl._test_s3_put(server name, location text, body bytea, gzip boolean DEFAULT false) RETURNS bigint
+	LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'hdl_test_s3_put';
+CREATE FUNCTION hdl._test_gzip(body bytea) RETURNS bytea
+	LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'hdl_test_gzip';
+REVOKE ALL ON FUNCTION hdl._test_s3_put(name, text, bytea, boolean), hdl._test_gzip(bytea) FROM PUBLIC;
+COMMENT ON FUNCTION hdl._test_s3_put(name, text, bytea, boolean) IS 'Test only (hdl.enable_test_functions): writes a fixture object to S3.';
+COMMENT ON FUNCTION hdl._test_gzip(bytea) IS 'Test only (hdl.enable_test_functions): gzip-compresses bytes.';
