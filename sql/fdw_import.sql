@@ -60,7 +60,8 @@ RESET ROLE;
 SELECT b.kind, b.stored, b.rejected, b.resource_counts FROM hdl.ingest_batch b JOIN hdl.source s USING (source_id)
 WHERE s.role_name = 'regress_s3_feed' ORDER BY b.batch_id;
 -- pseudonymised like any ingest: no NHS number in the lake, patients and references by pseudonym
-SELECT count(*) AS leaks FROM hdl_lake.resource_history WHERE resource::text ~ '9434765919|9434765870|Quill|Brook';
+SELECT count(*) AS leaks FROM hdl_lake.resource_history h JOIN hdl.source s USING (source_id)
+WHERE s.role_name = 'regress_s3_feed' AND h.resource::text ~ '9434765919|9434765870|Quill|Brook';
 SELECT resource_type, id ~ '^[0-9a-f]{64}$' AS pseudonym FROM hdl_lake.resource r JOIN hdl.source s USING (source_id)
 WHERE s.role_name = 'regress_s3_feed' AND resource_type = 'Patient';
 SELECT id, resource->'subject'->>'reference' ~ '^Patient/[0-9a-f]{64}$' AS linked FROM hdl_lake.resource
@@ -73,9 +74,14 @@ SELECT pg_temp.try_ctx($$SELECT hdl.import_s3('s3', 'imports/corrupt/')$$);
 RESET ROLE;
 SELECT count(*) FROM hdl_lake.resource WHERE id IN ('q1', 'q4');
 
--- Progress seen from another session while the import's transaction is open: this session
--- holds the lake's lock of Observation/q4, so the import stops at line 4 until it is released.
-SELECT pg_advisory_lock(hashtextextended('Observation/q4', 7));
+-- Progress seen from another session while the import's transaction is open: Observation/q4
+-- already exists and this session holds its row lock, so the import (an update of q4) stops at
+-- line 4 until the lock is released.
+SET ROLE regress_s3_feed;
+SELECT hdl.ingest('{"resourceType":"Observation","id":"q4","status":"preliminary","code":{"text":"pulse"}}') -> 'meta' ->> 'versionId' AS q4_version;
+RESET ROLE;
+BEGIN;
+SELECT id FROM hdl_lake.resource WHERE resource_type = 'Observation' AND id = 'q4' FOR UPDATE;
 SELECT dblink_connect('feed', format('dbname=%s user=regress_s3_feed port=%s host=%s', current_database(),
 	current_setting('port'), split_part(current_setting('unix_socket_directories'), ',', 1)));
 SELECT dblink_send_query('feed', $$SELECT hdl.import_s3('s3', 'imports/import2/') - 'batches'$$);
@@ -88,7 +94,7 @@ DO $$ BEGIN
 END $$;
 SELECT server, files_done, files_total, resources, rejected, lines, bytes_done > 0 AS bytes, bytes_total > 0 AS total
 FROM hdl.import_progress;
-SELECT pg_advisory_unlock(hashtextextended('Observation/q4', 7));
+COMMIT;
 SELECT * FROM dblink_get_result('feed') AS t(summary jsonb);
 SELECT dblink_disconnect('feed');
 SELECT count(*) AS running FROM hdl.import_progress;

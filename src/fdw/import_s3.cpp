@@ -14,10 +14,11 @@
 #include "core/fhir/validator.hpp"
 #include "core/ingest/pipeline.hpp"
 #include "core/json/jsonb_format.hpp"
+#include "ingest/context.hpp"
+#include "ingest/spi_store.hpp"
 #include "fdw/reader.hpp"
 #include "fdw/table.hpp"
 #include "guc.hpp"
-#include "ingest/spi_store.hpp"
 #include "pg/entry.hpp"
 #include "pg/errors.hpp"
 #include "pg/guard.hpp"
@@ -98,34 +99,6 @@ private:
 	int64_t batch_ = 0;
 	BatchSummary total_;
 };
-
-// The same settings-to-pipeline mapping as hdl.ingest (src/ingest/entry.cpp).
-hdl::ingest::Validator
-MakeValidator(hdl::fhir::Level level) {
-	return [level](const hdl::json::Node &resource) {
-		hdl::fhir::ValidationResult result = hdl::fhir::ValidateResource(resource, level);
-		std::vector<hdl::ingest::Problem> problems;
-		for (auto &issue : result.issues)
-			if (issue.severity == "error" || issue.severity == "fatal")
-				problems.push_back({issue.severity, issue.code, issue.message, issue.expression});
-		return problems;
-	};
-}
-
-hdl::ingest::PseudoContext
-MakePseudoContext(const hdl::ingest::CallerSource &source) {
-	hdl::ingest::PseudoContext ctx;
-	ctx.key = hdl::pseudo::ParseKey(hdl::guc::pseudonym_key ? hdl::guc::pseudonym_key : "", "hdl.pseudonym_key");
-	ctx.org_code = source.org_code;
-	ctx.policy.birth_date = hdl::guc::pseudo_birth_date == hdl::guc::BIRTHDATE_YEAR   ? hdl::pseudo::BirthDateRule::Year
-	                        : hdl::guc::pseudo_birth_date == hdl::guc::BIRTHDATE_DROP ? hdl::pseudo::BirthDateRule::Drop
-	                                                                                 : hdl::pseudo::BirthDateRule::YearMonth;
-	ctx.policy.postcode = hdl::guc::pseudo_postcode == hdl::guc::POSTCODE_DROP ? hdl::pseudo::PostcodeRule::Drop
-	                                                                           : hdl::pseudo::PostcodeRule::District;
-	ctx.policy.keep_narrative = hdl::guc::pseudo_keep_narrative;
-	ctx.policy.keep_attachment_data = hdl::guc::pseudo_keep_attachments;
-	return ctx;
-}
 
 struct LineStep {
 	ImportStore *store;
@@ -212,10 +185,10 @@ HDL_FUNCTION(hdl_import_s3) {
 	Jsonb *result;
 	{
 		auto [bucket, prefix] = hdl::fdw::SplitS3Url(location);
-		hdl::ingest::PseudoContext ctx = MakePseudoContext(source);
+		hdl::ingest::PseudoContext ctx = hdl::ingest::MakePseudoContext(source);
 		hdl::pseudo::Key vault = hdl::pseudo::ParseKey(hdl::guc::vault_key ? hdl::guc::vault_key : "", "hdl.vault_key");
 		ImportStore store(source.source_id, source.role, ctx.key.id, vault.id, vault.secret);
-		hdl::ingest::Validator validate = MakeValidator(level);
+		hdl::ingest::Validator validate = hdl::ingest::MakeValidator(level);
 		std::unique_ptr<hdl::s3::Client> client = hdl::fdw::Connect(server->serverid, caller);
 		hdl::fdw::TableOptions table;
 		table.bucket = bucket;

@@ -9,6 +9,7 @@
 #include "core/json/jsonb_format.hpp"
 #include "core/json/nlohmann_node.hpp"
 #include "guc.hpp"
+#include "ingest/context.hpp"
 #include "ingest/spi_store.hpp"
 #include "pg/entry.hpp"
 #include "pg/jsonb.hpp"
@@ -43,45 +44,6 @@ LevelArg(FunctionCallInfo fcinfo, int argno) {
 	return level;
 }
 
-hdl::ingest::Validator
-MakeValidator(hdl::fhir::Level level) {
-	return [level](const hdl::json::Node &resource) {
-		hdl::fhir::ValidationResult result = hdl::fhir::ValidateResource(resource, level);
-		std::vector<hdl::ingest::Problem> problems;
-		for (auto &issue : result.issues) {
-			if (issue.severity != "error" && issue.severity != "fatal")
-				continue;
-			problems.push_back({issue.severity, issue.code, issue.message, issue.expression});
-		}
-		if (result.truncated && !problems.empty())
-			problems.push_back({"error", "too-costly", "more problems were found than are reported", ""});
-		return problems;
-	};
-}
-
-hdl::ingest::PseudoContext
-MakePseudoContext(const hdl::ingest::CallerSource &source) {
-	hdl::ingest::PseudoContext ctx;
-	ctx.key = hdl::pseudo::ParseKey(hdl::guc::pseudonym_key ? hdl::guc::pseudonym_key : "", "hdl.pseudonym_key");
-	ctx.org_code = source.org_code;
-	switch (hdl::guc::pseudo_birth_date) {
-	case hdl::guc::BIRTHDATE_YEAR:
-		ctx.policy.birth_date = hdl::pseudo::BirthDateRule::Year;
-		break;
-	case hdl::guc::BIRTHDATE_DROP:
-		ctx.policy.birth_date = hdl::pseudo::BirthDateRule::Drop;
-		break;
-	default:
-		ctx.policy.birth_date = hdl::pseudo::BirthDateRule::YearMonth;
-	}
-	ctx.policy.postcode =
-	    hdl::guc::pseudo_postcode == hdl::guc::POSTCODE_DROP ? hdl::pseudo::PostcodeRule::Drop : hdl::pseudo::PostcodeRule::District;
-	ctx.policy.keep_narrative = hdl::guc::pseudo_keep_narrative;
-	ctx.policy.keep_attachment_data = hdl::guc::pseudo_keep_attachments;
-	ctx.enabled = hdl::guc::pseudonymise;
-	return ctx;
-}
-
 enum class Call { Resource, Bundle };
 
 Datum
@@ -98,14 +60,14 @@ Ingest(FunctionCallInfo fcinfo, Call call) {
 	hdl::pg::PendingError *failed = nullptr;
 	{
 		try {
-			hdl::ingest::PseudoContext ctx = MakePseudoContext(source);
+			hdl::ingest::PseudoContext ctx = hdl::ingest::MakePseudoContext(source);
 			hdl::pseudo::Key vault =
 			    hdl::pseudo::ParseKey(hdl::guc::vault_key ? hdl::guc::vault_key : "", "hdl.vault_key");
 			hdl::ingest::SpiStore store(source.source_id, source.role, ctx.key.id, vault.id, vault.secret);
 			hdl::json::Node node = hdl::pg::JsonbNode(input);
 			std::string bytes = call == Call::Bundle
-			                        ? hdl::ingest::IngestBundle(store, ctx, node, MakeValidator(level))
-			                        : hdl::ingest::IngestResource(store, ctx, node, MakeValidator(level));
+			                        ? hdl::ingest::IngestBundle(store, ctx, node, hdl::ingest::MakeValidator(level))
+			                        : hdl::ingest::IngestResource(store, ctx, node, hdl::ingest::MakeValidator(level));
 			hdl::pg::ContextScope in_caller(caller);
 			result = hdl::pg::JsonbFromBytes(bytes);
 		} catch (const std::bad_alloc &) {
