@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's first command: installs dependencies, builds and installs hdl, starts a local
 # cluster with hdl preloaded (data under .hdl/ in this checkout), creates the extension,
-# generates and ingests sample data, refreshes the marts, and prints what it made.
+# generates and ingests sample data, builds the marts, schedules their refresh, and prints what it
+# made.
 # Usage: scripts/run-lake.sh [--patients N] [--port P] [--stop]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,13 +43,17 @@ echo "== build and install"
 make -j2 >/dev/null
 $SUDO make install >/dev/null
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build --target hdl-synth -j2 >/dev/null 2>&1 || true
+cmake --build build --target hdl-synth -j2 >/dev/null
 
 echo "== cluster in $DATA (port $PORT)"
 mkdir -p "$STATE" "$SOCK"
 [ -n "$AS_DB" ] && chown -R postgres:postgres "$STATE"
 if [ ! -f "$DATA/PG_VERSION" ]; then
 	$AS_DB "$PGBIN/initdb" -D "$DATA" -U postgres --auth=trust >/dev/null
+	# Fresh random keys for this local lake (pseudonyms and the identity vault), readable only by
+	# the server's OS user (postgresql.conf is mode 0600).
+	pkey=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
+	vkey=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
 	cat >>"$DATA/postgresql.conf" <<CONF
 # added by scripts/run-lake.sh
 listen_addresses = ''
@@ -56,6 +61,9 @@ port = $PORT
 unix_socket_directories = '$SOCK'
 shared_preload_libraries = 'hdl'
 max_worker_processes = 16
+hdl.etl_database = 'hdl'
+hdl.pseudonym_key = 'local1:$pkey'
+hdl.vault_key = 'local1:$vkey'
 CONF
 fi
 if ! $AS_DB "$PGBIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
@@ -67,14 +75,12 @@ $AS_DB "${PSQL[@]}" -d postgres -tc "SELECT 1 FROM pg_database WHERE datname = '
 	$AS_DB "${PSQL[@]}" -d postgres -c "CREATE DATABASE hdl"
 $AS_DB "${PSQL[@]}" -d hdl -c "CREATE EXTENSION IF NOT EXISTS hdl CASCADE"
 
-if [ -f scripts/load-sample.sh ]; then
-	echo "== sample data ($PATIENTS patients from hdl-synth)"
-	AS_DB="$AS_DB" PSQL_CMD="${PSQL[*]} -d hdl" bash scripts/load-sample.sh "$PATIENTS"
-fi
+echo "== sample data ($PATIENTS patients from hdl-synth, five provider feeds)"
+AS_DB="$AS_DB" PSQL_CMD="${PSQL[*]} -d hdl" bash scripts/load-sample.sh "$PATIENTS"
 
 echo "== the lake"
 $AS_DB "${PSQL[@]}" -d hdl -P pager=off -c "SELECT hdl.version() AS hdl_version, current_setting('shared_preload_libraries') AS preloaded"
-[ -f scripts/summary.sql ] && $AS_DB "${PSQL[@]}" -d hdl -P pager=off -f scripts/summary.sql
+$AS_DB "${PSQL[@]}" -d hdl -P pager=off -f scripts/summary.sql
 cat <<TXT
 
 hdl is running. Connect with:

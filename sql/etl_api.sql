@@ -33,7 +33,7 @@ SELECT pg_temp.regress_try($$SELECT hdl.etl_normalize_schedule('every 0 seconds'
 -- Scheduling, as an engineer
 SET ROLE regress_etl_eng;
 SELECT hdl.schedule_job('load-target', 'sql', 'INSERT INTO public.etl_target (n) SELECT g FROM generate_series(1, 3) g', '1 minute') > 0 AS scheduled;
-SELECT hdl.schedule_job('divide', 'sql', 'SELECT 1 / 0', '*/5 * * * *', retries => 2, retry_delay => '10 seconds') > 0 AS scheduled;
+SELECT hdl.schedule_job('divide', 'sql', 'SELECT 1 / 0', '0 3 29 2 *', retries => 2, retry_delay => '10 seconds') > 0 AS scheduled;
 SELECT hdl.schedule_job('refresh-patients', 'refresh_mart', 'patients', '@hourly') > 0 AS scheduled;
 SELECT hdl.schedule_job('import', 'import_s3', 's3://bucket/in/', '@daily', enabled => false) > 0 AS scheduled;
 SELECT hdl.schedule_job('export', 'export_s3', 'patients', '@daily', options => '{"server": "lake"}') > 0 AS scheduled;

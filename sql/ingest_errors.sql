@@ -11,8 +11,11 @@ DO $$ BEGIN
 	END IF;
 END $$;
 SELECT hdl.register_source('regress_feed', 'RR8', 'Regress acute trust') > 0 AS registered;
-CREATE TEMP TABLE before AS SELECT (SELECT count(*) FROM hdl_lake.resource_history) AS versions,
-	(SELECT count(*) FROM hdl.ingest_batch) AS batches;
+-- (only this feed's rows: other tests ingest in parallel)
+CREATE TEMP VIEW feed_counts AS SELECT
+	(SELECT count(*) FROM hdl_lake.resource_history h JOIN hdl.source s USING (source_id) WHERE s.role_name = 'regress_feed') AS versions,
+	(SELECT count(*) FROM hdl.ingest_batch b JOIN hdl.source s USING (source_id) WHERE s.role_name = 'regress_feed') AS batches;
+CREATE TEMP TABLE before AS SELECT * FROM feed_counts;
 GRANT SELECT ON before TO regress_feed;
 SET ROLE regress_feed;
 -- not an object
@@ -58,8 +61,7 @@ SELECT pg_temp.regress_try($$SELECT hdl.ingest_bundle('{"resourceType":"Bundle",
 SELECT pg_temp.regress_try($$SELECT hdl.ingest('{"resourceType":"Patient"}', 'lenient')$$);
 -- nothing above was stored, not even a batch row
 RESET ROLE;
-SELECT (SELECT count(*) FROM hdl_lake.resource_history) - versions AS new_versions,
-       (SELECT count(*) FROM hdl.ingest_batch) - batches AS new_batches FROM before;
+SELECT f.versions - b.versions AS new_versions, f.batches - b.batches AS new_batches FROM feed_counts f, before b;
 SET ROLE regress_feed;
 -- levels: minimal accepts an unknown element and a bad date; structure accepts the bad date only
 SELECT pg_temp.regress_try($$SELECT hdl.ingest('{"resourceType":"Patient","id":"lvl-min","nmae":1,"birthDate":"1990-02-30"}', 'minimal')$$);

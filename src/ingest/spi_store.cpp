@@ -152,7 +152,7 @@ SpiStore::SaveIdentity(const std::string &subject, const std::string &vault_json
 		pg::Guard(PgcryptoSchemaC, &schema);
 		save_identity_sql = std::string("INSERT INTO hdl_vault.identity (subject, source_id, key_id, payload, received_at) "
 		                                "VALUES ($1, $2, $3, ") +
-		                    schema.name + ".pgp_sym_encrypt($4, $5, 'cipher-algo=aes256'), pg_catalog.now())";
+		                    schema.name + ".pgp_sym_encrypt($4, $5, 'cipher-algo=aes256, s2k-mode=1'), pg_catalog.now())";
 		save_identity_plan.sql = save_identity_sql.c_str();
 	}
 	Datum values[5] = {pg::TextDatum(subject), Int32GetDatum(source_id_), pg::TextDatum(vault_key_id_),

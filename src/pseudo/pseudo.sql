@@ -112,7 +112,7 @@ BEGIN
 	EXECUTE format($q$
 		UPDATE hdl_vault.identity SET
 			payload = %1$s.pgp_sym_encrypt(%1$s.pgp_sym_decrypt(payload, hdl._key('hdl.vault_key_previous', 2)),
-			                               hdl._key('hdl.vault_key', 2), 'cipher-algo=aes256'),
+			                               hdl._key('hdl.vault_key', 2), 'cipher-algo=aes256, s2k-mode=1'),
 			key_id = hdl._key('hdl.vault_key', 1)
 		WHERE key_id = hdl._key('hdl.vault_key_previous', 1) $q$, crypto);
 	GET DIAGNOSTICS n = ROW_COUNT;

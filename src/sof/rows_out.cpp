@@ -200,10 +200,10 @@ CellText(const sof::CellValue &cell, std::string &buffer) {
 		buffer = std::to_string(cell.integer);
 		return buffer;
 	case Kind::Node:
-		buffer = json::ToNlohmann(cell.node).dump();
+		buffer = json::Dump(json::ToNlohmann(cell.node));
 		return buffer;
 	case Kind::Collection:
-		buffer = sof::CellToJson(cell).dump();
+		buffer = json::Dump(sof::CellToJson(cell));
 		return buffer;
 	default:
 		if (cell.node.isString())

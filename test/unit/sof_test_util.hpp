@@ -34,7 +34,7 @@ Canonical(const nlohmann::json &j) {
 			out += Canonical(e) + ",";
 		return out + "]";
 	}
-	return j.dump();
+	return hdl::json::Dump(j);
 }
 
 inline std::vector<std::string>

@@ -60,7 +60,7 @@ public:
 	OnRow(const hdl::sof::Row &row) override {
 		nlohmann::ordered_json out = nlohmann::ordered_json::object();
 		for (size_t i = 0; i < row.size(); i++)
-			out[view_.columns()[i].name] = nlohmann::ordered_json::parse(hdl::sof::CellToJson(row[i]).dump());
+			out[view_.columns()[i].name] = nlohmann::ordered_json::parse(hdl::json::Dump(hdl::sof::CellToJson(row[i])));
 		std::cout << out.dump() << "\n";
 	}
 

@@ -15,7 +15,7 @@ CellValue::toText() const {
 	case Kind::Integer:
 		return std::to_string(integer);
 	case Kind::Node:
-		return json::ToNlohmann(node).dump();
+		return json::Dump(json::ToNlohmann(node));
 	default:
 		if (node.isNumber())
 			return node.numberText();
