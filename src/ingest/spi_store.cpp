@@ -10,6 +10,7 @@
 #include "ingest/spi_store.hpp"
 #include "pg/guard.hpp"
 #include "pg/jsonb.hpp"
+#include "pg/memory.hpp"
 #include "pg/spi.hpp"
 
 #include "pg/postgres.hpp"
@@ -212,6 +213,7 @@ SpiStore::NewBatch() {
 
 std::vector<bool>
 SpiStore::Write(int64_t batch, const std::vector<WriteRow> &rows) {
+	pg::TemporaryContext chunk_memory("hdl ingest chunk"); // the arrays below copy every resource
 	static const std::string create = "create", update = "update";
 	std::vector<const std::string *> types, ids, operations, patients, resources;
 	std::vector<int32_t> versions;

@@ -22,6 +22,23 @@ private:
 	MemoryContext saved_;
 };
 
+// A short-lived child memory context, current while the object lives, deleted with it: for
+// per-chunk allocations (SPI argument arrays) that would otherwise pile up until SPI_finish.
+class TemporaryContext {
+public:
+	explicit TemporaryContext(const char *name);
+	~TemporaryContext() {
+		MemoryContextSwitchTo(saved_);
+		MemoryContextDelete(context_); // cannot fail
+	}
+	TemporaryContext(const TemporaryContext &) = delete;
+	TemporaryContext &operator=(const TemporaryContext &) = delete;
+
+private:
+	MemoryContext context_;
+	MemoryContext saved_;
+};
+
 // Creates a T with `new` and registers its deletion when `cxt` is reset or deleted.
 // The callback record lives in cxt itself. Call in the Extract/Emit phase (it can ereport).
 template <typename T, typename... Args>

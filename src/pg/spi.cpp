@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "pg/guard.hpp"
+#include "pg/memory.hpp"
 #include "pg/spi.hpp"
 
 #include "pg/postgres.hpp"
@@ -122,7 +123,19 @@ VarlenaArray(const std::vector<const std::string *> &items, bool empty_is_null, 
 	return args.result;
 }
 
+// The name must be a string constant that outlives the context (AllocSetContextCreate's rule);
+// callers pass literals.
+MemoryContext
+CreateContextC(const char *name) {
+	return AllocSetContextCreateInternal(CurrentMemoryContext, name, ALLOCSET_DEFAULT_SIZES);
+}
+
 } // namespace
+
+TemporaryContext::TemporaryContext(const char *name) {
+	context_ = Guard(CreateContextC, name);
+	saved_ = MemoryContextSwitchTo(context_);
+}
 
 uint64_t
 ExecutePlan(CachedPlan &plan, Datum *values, const char *nulls, bool read_only) {
