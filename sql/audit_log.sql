@@ -199,4 +199,18 @@ RESET ROLE;
 RESET hdl.audit_ingest;
 SELECT count(*) AS entries_with_auditing_off FROM hdl_audit.log WHERE entry_id > :mark;
 
+-- changes to hdl's own settings leave a server-log audit line (never the value: keys are settings)
+CREATE ROLE regress_au_dba SUPERUSER;
+SET SESSION AUTHORIZATION regress_au_dba;
+SET hdl.audit_log_client = on;
+SET hdl.validation_level = 'structure';
+SET hdl.vault_key_previous = 'old:a-secret-that-must-not-be-logged';
+RESET hdl.vault_key_previous;
+SET search_path = public;  -- not hdl's: no line
+RESET hdl.audit_log_client;
+RESET hdl.validation_level;
+RESET search_path;
+RESET SESSION AUTHORIZATION;
+DROP ROLE regress_au_dba;
+
 DROP FUNCTION pg_temp.entries(bigint), pg_temp.mask_n(text);

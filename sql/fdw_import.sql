@@ -139,12 +139,36 @@ CREATE TABLE mart.regress_big AS SELECT g AS n, repeat('x', 50) AS filler FROM g
 SELECT rows, bytes > 5 * 1024 * 1024 AS over_one_part, parts FROM hdl.export_mart_s3('regress_big', 's3', 'marts/big.csv', 'csv', 'none', 5);
 CREATE FOREIGN TABLE big_back (n int, filler text) SERVER s3 OPTIONS (bucket 'marts', key 'big.csv', format 'csv');
 SELECT count(*), sum(n), min(length(filler)) FROM big_back;
+-- every export is in the audit trail
+SELECT event, subject, detail ->> 'format' AS format, detail ->> 'rows' AS rows FROM hdl_audit.log
+WHERE event = 'export' ORDER BY entry_id;
 -- refused: not a mart, a bad format or compression, no key
 SELECT pg_temp.regress_try($$SELECT hdl.export_mart_s3('hdl_lake.resource', 's3', 'marts/lake.ndjson', 'ndjson')$$);
 SELECT pg_temp.regress_try($$SELECT hdl.export_mart_s3('regress_obs', 's3', 'marts/x', 'parquet')$$);
 SELECT pg_temp.regress_try($$SELECT hdl.export_mart_s3('regress_obs', 's3', 'marts/x', 'csv', 'zstd')$$);
 SELECT pg_temp.regress_try($$SELECT hdl.export_mart_s3('regress_obs', 's3', 'marts', 'csv')$$);
 SELECT pg_temp.regress_try($$SELECT hdl.export_mart_s3('no_such_mart', 's3', 'marts/x', 'csv')$$);
+
+-- the catalogue's lineage of foreign tables: table <- server <- bucket and objects
+CREATE FOREIGN TABLE regress_lineage (resource jsonb) SERVER s3 OPTIONS (bucket 'imports', prefix 'export1/', format 'ndjson');
+SELECT foreign_table, server, endpoint = :'endpoint' AS endpoint, bucket, objects, format
+FROM hdl.catalog_foreign_tables WHERE foreign_table = 'regress_lineage'::regclass;
+DROP FOREIGN TABLE regress_lineage;
+
+-- ETL jobs of kinds export_s3 and import_s3 go through the same functions
+SELECT hdl.schedule_job('regress-export', 'export_s3', 'regress_obs', '@daily',
+	options => '{"server": "s3", "location": "s3://marts/job/obs.ndjson", "format": "ndjson"}') > 0 AS scheduled;
+SELECT status, rows_out, error FROM hdl.run_job_now('regress-export');
+SELECT hdl.unschedule_job('regress-export');
+-- an import job runs as the role that scheduled it: an engineer that is also a registered source
+GRANT hdl_engineer TO regress_s3_feed;
+SET ROLE regress_s3_feed;
+SELECT hdl.schedule_job('regress-import', 'import_s3', 's3', '@daily',
+	options => '{"location": "s3://imports/export1/"}') > 0 AS scheduled;
+SELECT status, rows_out >= 0 AS counted, error FROM hdl.run_job_now('regress-import');
+SELECT hdl.unschedule_job('regress-import');
+RESET ROLE;
+REVOKE hdl_engineer FROM regress_s3_feed;
 
 SET client_min_messages = warning;
 DROP TABLE mart.regress_obs, mart.regress_big;

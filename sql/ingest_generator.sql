@@ -111,3 +111,7 @@ WHERE s IS NOT NULL;
 SELECT count(*) > 100 AS enough_secrets FROM secrets;
 SELECT count(*) AS leaks, min(s) AS example
 FROM secrets JOIN hdl_lake.resource_history h ON position(s IN h.resource::text) > 0;
+-- ... nor in what the starter marts would hold (every row of every starter ViewDefinition)
+SELECT count(*) > 1000 AS mart_rows_checked, count(*) FILTER (WHERE EXISTS (
+	SELECT 1 FROM secrets WHERE position(s IN r::text) > 0)) AS mart_rows_with_leaks
+FROM hdl.starter_views() v, LATERAL hdl.view_run(v.view) r;

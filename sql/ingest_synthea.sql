@@ -104,6 +104,10 @@ CREATE TEMP TABLE lake_text AS
 SELECT resource_type || '/' || id AS key, resource::text AS doc FROM hdl_lake.resource_history;
 SELECT count(*) AS leaks, min(s) AS example
 FROM secrets JOIN lake_text ON position(s IN doc) > 0;
+-- ... nor in what the starter marts would hold (every row of every starter ViewDefinition)
+SELECT count(*) > 1000 AS mart_rows_checked, count(*) FILTER (WHERE EXISTS (
+	SELECT 1 FROM secrets WHERE position(s IN r::text) > 0)) AS mart_rows_with_leaks
+FROM hdl.starter_views() v, LATERAL hdl.view_run(v.view) r;
 \else
 SELECT 'skipped: ../shared/data/synthea is absent; this test needs the shared Synthea data' AS ingest_synthea;
 \endif

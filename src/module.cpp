@@ -1,6 +1,7 @@
 // The module: PG_MODULE_MAGIC and _PG_init (settings, then features that need preloading).
 // Nothing else lives here.
 #include "etl/launcher.hpp"
+#include "audit/settings_hook.hpp"
 #include "guc.hpp"
 #include "module.hpp"
 #include "pg/entry.hpp"
@@ -32,11 +33,23 @@ InitImpl() {
 	initialised = true;
 	preloaded = process_shared_preload_libraries_in_progress;
 	guc::Define();
+	audit::InstallSettingsHook();
 	if (preloaded && !IsBinaryUpgrade)
 		etl::RegisterLauncher();
 }
 
 } // namespace hdl
+
+// hdl._require_preload(feature): SQL functions of features that need preloading call it first.
+extern "C" {
+PG_FUNCTION_INFO_V1(hdl_require_preload);
+}
+extern "C" Datum
+hdl_require_preload(PG_FUNCTION_ARGS) {
+	// Plain C on purpose: only Postgres calls, no C++ objects (see RequirePreload).
+	hdl::RequirePreload(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	PG_RETURN_VOID();
+}
 
 extern "C" void
 _PG_init(void) {

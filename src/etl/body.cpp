@@ -28,11 +28,11 @@ constexpr KindCall KIND_CALLS[] = {
     {"refresh_mart", "hdl.refresh_mart(text,text)", "hdl.refresh_mart(text, text)",
      "SELECT hdl.refresh_mart($1, coalesce($2::jsonb ->> 'mode', 'incremental'))",
      "Install an hdl version with marts, or use a job of kind sql."},
-    {"import_s3", "hdl.import_s3(text,jsonb)", "hdl.import_s3(text, jsonb)",
-     "SELECT hdl.import_s3($1, $2::jsonb)",
+    {"import_s3", "hdl.etl_import_s3(text,jsonb)", "hdl.etl_import_s3(text, jsonb)",
+     "SELECT hdl.etl_import_s3($1, $2::jsonb)",
      "Install an hdl version with S3 import, or use a job of kind sql."},
-    {"export_s3", "hdl.export_mart_s3(text,jsonb)", "hdl.export_mart_s3(text, jsonb)",
-     "SELECT hdl.export_mart_s3($1, $2::jsonb)",
+    {"export_s3", "hdl.etl_export_s3(text,jsonb)", "hdl.etl_export_s3(text, jsonb)",
+     "SELECT hdl.etl_export_s3($1, $2::jsonb)",
      "Install an hdl version with S3 export, or use a job of kind sql."},
 };
 

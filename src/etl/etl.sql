@@ -135,6 +135,11 @@ BEGIN
 END
 $$;
 
+CREATE FUNCTION hdl._require_preload(feature text) RETURNS void
+	LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'hdl_require_preload';
+COMMENT ON FUNCTION hdl._require_preload(text) IS 'Raises a clear error with a hint when hdl was not loaded through shared_preload_libraries.';
+GRANT EXECUTE ON FUNCTION hdl._require_preload(text) TO PUBLIC;
+
 CREATE FUNCTION hdl.schedule_job(name text, kind text, target text, schedule text, enabled boolean DEFAULT true,
 	retries int DEFAULT 0, retry_delay interval DEFAULT '10 seconds', timeout interval DEFAULT '1 hour',
 	options jsonb DEFAULT '{}') RETURNS bigint
@@ -144,6 +149,7 @@ DECLARE
 	new_id bigint;
 	caller name := hdl._outer_role();
 BEGIN
+	PERFORM hdl._require_preload('scheduling ETL jobs');
 	IF name IS NULL OR name !~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$' THEN
 		RAISE EXCEPTION 'invalid ETL job name: "%"', coalesce(name, 'NULL') USING ERRCODE = 'invalid_parameter_value',
 			DETAIL = 'A job name is 1 to 63 letters, digits, "_", "." or "-", starting with a letter or digit.',

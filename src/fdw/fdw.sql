@@ -98,11 +98,36 @@ COMMENT ON FUNCTION hdl.resubmit_quarantine() IS 'Resubmits all of the caller''s
 REVOKE ALL ON FUNCTION hdl.resubmit_quarantine() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION hdl.resubmit_quarantine() TO hdl_provider;
 
-CREATE FUNCTION hdl.export_mart_s3(mart text, server name, location text, format text DEFAULT 'ndjson',
-		compression text DEFAULT 'auto', part_size_mb int DEFAULT 8)
+CREATE FUNCTION hdl._export_mart_s3(mart text, server name, location text, format text,
+		compression text, part_size_mb int)
 	RETURNS TABLE(rows bigint, bytes bigint, parts int)
 	LANGUAGE c VOLATILE STRICT SET search_path = pg_catalog, pg_temp
 	AS 'MODULE_PATHNAME', 'hdl_export_mart_s3';
+REVOKE ALL ON FUNCTION hdl._export_mart_s3(text, name, text, text, text, int) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION hdl._export_mart_s3(text, name, text, text, text, int) TO hdl_engineer;
+-- The export runs with the caller's rights (its user mapping, its access to the mart); only the
+-- audit entry is written by the owner.
+CREATE FUNCTION hdl._audit_export(mart text, server name, location text, detail jsonb) RETURNS void
+	LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+	SELECT hdl.audit_write('export', mart, detail || pg_catalog.jsonb_build_object('server', server, 'location', location)) $$;
+REVOKE ALL ON FUNCTION hdl._audit_export(text, name, text, jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION hdl._audit_export(text, name, text, jsonb) TO hdl_engineer;
+CREATE FUNCTION hdl.export_mart_s3(mart text, server name, location text, format text DEFAULT 'ndjson',
+		compression text DEFAULT 'auto', part_size_mb int DEFAULT 8)
+	RETURNS TABLE(rows bigint, bytes bigint, parts int)
+	LANGUAGE plpgsql VOLATILE STRICT SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	r record;
+BEGIN
+	SELECT * INTO r FROM hdl._export_mart_s3(mart, server, location, format, compression, part_size_mb) e;
+	PERFORM hdl._audit_export(mart, server, location, pg_catalog.jsonb_build_object('format', format,
+		'rows', r.rows, 'bytes', r.bytes, 'parts', r.parts));
+	rows := r.rows;
+	bytes := r.bytes;
+	parts := r.parts;
+	RETURN NEXT;
+END
+$$;
 COMMENT ON FUNCTION hdl.export_mart_s3(text, name, text, text, text, int) IS 'Writes a mart to s3://bucket/key as NDJSON or CSV with a header (gzip when asked or when the key ends in .gz), multipart when larger than a part; returns rows, bytes and parts.';
 REVOKE ALL ON FUNCTION hdl.export_mart_s3(text, name, text, text, text, int) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION hdl.export_mart_s3(text, name, text, text, text, int) TO hdl_engineer;
@@ -114,3 +139,61 @@ CREATE FUNCTION hdl._test_gzip(body bytea) RETURNS bytea
 REVOKE ALL ON FUNCTION hdl._test_s3_put(name, text, bytea, boolean), hdl._test_gzip(bytea) FROM PUBLIC;
 COMMENT ON FUNCTION hdl._test_s3_put(name, text, bytea, boolean) IS 'Test only (hdl.enable_test_functions): writes a fixture object to S3.';
 COMMENT ON FUNCTION hdl._test_gzip(bytea) IS 'Test only (hdl.enable_test_functions): gzip-compresses bytes.';
+
+-- What ETL jobs of kinds import_s3 and export_s3 call (src/etl/body.cpp): target and options jsonb
+-- mapped onto the functions above, so jobs keep one (target, options) shape for every kind.
+CREATE FUNCTION hdl.etl_import_s3(target text, options jsonb) RETURNS bigint
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF target IS NULL OR options ->> 'location' IS NULL THEN
+		RAISE EXCEPTION 'import_s3 jobs need a server as target and a location in their options'
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'For example target => ''s3'', options => ''{"location": "s3://bucket/prefix/"}''.';
+	END IF;
+	RETURN (hdl.import_s3(target::name, options ->> 'location', coalesce((options ->> 'stop_on_error')::boolean, false),
+		options ->> 'level') ->> 'stored')::bigint;
+END
+$$;
+COMMENT ON FUNCTION hdl.etl_import_s3(text, jsonb) IS 'For import_s3 jobs: target = the foreign server, options = {"location": "s3://bucket/prefix/", "stop_on_error": false, "level": null}; returns the resources stored.';
+CREATE FUNCTION hdl.etl_export_s3(target text, options jsonb) RETURNS bigint
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF target IS NULL OR options ->> 'server' IS NULL OR options ->> 'location' IS NULL THEN
+		RAISE EXCEPTION 'export_s3 jobs need a mart as target and a server and location in their options'
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'For example target => ''patients'', options => ''{"server": "s3", "location": "s3://bucket/patients.ndjson"}''.';
+	END IF;
+	RETURN (SELECT e.rows FROM hdl.export_mart_s3(target, (options ->> 'server')::name, options ->> 'location',
+		coalesce(options ->> 'format', 'ndjson'), coalesce(options ->> 'compression', 'auto')) e);
+END
+$$;
+COMMENT ON FUNCTION hdl.etl_export_s3(text, jsonb) IS 'For export_s3 jobs: target = the mart, options = {"server": ..., "location": "s3://bucket/key", "format": "ndjson"|"csv", "compression": "auto"|"gzip"|"none"}; returns the rows written.';
+REVOKE ALL ON FUNCTION hdl.etl_import_s3(text, jsonb), hdl.etl_export_s3(text, jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION hdl.etl_import_s3(text, jsonb) TO hdl_provider, hdl_engineer;
+GRANT EXECUTE ON FUNCTION hdl.etl_export_s3(text, jsonb) TO hdl_engineer;
+
+-- Catalogue lineage of foreign tables: each hdl_s3 foreign table and the S3 objects it reads.
+CREATE VIEW hdl.catalog_foreign_tables AS
+SELECT c.oid::regclass AS foreign_table, s.srvname AS server,
+       (SELECT o.option_value FROM pg_catalog.pg_options_to_table(s.srvoptions) o WHERE o.option_name = 'endpoint') AS endpoint,
+       'hdl_s3'::text AS wrapper,
+       (SELECT o.option_value FROM pg_catalog.pg_options_to_table(t.ftoptions) o WHERE o.option_name = 'bucket') AS bucket,
+       (SELECT o.option_value FROM pg_catalog.pg_options_to_table(t.ftoptions) o
+        WHERE o.option_name IN ('key', 'prefix', 'objects') LIMIT 1) AS objects,
+       (SELECT o.option_value FROM pg_catalog.pg_options_to_table(t.ftoptions) o WHERE o.option_name = 'resource_type') AS resource_type,
+       coalesce((SELECT o.option_value FROM pg_catalog.pg_options_to_table(t.ftoptions) o WHERE o.option_name = 'format'), 'ndjson') AS format
+FROM pg_catalog.pg_foreign_table t
+JOIN pg_catalog.pg_class c ON c.oid = t.ftrelid
+JOIN pg_catalog.pg_foreign_server s ON s.oid = t.ftserver
+JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid = s.srvfdw
+WHERE w.fdwname = 'hdl_s3';
+COMMENT ON VIEW hdl.catalog_foreign_tables IS 'Lineage of hdl_s3 foreign tables: table <- server (endpoint) <- bucket and object key, prefix or list; the FHIR resource type when the table is one type''s export.';
+COMMENT ON COLUMN hdl.catalog_foreign_tables.foreign_table IS 'The foreign table.';
+COMMENT ON COLUMN hdl.catalog_foreign_tables.server IS 'Its hdl_s3 server.';
+COMMENT ON COLUMN hdl.catalog_foreign_tables.endpoint IS 'The S3 endpoint of the server.';
+COMMENT ON COLUMN hdl.catalog_foreign_tables.wrapper IS 'The foreign data wrapper (hdl_s3).';
+COMMENT ON COLUMN hdl.catalog_foreign_tables.bucket IS 'The bucket the objects are in.';
+COMMENT ON COLUMN hdl.catalog_foreign_tables.objects IS 'The object key, key prefix or list of keys the table reads.';
+COMMENT ON COLUMN hdl.catalog_foreign_tables.resource_type IS 'The FHIR resource type, for a table made by IMPORT FOREIGN SCHEMA from a Bulk Data export.';
+COMMENT ON COLUMN hdl.catalog_foreign_tables.format IS 'ndjson or csv.';
+GRANT SELECT ON hdl.catalog_foreign_tables TO hdl_engineer, hdl_auditor;

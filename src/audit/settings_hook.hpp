@@ -1,0 +1,10 @@
+// Audit of changes to hdl's own settings (SET, ALTER SYSTEM, ALTER ROLE/DATABASE ... SET of
+// hdl.*): a ProcessUtility hook writes one "hdl audit:" server-log line per change, which
+// survives a rollback and never carries the value (keys are settings too).
+#pragma once
+
+namespace hdl::audit {
+
+void InstallSettingsHook();
+
+} // namespace hdl::audit
