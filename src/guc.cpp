@@ -111,10 +111,14 @@ Define() noexcept {
 	                         "this is on they are also sent to the client as NOTICEs, which tests use.",
 	                         &audit_log_client, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
 	// ETL launcher (src/etl): read by the launcher only, so superuser-only like pg_cron's cron.*.
-	DefineCustomStringVariable("hdl.etl_database", "Database in which the ETL launcher runs jobs.",
-	                           "The launcher waits until the hdl extension exists there. Needs a restart.",
-	                           &etl_database, "postgres", PGC_POSTMASTER, GUC_SUPERUSER_ONLY, nullptr, nullptr,
-	                           nullptr);
+	// A postmaster-level setting can only be defined while preloading: a backend that loads hdl
+	// later (not preloaded) would fail with FATAL, and without preloading there is no launcher.
+	if (process_shared_preload_libraries_in_progress) {
+		DefineCustomStringVariable("hdl.etl_database", "Database in which the ETL launcher runs jobs.",
+		                           "The launcher waits until the hdl extension exists there. Needs a restart.",
+		                           &etl_database, "postgres", PGC_POSTMASTER, GUC_SUPERUSER_ONLY, nullptr, nullptr,
+		                           nullptr);
+	}
 	DefineCustomBoolVariable("hdl.etl_enabled", "Lets the ETL launcher start scheduled runs.",
 	                         "Off pauses every schedule (runs under way finish); hdl.run_job_now still works.",
 	                         &etl_enabled, true, PGC_SIGHUP, GUC_SUPERUSER_ONLY, nullptr, nullptr, nullptr);
