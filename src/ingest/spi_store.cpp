@@ -316,10 +316,7 @@ CurrentSource(void) {
 	namestrcpy(&role_name, role);
 	Datum values[2] = {NameGetDatum(&role_name), org};
 	char nulls[2] = {' ', org_null};
-	if (source_plan.plan == nullptr) {
-		source_plan.plan = SPI_prepare(source_plan.sql, source_plan.nargs, source_plan.argtypes);
-		SPI_keepplan(source_plan.plan);
-	}
+	pg::EnsurePrepared(&source_plan); // PG-side: no C++ objects alive here
 	int rc = SPI_execute_plan(source_plan.plan, values, nulls, true, 1);
 	if (rc != SPI_OK_SELECT || SPI_processed == 0) {
 		// The refusal rolls back: a server-log line is its audit record.

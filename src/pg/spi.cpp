@@ -30,14 +30,7 @@ struct ExecArgs {
 
 void
 ExecC(ExecArgs *a) {
-	if (a->plan->plan == nullptr) {
-		SPIPlanPtr plan = SPI_prepare(a->plan->sql, a->plan->nargs, a->plan->argtypes);
-		if (plan == nullptr)
-			elog(ERROR, "hdl: SPI_prepare failed (%s) for: %s", SPI_result_code_string(SPI_result), a->plan->sql);
-		if (SPI_keepplan(plan) != 0)
-			elog(ERROR, "hdl: SPI_keepplan failed");
-		a->plan->plan = plan;
-	}
+	EnsurePrepared(a->plan);
 	int rc = SPI_execute_plan(a->plan->plan, a->values, a->nulls, a->read_only, 0);
 	if (rc < 0)
 		elog(ERROR, "hdl: SPI_execute_plan failed (%s) for: %s", SPI_result_code_string(rc), a->plan->sql);
@@ -131,6 +124,18 @@ CreateContextC(const char *name) {
 }
 
 } // namespace
+
+void
+EnsurePrepared(CachedPlan *plan) {
+	if (plan->plan != nullptr)
+		return;
+	SPIPlanPtr prepared = SPI_prepare(plan->sql, plan->nargs, plan->argtypes);
+	if (prepared == nullptr)
+		elog(ERROR, "hdl: SPI_prepare failed (%s) for: %s", SPI_result_code_string(SPI_result), plan->sql);
+	if (SPI_keepplan(prepared) != 0)
+		elog(ERROR, "hdl: SPI_keepplan failed");
+	plan->plan = prepared;
+}
 
 TemporaryContext::TemporaryContext(const char *name) {
 	context_ = Guard(CreateContextC, name);

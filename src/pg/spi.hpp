@@ -22,6 +22,10 @@ struct CachedPlan {
 	SPIPlanPtr plan;
 };
 
+// Prepares and keeps the plan on first use. PG-side (it can ereport): call it from code that
+// runs inside pg::Guard or holds no C++ objects.
+void EnsurePrepared(CachedPlan *plan);
+
 // Runs the plan; returns the number of rows processed (results in SPI_tuptable).
 uint64_t ExecutePlan(CachedPlan &plan, Datum *values, const char *nulls, bool read_only);
 

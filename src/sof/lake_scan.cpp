@@ -34,14 +34,7 @@ struct OpenArgs {
 
 void
 OpenC(OpenArgs *a) {
-	if (a->plan->plan == nullptr) {
-		SPIPlanPtr plan = SPI_prepare(a->plan->sql, a->plan->nargs, a->plan->argtypes);
-		if (plan == nullptr)
-			elog(ERROR, "hdl: SPI_prepare failed (%s) for: %s", SPI_result_code_string(SPI_result), a->plan->sql);
-		if (SPI_keepplan(plan) != 0)
-			elog(ERROR, "hdl: SPI_keepplan failed");
-		a->plan->plan = plan;
-	}
+	pg::EnsurePrepared(a->plan);
 	a->portal = SPI_cursor_open(nullptr, a->plan->plan, a->values, nullptr, true);
 }
 
