@@ -406,7 +406,7 @@ public:
 				summary_.stored++;
 				e.dom = json();
 				if (!single_resource_)
-					e.jsonb.clear();
+					std::string().swap(e.jsonb); // clear() would keep the buffer
 			}
 			chunk_ = Retry(lost);
 		}
