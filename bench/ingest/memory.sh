@@ -15,23 +15,9 @@ while [ $# -gt 0 ]; do
 	*) echo "unknown option $1" >&2; exit 2 ;;
 	esac
 done
-PGBIN=$(pg_config --bindir)
-WORK=$(mktemp -d /tmp/hdl-bench-memory.XXXXXX)
-AS=""
-if [ "$(id -u)" -eq 0 ]; then AS="runuser -u postgres --"; chown postgres "$WORK"; fi
-cleanup() { $AS "$PGBIN/pg_ctl" -D "$WORK/data" stop -m fast >/dev/null 2>&1 || true; rm -rf "$WORK"; }
-trap cleanup EXIT
-$AS "$PGBIN/initdb" -D "$WORK/data" -U postgres --auth=trust >/dev/null
-cat >>"$WORK/data/postgresql.conf" <<CONF
-listen_addresses = ''
-port = $PORT
-unix_socket_directories = '$WORK'
-shared_preload_libraries = 'hdl'
-hdl.pseudonym_key = 'bench1:bench-pseudonym-key-0123456789abcdef'
-hdl.vault_key = 'bench1:bench-vault-key-0123456789abcdef'
-CONF
-$AS "$PGBIN/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w start >/dev/null
-psql() { $AS "$PGBIN/psql" -h "$WORK" -p "$PORT" -U postgres -d postgres -X -q -v ON_ERROR_STOP=1 "$@"; }
+source bench/cluster.sh
+bench_cluster_init memory "$PORT"
+bench_cluster_start
 psql <<SQL
 CREATE EXTENSION hdl CASCADE;
 CREATE ROLE bench_feed IN ROLE hdl_provider;
@@ -61,7 +47,7 @@ GRANT SELECT ON big TO bench_feed;
 SQL
 SIZE=$(psql -At -c "SELECT octet_length(doc::text) FROM big")
 # The measured session: report its pid, wait for the sampler, ingest.
-$AS "$PGBIN/psql" -h "$WORK" -p "$PORT" -U postgres -d postgres -X -q -At >"$WORK/session.out" 2>&1 <<SQL &
+$AS "$PGBIN/psql" -h "$WORK" -p "$BENCH_PORT" -U postgres -d postgres -X -q -At >"$WORK/session.out" 2>&1 <<SQL &
 \o $WORK/pid
 SELECT pg_backend_pid();
 \o

@@ -19,34 +19,19 @@ while [ $# -gt 0 ]; do
 	*) echo "unknown option $1" >&2; exit 2 ;;
 	esac
 done
-PGBIN=$(pg_config --bindir)
-WORK=$(mktemp -d /tmp/hdl-bench-ingest.XXXXXX)
-AS=""
-if [ "$(id -u)" -eq 0 ]; then AS="runuser -u postgres --"; chown postgres "$WORK"; fi
-cleanup() { $AS "$PGBIN/pg_ctl" -D "$WORK/data" stop -m fast >/dev/null 2>&1 || true; rm -rf "$WORK"; }
-trap cleanup EXIT
+source bench/cluster.sh
+bench_cluster_init ingest "$PORT" "shared_buffers = 512MB
+max_wal_size = 4GB
+checkpoint_timeout = 30min"
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build --target hdl-synth -j2 >/dev/null
 SYNTH=build/tools/hdl-synth/hdl-synth
 $SYNTH --patients "$PATIENTS" --seed 1 --format bundles --out "$WORK/bundles" --quiet
 $SYNTH --patients "$PATIENTS" --seed 1 --format ndjson --out "$WORK/ndjson" --quiet
-chmod -R a+rX "$WORK"
+chmod -R a+rX "$WORK/bundles" "$WORK/ndjson"
 
-$AS "$PGBIN/initdb" -D "$WORK/data" -U postgres --auth=trust >/dev/null
-cat >>"$WORK/data/postgresql.conf" <<CONF
-listen_addresses = ''
-port = $PORT
-unix_socket_directories = '$WORK'
-shared_preload_libraries = 'hdl'
-shared_buffers = 512MB
-max_wal_size = 4GB
-checkpoint_timeout = 30min
-hdl.pseudonym_key = 'bench1:bench-pseudonym-key-0123456789abcdef'
-hdl.vault_key = 'bench1:bench-vault-key-0123456789abcdef'
-CONF
-$AS "$PGBIN/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w start >/dev/null
-psql() { $AS "$PGBIN/psql" -h "$WORK" -p "$PORT" -U postgres -d postgres -X -q -v ON_ERROR_STOP=1 "$@"; }
+bench_cluster_start
 
 psql <<'SQL'
 CREATE EXTENSION hdl CASCADE;
@@ -104,4 +89,4 @@ awk -v p="$PATIENTS" -v nr="$resources_ndjson" -v br="$resources_bundles" -v nb=
 	printf "(c) without pseudonymisation: %9.0f resources/s; pseudonymisation overhead %.1f%% (target <= 10%%)\n", np_rate, (h - np) / np * 100
 }'
 [ -n "$audit_line" ] && echo "$audit_line"
-echo "server peak memory not measured here; see bench/README.md"
+echo "backend memory of a large Bundle: bench/ingest/memory.sh"

@@ -1,6 +1,7 @@
 // The ingest pipeline (see pipeline.hpp). Transactions collect every problem of every entry
 // before failing, so one error names them all; batches answer each entry on its own.
 #include "core/ingest/pipeline.hpp"
+#include "core/ingest/entry.hpp"
 #include "core/ingest/transform.hpp"
 #include "core/json/jsonb_format.hpp"
 #include "core/json/nlohmann_node.hpp"
@@ -16,47 +17,13 @@ namespace hdl::ingest {
 namespace {
 
 using nlohmann::json;
+using detail::BucketValidation;
+using detail::Entry;
+using detail::Key;
+using detail::ReadEntries;
+using detail::ResponseEntry;
 
-struct Entry {
-	size_t index = 0;
-	std::string prefix; // FHIRPath of the entry, e.g. Bundle.entry[3]
-	std::string full_url;
-	std::string method;
-	RequestUrl url;
-	std::optional<RequestUrl> if_none_exist;
-	std::optional<int> if_match;
-	hdl::json::Node node;
-	std::string type;
-	std::string id;
-	bool matched_existing = false; // conditional create found the resource: nothing to write
-	bool fresh_id = false;         // a new server-assigned UUID: cannot exist yet
-	int version = 0;
-	bool create = true;
-	json dom;
-	bool has_dom = false;
-	PatientIdentity identity;        // Patients: pseudonym, links and what went to the vault
-	json related_vault;              // RelatedPersons: what went to the vault
-	std::vector<Problem> problems;
-	std::string jsonb;
 
-	bool
-	failed() const {
-		return !problems.empty();
-	}
-	void
-	problem(std::string code, std::string message, std::string where) {
-		Problem p;
-		p.code = std::move(code);
-		p.message = std::move(message);
-		p.expression = where.empty() ? prefix : prefix + "." + where;
-		problems.push_back(std::move(p));
-	}
-};
-
-std::string
-Key(const std::string &type, const std::string &id) {
-	return type + "/" + id;
-}
 
 // The patient whose compartment holds the resource: itself, or its subject/patient reference.
 std::string
@@ -101,44 +68,6 @@ SearchText(const RequestUrl &s) {
 	return s.type + "?identifier=" + (s.has_system ? s.identifier_system + "|" : "") + s.identifier_value;
 }
 
-void
-ReadRequest(Entry &e, const hdl::json::Node &entry) {
-	hdl::json::Node request = entry.get("request");
-	e.full_url = std::string(entry.get("fullUrl").str());
-	e.method = std::string(request.get("method").str());
-	if (e.method.empty()) {
-		e.problem("required", "entry has no request.method (POST or PUT)", "request.method");
-		return;
-	}
-	if (e.method != "POST" && e.method != "PUT") {
-		e.problem("not-supported",
-		          "request method " + e.method + " is not accepted: hdl stores creates (POST) and updates (PUT) only",
-		          "request.method");
-		return;
-	}
-	try {
-		e.url = ParseRequestUrl(request.get("url").str());
-		if (auto ine = request.get("ifNoneExist"); ine.isString())
-			e.if_none_exist = ParseIfNoneExist(e.url.type, ine.str());
-	} catch (const Error &err) {
-		e.problem(err.kind() == ErrorKind::NotSupported ? "not-supported" : "value", err.what(), "request.url");
-		return;
-	}
-	if (auto im = request.get("ifMatch"); im.isString()) {
-		e.if_match = ParseIfMatch(im.str());
-		if (!e.if_match)
-			e.problem("value", "ifMatch \"" + std::string(im.str()) + "\" is not a version ETag such as W/\"2\"",
-			          "request.ifMatch");
-	}
-	if (!e.type.empty() && e.type != e.url.type)
-		e.problem("value", "request url type " + e.url.type + " does not match the resource type " + e.type,
-		          "request.url");
-	if (e.method == "POST" && (!e.url.id.empty() || e.url.conditional))
-		e.problem("value", "a POST url names only the resource type", "request.url");
-	if (e.method == "PUT" && e.url.id.empty() && !e.url.conditional)
-		e.problem("value", "a PUT url names the resource, as in Patient/123 or Patient?identifier=system|value",
-		          "request.url");
-}
 
 // The id a conditional create or update gives the resource it creates: derived from the search,
 // so two transactions racing to create "the one" resource collide on the same key instead of
@@ -286,45 +215,7 @@ Transform(Store &store, const PseudoContext &ctx, Entry &e, const std::unordered
 	pseudo::ScrubFreeText(e.dom, ctx.policy);
 }
 
-void
-BucketValidation(std::vector<Entry> &entries, const std::vector<Problem> &problems, std::vector<Problem> &bundle_level) {
-	for (const Problem &p : problems) {
-		bool placed = false;
-		if (p.expression.rfind("Bundle.entry[", 0) == 0) {
-			size_t close = p.expression.find(']');
-			size_t index = std::strtoul(p.expression.c_str() + 13, nullptr, 10);
-			if (close != std::string::npos && index < entries.size()) {
-				entries[index].problems.push_back(p);
-				placed = true;
-			}
-		}
-		if (!placed)
-			bundle_level.push_back(p);
-	}
-}
 
-json
-ResponseEntry(const Entry &e, const std::string &last_updated) {
-	if (e.failed()) {
-		std::string status = "400 Bad Request";
-		ErrorKind kind = KindOf(e.problems);
-		if (kind == ErrorKind::VersionConflict || kind == ErrorKind::InvalidParameter)
-			status = kind == ErrorKind::VersionConflict ? "412 Precondition Failed" : "400 Bad Request";
-		if (kind == ErrorKind::NotSupported)
-			status = "405 Method Not Allowed";
-		return {{"response", {{"status", status}, {"outcome", ToOperationOutcome(e.problems)}}}};
-	}
-	json response = {{"status", e.matched_existing ? "200 OK" : (e.create ? "201 Created" : "200 OK")},
-	                 {"location", Key(e.type, e.id) + (e.matched_existing ? "" : "/_history/" + std::to_string(e.version))}};
-	if (!e.matched_existing) {
-		response["etag"] = "W/\"" + std::to_string(e.version) + "\"";
-		response["lastModified"] = last_updated;
-	}
-	json out = {{"response", std::move(response)}};
-	if (!e.full_url.empty())
-		out["fullUrl"] = e.full_url;
-	return out;
-}
 
 // Steps 3-6, streaming: per entry, transform (references, pseudonyms, free text), check the
 // version (ifMatch), stamp, encode to JSONB and drop the editable copy, then write in chunks.
@@ -474,24 +365,6 @@ private:
 	bool single_resource_ = false;
 };
 
-std::vector<Entry>
-ReadEntries(const hdl::json::Node &bundle) {
-	std::vector<Entry> entries;
-	hdl::json::Node list = bundle.get("entry");
-	for (size_t i = 0; i < list.size(); i++) {
-		Entry e;
-		e.index = i;
-		e.prefix = "Bundle.entry[" + std::to_string(i) + "]";
-		hdl::json::Node entry = list.at(i);
-		e.node = entry.get("resource");
-		e.type = std::string(e.node.get("resourceType").str());
-		ReadRequest(e, entry);
-		if (!e.failed() && !e.node.isObject())
-			e.problem("required", "entry has no resource", "resource");
-		entries.push_back(std::move(e));
-	}
-	return entries;
-}
 
 } // namespace
 
