@@ -4,11 +4,16 @@
 bench_cluster_init() {
 	local name=$1
 	BENCH_PORT=$2
-	PGBIN=$(pg_config --bindir)
+	PGBIN=${PGBIN:-$(pg_config --bindir)}  # PGBIN=/other/bin: a server tree with hdl installed elsewhere
 	WORK=$(mktemp -d "/tmp/hdl-bench-$name.XXXXXX")
 	AS=""
 	if [ "$(id -u)" -eq 0 ]; then AS="runuser -u postgres --"; chown postgres "$WORK"; fi
-	trap '$AS "$PGBIN/pg_ctl" -D "$WORK/data" stop -m fast >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+	# KEEP=1 leaves the cluster running (for perf/psql afterwards) and prints where it is.
+	if [ "${KEEP:-0}" = 1 ]; then
+		trap 'echo "cluster kept: $WORK (port $BENCH_PORT)" >&2' EXIT
+	else
+		trap '$AS "$PGBIN/pg_ctl" -D "$WORK/data" stop -m fast >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+	fi
 	$AS "$PGBIN/initdb" -D "$WORK/data" -U postgres --auth=trust >/dev/null
 	cat >>"$WORK/data/postgresql.conf" <<CONF
 listen_addresses = ''

@@ -67,28 +67,6 @@ END
 $$;
 COMMENT ON FUNCTION hdl.catalog_compact() IS 'Folds the catalogue increments of committed ingest batches into the totals; returns the increments folded (0 when another compaction is running). The catalogue views are exact either way.';
 
--- Called by the ingest store at the end of each call with what the batch wrote (element
--- triples are flat, in any order).
-CREATE FUNCTION hdl._catalog_record(batch bigint, types text[], created int[], updated int[],
-	element_types text[], element_paths text[], element_json_types text[], element_versions int[]) RETURNS void
-	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-	INSERT INTO hdl.catalog_delta (batch_id, resource_type, created, updated, paths, json_types, versions)
-	SELECT batch, t.rt, t.c, t.u, e.paths, e.json_types, e.versions
-	FROM unnest(types, created, updated) AS t(rt, c, u)
-	LEFT JOIN (SELECT x.rt, array_agg(x.p ORDER BY x.o) AS paths, array_agg(x.jt ORDER BY x.o) AS json_types,
-	                  array_agg(x.n ORDER BY x.o) AS versions
-	           FROM unnest(element_types, element_paths, element_json_types, element_versions) WITH ORDINALITY
-	                AS x(rt, p, jt, n, o)
-	           GROUP BY x.rt) e ON e.rt OPERATOR(pg_catalog.=) t.rt;
-	-- Folding increments into the totals belongs to a scheduled job (docs/catalogue.md); this
-	-- only bounds the increments when no job runs. The views are exact either way.
-	IF batch % 4096 = 0 THEN
-		PERFORM hdl.catalog_compact();
-	END IF;
-END
-$$;
-
 CREATE FUNCTION hdl._catalog_element_paths_json(resource jsonb) RETURNS jsonb
 	LANGUAGE c STRICT IMMUTABLE AS 'MODULE_PATHNAME', 'hdl_catalog_element_paths';
 CREATE FUNCTION hdl.catalog_element_paths(resource jsonb, OUT path text, OUT json_type text) RETURNS SETOF record
@@ -167,7 +145,7 @@ COMMENT ON COLUMN hdl.catalog_elements.last_seen IS 'Start of the latest ingest 
 
 REVOKE ALL ON hdl.catalog_delta, hdl.catalog_type_total, hdl.catalog_element_total FROM PUBLIC;
 REVOKE ALL ON hdl.catalog_sources, hdl.catalog_batches, hdl.catalog_resource_types, hdl.catalog_elements FROM PUBLIC;
-REVOKE ALL ON FUNCTION hdl.catalog_compact(), hdl._catalog_record(bigint, text[], int[], int[], text[], text[], text[], int[]),
+REVOKE ALL ON FUNCTION hdl.catalog_compact(),
 	hdl._catalog_element_paths_json(jsonb), hdl.catalog_element_paths(jsonb) FROM PUBLIC;
 GRANT SELECT ON hdl.catalog_sources, hdl.catalog_batches TO hdl_engineer, hdl_auditor;
 GRANT SELECT ON hdl.catalog_resource_types, hdl.catalog_elements TO hdl_engineer, hdl_analyst, hdl_auditor;

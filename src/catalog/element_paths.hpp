@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "core/json/node.hpp"
@@ -28,12 +30,14 @@ class ElementStats {
 public:
 	using Key = std::tuple<std::string, std::string, std::string>;
 	void Add(std::string_view resource_type, const hdl::json::Node &resource);
-	const std::map<Key, int> &
-	counts() const noexcept {
-		return counts_;
-	}
+	// Sorted by (type, path, JSON type): built from the counts when asked.
+	const std::map<Key, int> &counts();
 
 private:
+	// "path\0json type" (paths start with the resource type) -> versions containing it. Hashed
+	// while ingesting: a sorted map of string triples costs more than the walk itself.
+	std::unordered_map<std::string, int> pending_;
+	std::unordered_set<std::string> seen_; // the current resource's keys (reused)
 	std::map<Key, int> counts_;
 };
 

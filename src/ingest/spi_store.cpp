@@ -7,7 +7,9 @@
 #include "core/json/jsonb_format.hpp"
 #include "audit/log_line.hpp"
 #include "guc.hpp"
+#include "ingest/lake_tables.hpp"
 #include "ingest/spi_store.hpp"
+#include "ingest/partition_statements.hpp"
 #include "pg/guard.hpp"
 #include "pg/jsonb.hpp"
 #include "pg/memory.hpp"
@@ -19,6 +21,7 @@ extern "C" {
 #include "utils/acl.h"
 #include "utils/guc.h"
 #include "utils/timestamp.h"
+#include "utils/xid8.h"
 }
 
 namespace hdl::ingest {
@@ -28,41 +31,7 @@ namespace {
 // Postgres timestamps count from 2000-01-01; FHIR instants are formatted from Unix time.
 constexpr int64_t PostgresEpochOffsetMicros = INT64CONST(946684800) * 1000000;
 
-// Row locks only: a big load in one transaction must not fill the shared lock table.
-pg::CachedPlan lock_rows_plan {
-    "SELECT r.resource_type, r.id, r.version FROM hdl_lake.resource r "
-    "WHERE (r.resource_type, r.id) IN (SELECT t, i FROM ROWS FROM (pg_catalog.unnest($1::text[]), "
-    "pg_catalog.unnest($2::text[])) AS u(t, i)) ORDER BY r.resource_type, r.id FOR UPDATE",
-    2, {TEXTARRAYOID, TEXTARRAYOID}, nullptr};
-
-// A provider's own resources answer its searches first; only when it has none do other
-// sources' resources count (shared reference data such as organisations).
-pg::CachedPlan find_plan {
-    "WITH m AS (SELECT id, source_id OPERATOR(pg_catalog.=) $3 AS own FROM hdl_lake.resource "
-    "WHERE resource_type OPERATOR(pg_catalog.=) $1 AND (resource -> 'identifier') OPERATOR(pg_catalog.@>) $2) "
-    "SELECT id FROM m WHERE own OR NOT EXISTS (SELECT 1 FROM m WHERE own) ORDER BY id LIMIT 2",
-    3, {TEXTOID, JSONBOID, INT4OID}, nullptr};
-
 pg::CachedPlan next_batch_plan {"SELECT pg_catalog.nextval('hdl.ingest_batch_batch_id_seq')", 0, {}, nullptr};
-
-pg::CachedPlan write_plan {
-    "WITH rows AS (SELECT * FROM ROWS FROM (pg_catalog.unnest($1::text[]), pg_catalog.unnest($2::text[]), "
-    "pg_catalog.unnest($3::int[]), pg_catalog.unnest($4::text[]), pg_catalog.unnest($5::text[]), "
-    "pg_catalog.unnest($6::jsonb[])) AS u(resource_type, id, version, operation, patient, resource)), "
-    "cur AS (INSERT INTO hdl_lake.resource AS r (resource_type, id, version, patient, last_updated, source_id, "
-    "batch_id, resource) SELECT resource_type, id, version, patient, $7, $8, $9, resource FROM rows "
-    "ON CONFLICT (resource_type, id) DO UPDATE SET version = EXCLUDED.version, patient = EXCLUDED.patient, "
-    "last_updated = EXCLUDED.last_updated, source_id = EXCLUDED.source_id, batch_id = EXCLUDED.batch_id, "
-    "resource = EXCLUDED.resource "
-    "WHERE r.version OPERATOR(pg_catalog.=) (EXCLUDED.version OPERATOR(pg_catalog.-) 1) "
-    "RETURNING r.*) "
-    "INSERT INTO hdl_lake.resource_history (resource_type, id, version, operation, patient, last_updated, "
-    "source_id, batch_id, resource) SELECT resource_type, id, version, "
-    "CASE WHEN version OPERATOR(pg_catalog.=) 1 THEN 'create' ELSE 'update' END, patient, last_updated, "
-    "source_id, batch_id, resource FROM cur "
-    "RETURNING resource_type, id",
-    9, {TEXTARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, JSONBARRAYOID, TIMESTAMPTZOID, INT4OID, INT8OID},
-    nullptr};
 
 pg::CachedPlan finish_batch_plan {
     "INSERT INTO hdl.ingest_batch (batch_id, source_id, submitted_by, kind, received_at, stored, rejected, "
@@ -73,27 +42,13 @@ pg::CachedPlan finish_batch_plan {
 pg::CachedPlan audit_ingest_plan {"SELECT hdl_audit._ingest($1, $2, $3, $4, $5, $6)", 6,
                                   {INT8OID, TEXTOID, INT4OID, INT4OID, INT4OID, TEXTARRAYOID}, nullptr};
 
-pg::CachedPlan catalog_plan {"SELECT hdl._catalog_record($1, $2, $3, $4, $5, $6, $7, $8)", 8,
-                             {INT8OID, TEXTARRAYOID, INT4ARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
-                              TEXTARRAYOID, INT4ARRAYOID},
-                             nullptr};
+pg::CachedPlan compact_plan {"SELECT hdl.catalog_compact()", 0, {}, nullptr};
 
 pg::CachedPlan source_plan {
     "SELECT s.source_id, s.org_code FROM hdl.source s WHERE s.role_name OPERATOR(pg_catalog.=) $1 AND "
     "(NOT s.is_gateway OR s.org_code OPERATOR(pg_catalog.=) ($2::jsonb OPERATOR(pg_catalog.->>) 'hdl_org')) "
     "ORDER BY s.is_gateway LIMIT 1",
     2, {NAMEOID, TEXTOID}, nullptr};
-
-void
-KeyArrays(const std::vector<ResourceKey> &keys, Datum *values) {
-	std::vector<const std::string *> types, ids;
-	for (const auto &k : keys) {
-		types.push_back(&k.type);
-		ids.push_back(&k.id);
-	}
-	values[0] = pg::TextArray(types, false);
-	values[1] = pg::TextArray(ids, false);
-}
 
 pg::CachedPlan find_link_plan {
     "SELECT l.pseudonym FROM pg_catalog.unnest($1::text[]) WITH ORDINALITY AS h(hash, ord) "
@@ -125,6 +80,12 @@ PgcryptoSchemaC(SchemaArgs *a) {
 		ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT), errmsg("hdl needs the pgcrypto extension"),
 		                errhint("CREATE EXTENSION pgcrypto;")));
 	strlcpy(a->name, quote_identifier(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)), sizeof a->name);
+}
+
+// A jsonb datum of the encoded bytes (a whole varlena), copied into the current context.
+Datum
+JsonbDatum(std::string_view bytes) {
+	return PointerGetDatum(pg::JsonbFromBytes(bytes.data(), bytes.size()));
 }
 
 } // namespace
@@ -174,14 +135,30 @@ SpiStore::NowMicros() {
 	return GetCurrentTransactionStartTimestamp() + PostgresEpochOffsetMicros;
 }
 
+const lake::Partitions &
+SpiStore::PartitionOf(const std::string &type) {
+	auto it = partitions_.find(type);
+	if (it == partitions_.end())
+		it = partitions_.emplace(type, lake::PartitionsOf(type)).first;
+	return it->second;
+}
+
 std::vector<int>
 SpiStore::LockAndReadVersions(const std::vector<ResourceKey> &keys) {
-	Datum values[2];
-	KeyArrays(keys, values);
-	uint64_t n = pg::ExecutePlan(lock_rows_plan, values, nullptr, false);
+	// One statement per resource type, types in name order and ids in order within each: every
+	// writer locks in the same global order.
+	std::map<std::string, std::vector<const std::string *>> by_type;
+	for (const auto &k : keys)
+		by_type[k.type].push_back(&k.id);
 	std::unordered_map<std::string, int> found;
-	for (uint64_t r = 0; r < n; r++)
-		found.emplace(pg::ResultText(r, 1) + "/" + pg::ResultText(r, 2), static_cast<int>(pg::ResultInt64(r, 3)));
+	for (const auto &[type, ids] : by_type) {
+		const lake::Partitions &p = PartitionOf(type);
+		PartitionStatements &st = StatementsFor(p.current, p.current_name);
+		Datum values[2] = {pg::TextDatum(type), pg::TextArray(ids, false)};
+		uint64_t n = pg::ExecutePlan(st.lock, values, nullptr, false);
+		for (uint64_t r = 0; r < n; r++)
+			found.emplace(type + "/" + pg::ResultText(r, 1), static_cast<int>(pg::ResultInt64(r, 2)));
+	}
 	std::vector<int> versions(keys.size(), 0);
 	for (size_t i = 0; i < keys.size(); i++)
 		if (auto it = found.find(keys[i].type + "/" + keys[i].id); it != found.end())
@@ -191,14 +168,14 @@ SpiStore::LockAndReadVersions(const std::vector<ResourceKey> &keys) {
 
 std::vector<std::string>
 SpiStore::FindByIdentifier(const RequestUrl &search) {
-	// The identifier pattern as a jsonb parameter, so the GIN index on resource->'identifier' serves it.
 	nlohmann::json pattern = {{{"value", search.identifier_value}}};
 	if (search.has_system)
 		pattern[0]["system"] = search.identifier_system;
 	std::string encoded = hdl::json::jsonb::Encode(pattern);
+	const lake::Partitions &p = PartitionOf(search.type);
+	PartitionStatements &st = StatementsFor(p.current, p.current_name);
 	Datum values[3] = {pg::TextDatum(search.type), PointerGetDatum(pg::JsonbFromBytes(encoded)), Int32GetDatum(source_id_)};
-	char nulls[3] = {' ', ' ', ' '};
-	uint64_t n = pg::ExecutePlan(find_plan, values, nulls, false);
+	uint64_t n = pg::ExecutePlan(st.find, values, nullptr, false);
 	std::vector<std::string> ids;
 	for (uint64_t r = 0; r < n; r++)
 		ids.push_back(pg::ResultText(r, 1));
@@ -211,46 +188,91 @@ SpiStore::NewBatch() {
 	return pg::ResultInt64(0, 1);
 }
 
+// Current rows: fresh server-assigned ids straight into the partition (nothing can conflict),
+// the others through the partition's upsert, which tells which rows won. History rows (the change
+// log) for every row written, straight into the history partitions.
 std::vector<bool>
 SpiStore::Write(int64_t batch, const std::vector<WriteRow> &rows) {
-	pg::TemporaryContext chunk_memory("hdl ingest chunk"); // the arrays below copy every resource
-	static const std::string create = "create", update = "update";
-	std::vector<const std::string *> types, ids, operations, patients, resources;
-	std::vector<int32_t> versions;
-	for (const auto &row : rows) {
-		types.push_back(&row.type);
-		ids.push_back(&row.id);
-		versions.push_back(row.version);
-		operations.push_back(row.create ? &create : &update);
-		patients.push_back(&row.patient);
-		resources.push_back(&row.jsonb);
+	pg::TemporaryContext chunk_memory("hdl ingest chunk"); // datums of this chunk
+	std::vector<bool> written(rows.size(), false);
+	Datum last_updated = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+	Datum txid = FullTransactionIdGetDatum(GetTopFullTransactionId());
+
+	std::map<Oid, lake::DirectRows> fresh;       // by current partition
+	std::map<std::string, std::vector<size_t>> upserts; // by type
+	for (size_t i = 0; i < rows.size(); i++) {
+		const WriteRow &row = rows[i];
+		if (!row.fresh) {
+			upserts[row.type].push_back(i);
+			continue;
+		}
+		lake::DirectRows &d = fresh[PartitionOf(row.type).current];
+		if (d.columns.empty()) {
+			d.table = PartitionOf(row.type).current;
+			d.columns = {"resource_type", "id", "version", "patient", "last_updated", "source_id", "batch_id", "resource"};
+		}
+		d.values.insert(d.values.end(), {pg::TextDatum(row.type), pg::TextDatum(row.id), Int32GetDatum(row.version),
+		                                 row.patient.empty() ? (Datum) 0 : pg::TextDatum(row.patient), last_updated,
+		                                 Int32GetDatum(source_id_), Int64GetDatum(batch), JsonbDatum(row.jsonb)});
+		d.nulls.insert(d.nulls.end(), {0, 0, 0, static_cast<char>(row.patient.empty()), 0, 0, 0, 0});
+		written[i] = true;
 	}
-	for (const auto &row : rows) {
+	for (const auto &[partition, d] : fresh)
+		lake::InsertDirect(d);
+
+	for (const auto &[type, indexes] : upserts) {
+		const lake::Partitions &p = PartitionOf(type);
+		PartitionStatements &st = StatementsFor(p.current, p.current_name);
+		std::vector<const std::string *> ids, patients;
+		std::vector<int32_t> versions;
+		std::vector<std::string> resources;
+		std::vector<const std::string *> resource_ptrs;
+		for (size_t i : indexes) {
+			ids.push_back(&rows[i].id);
+			patients.push_back(&rows[i].patient);
+			versions.push_back(rows[i].version);
+			resources.emplace_back(rows[i].jsonb);
+		}
+		for (const auto &r : resources)
+			resource_ptrs.push_back(&r);
+		Datum values[8] = {pg::TextDatum(type),     pg::TextArray(ids, false), pg::Int4Array(versions),
+		                   pg::TextArray(patients, true), pg::JsonbArray(resource_ptrs), last_updated,
+		                   Int32GetDatum(source_id_), Int64GetDatum(batch)};
+		uint64_t n = pg::ExecutePlan(st.upsert, values, nullptr, false);
+		std::unordered_map<std::string, size_t> index;
+		for (size_t i : indexes)
+			index.emplace(rows[i].id, i);
+		for (uint64_t r = 0; r < n; r++)
+			written[index.at(pg::ResultText(r, 1))] = true;
+	}
+
+	std::map<Oid, lake::DirectRows> history; // by history partition
+	for (size_t i = 0; i < rows.size(); i++) {
+		if (!written[i])
+			continue;
+		const WriteRow &row = rows[i];
+		Oid partition = PartitionOf(row.type).history;
+		lake::DirectRows &d = history[partition];
+		if (d.columns.empty()) {
+			d.table = partition;
+			d.columns = {"resource_type", "id",        "version",  "operation", "patient",
+			             "last_updated",  "source_id", "batch_id", "txid",      "resource"};
+		}
+		d.values.insert(d.values.end(),
+		                {pg::TextDatum(row.type), pg::TextDatum(row.id), Int32GetDatum(row.version),
+		                 pg::TextDatum(row.version == 1 ? "create" : "update"),
+		                 row.patient.empty() ? (Datum) 0 : pg::TextDatum(row.patient), last_updated,
+		                 Int32GetDatum(source_id_), Int64GetDatum(batch), txid, JsonbDatum(row.jsonb)});
+		d.nulls.insert(d.nulls.end(), {0, 0, 0, 0, static_cast<char>(row.patient.empty()), 0, 0, 0, 0, 0});
 		written_.push_back(row.type + "/" + row.id + "/_history/" + std::to_string(row.version));
 		auto &counts = type_counts_[row.type];
-		(row.create ? counts.first : counts.second)++;
+		(row.version == 1 ? counts.first : counts.second)++;
 		// the stored bytes are a whole jsonb varlena: walk its root in place
 		elements_.Add(row.type, hdl::json::jsonb::FromRoot(row.jsonb.data() + VARHDRSZ,
 		                                                   static_cast<uint32_t>(row.jsonb.size() - VARHDRSZ)));
 	}
-	Datum values[9] = {pg::TextArray(types, false),
-	                   pg::TextArray(ids, false),
-	                   pg::Int4Array(versions),
-	                   pg::TextArray(operations, false),
-	                   pg::TextArray(patients, true),
-	                   pg::JsonbArray(resources),
-	                   TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()),
-	                   Int32GetDatum(source_id_),
-	                   Int64GetDatum(batch)};
-	uint64_t n = pg::ExecutePlan(write_plan, values, nullptr, false);
-	std::vector<bool> written(rows.size(), n == rows.size());
-	if (n == rows.size())
-		return written;
-	std::unordered_map<std::string, size_t> index;
-	for (size_t i = 0; i < rows.size(); i++)
-		index.emplace(rows[i].type + "/" + rows[i].id, i);
-	for (uint64_t r = 0; r < n; r++)
-		written[index.at(pg::ResultText(r, 1) + "/" + pg::ResultText(r, 2))] = true;
+	for (const auto &[partition, d] : history)
+		lake::InsertDirect(d);
 	return written;
 }
 
@@ -278,24 +300,41 @@ SpiStore::FinishBatch(int64_t batch, const BatchSummary &summary) {
 		pg::ExecutePlan(audit_ingest_plan, audit_values, nullptr, false);
 	}
 
-	std::vector<const std::string *> types, el_types, el_paths, el_json_types;
-	std::vector<int32_t> created, updated, el_counts;
-	for (const auto &tc : type_counts_) {
-		types.push_back(&tc.first);
-		created.push_back(tc.second.first);
-		updated.push_back(tc.second.second);
+	RecordCatalogue(batch);
+}
+
+// The batch's catalogue increments (docs/catalogue.md): one hdl.catalog_delta row per resource
+// type, with its element paths. Compacting belongs to a scheduled job; every 4096th batch
+// compacts too, to bound the increments when no job runs.
+void
+SpiStore::RecordCatalogue(int64_t batch) {
+	lake::DirectRows d;
+	d.table = lake::TableOid("hdl", "catalog_delta");
+	d.columns = {"batch_id", "resource_type", "recorded_at", "created", "updated", "paths", "json_types", "versions"};
+	const auto &elements = elements_.counts();
+	auto next = elements.begin();
+	for (const auto &[type, counts] : type_counts_) {
+		std::vector<const std::string *> paths, json_types;
+		std::vector<int32_t> versions;
+		while (next != elements.end() && std::get<0>(next->first) < type)
+			++next;
+		for (; next != elements.end() && std::get<0>(next->first) == type; ++next) {
+			paths.push_back(&std::get<1>(next->first));
+			json_types.push_back(&std::get<2>(next->first));
+			versions.push_back(next->second);
+		}
+		bool none = paths.empty();
+		d.values.insert(d.values.end(), {Int64GetDatum(batch), pg::TextDatum(type),
+		                                 TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()),
+		                                 Int32GetDatum(counts.first), Int32GetDatum(counts.second),
+		                                 none ? (Datum) 0 : pg::TextArray(paths, false),
+		                                 none ? (Datum) 0 : pg::TextArray(json_types, false),
+		                                 none ? (Datum) 0 : pg::Int4Array(versions)});
+		d.nulls.insert(d.nulls.end(), {0, 0, 0, 0, 0, none, none, none});
 	}
-	for (const auto &ec : elements_.counts()) {
-		el_types.push_back(&std::get<0>(ec.first));
-		el_paths.push_back(&std::get<1>(ec.first));
-		el_json_types.push_back(&std::get<2>(ec.first));
-		el_counts.push_back(ec.second);
-	}
-	Datum catalog_values[8] = {Int64GetDatum(batch),          pg::TextArray(types, false),
-	                           pg::Int4Array(created),        pg::Int4Array(updated),
-	                           pg::TextArray(el_types, false), pg::TextArray(el_paths, false),
-	                           pg::TextArray(el_json_types, false), pg::Int4Array(el_counts)};
-	pg::ExecutePlan(catalog_plan, catalog_values, nullptr, false);
+	lake::InsertDirect(d);
+	if (batch % 4096 == 0)
+		pg::ExecutePlan(compact_plan, nullptr, nullptr, false);
 }
 
 CallerSource

@@ -8,6 +8,7 @@
 
 #include "catalog/element_paths.hpp"
 #include "core/ingest/store.hpp"
+#include "ingest/lake_tables.hpp"
 
 namespace hdl::ingest {
 
@@ -32,6 +33,9 @@ public:
 	                  const std::vector<std::string> &link_hashes) override;
 
 private:
+	const lake::Partitions &PartitionOf(const std::string &type);
+	void RecordCatalogue(int64_t batch);
+
 	int source_id_;
 	std::string role_;
 	std::string pseudonym_key_id_;
@@ -41,6 +45,7 @@ private:
 	std::vector<std::string> written_;                       // Type/id/_history/version
 	std::map<std::string, std::pair<int, int>> type_counts_; // resource type -> created, updated
 	catalog::ElementStats elements_;
+	std::map<std::string, lake::Partitions> partitions_; // by resource type, for this call
 };
 
 struct CallerSource {

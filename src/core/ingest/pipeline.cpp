@@ -284,7 +284,7 @@ public:
 				            "", "Submit the request again.");
 			std::vector<WriteRow> rows;
 			for (Entry *e : chunk_)
-				rows.push_back({e->type, e->id, e->version, e->create, PatientOf(e->type, e->id, e->dom), e->jsonb});
+				rows.push_back({e->type, e->id, e->version, e->create, e->fresh_id, PatientOf(e->type, e->id, e->dom), e->jsonb});
 			std::vector<bool> written = store_.Write(batch_, rows);
 			std::vector<Entry *> lost;
 			for (size_t i = 0; i < chunk_.size(); i++) {

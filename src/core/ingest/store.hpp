@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -21,8 +22,9 @@ struct WriteRow {
 	std::string id;
 	int version = 0;
 	bool create = true;
+	bool fresh = false;     // a new server-assigned UUID: nothing can exist or race under it
 	std::string patient;    // the patient (pseudonym id) whose compartment holds it, or empty
-	std::string jsonb;      // the stored resource, encoded as a jsonb varlena
+	std::string_view jsonb; // the stored resource, encoded as a jsonb varlena (owned by the caller)
 };
 
 struct BatchSummary {

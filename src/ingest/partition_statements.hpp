@@ -1,0 +1,25 @@
+// Statements on one partition of hdl_lake.resource, prepared once per partition and backend:
+// on a plain table their generic plans are cheap, where the same statements over the
+// partitioned parent are planned again at every call (partition pruning needs the values).
+#pragma once
+#include <string>
+
+#include "pg/spi.hpp"
+
+namespace hdl::ingest {
+
+struct PartitionStatements {
+	std::string lock_sql, find_sql, upsert_sql;  // the plans point at these texts
+	// $1 type, $2 ids: locks the rows that exist (in id order) and returns id, version.
+	pg::CachedPlan lock;
+	// $1 type, $2 identifier pattern (jsonb), $3 the caller's source: the ids found, own first.
+	pg::CachedPlan find;
+	// $1 type, $2 ids, $3 versions, $4 patients, $5 resources, $6 last_updated, $7 source, $8 batch:
+	// inserts or updates current rows whose version follows the stored one; returns the ids written.
+	pg::CachedPlan upsert;
+};
+
+// The statements of the partition named `qualified_name` (its oid keys the cache).
+PartitionStatements &StatementsFor(Oid partition, const std::string &qualified_name);
+
+} // namespace hdl::ingest
