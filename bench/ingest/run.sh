@@ -5,6 +5,8 @@
 #   (b) hdl.ingest_bundle of the generator's transaction Bundles, strict  -> resources/s, ratio b/a
 #   (c) as (b) with hdl.pseudonymise = off                                 -> pseudonymisation overhead
 #   (d) as (b) with hdl.audit_ingest = off (when the audit module exists)  -> audit overhead
+#   (e) the storage floor: plain INSERT ... SELECT of the rows (b) stored into the lake's own
+#       tables (current + history, same partitions and indexes), no hdl code at all -> ratio e/a
 # Usage: bench/ingest/run.sh [--patients N] [--port P]      (run as root or as a user who may run postgres)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -70,6 +72,14 @@ psql -c "TRUNCATE baseline" -c "CHECKPOINT" >/dev/null
 copy_ms=$(timed "COPY baseline FROM PROGRAM 'cat $WORK/ndjson/*/*.ndjson' WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')")
 reset_lake
 hdl_ms=$(ingest_all "")
+# (e): the rows (b) stored, written again by plain SQL into the emptied lake tables
+psql -c "CREATE TABLE stored_history AS SELECT * FROM hdl_lake.resource_history" \
+	-c "CREATE TABLE stored_current AS SELECT * FROM hdl_lake.resource"
+stored_rows=$(psql -At -c "SELECT count(*) FROM stored_history")
+reset_lake
+floor_ms=$(psql -At -c "\\timing on" -c "INSERT INTO hdl_lake.resource SELECT * FROM stored_current" \
+	-c "INSERT INTO hdl_lake.resource_history SELECT * FROM stored_history" |
+	sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | awk '{ t += $1 } END { print t }')
 reset_lake
 nopseudo_ms=$(ingest_all "SET hdl.pseudonymise = off;")
 audit_line=""
@@ -80,12 +90,13 @@ if psql -At -c "SELECT 1 FROM pg_settings WHERE name = 'hdl.audit_ingest'" | gre
 fi
 
 awk -v p="$PATIENTS" -v nr="$resources_ndjson" -v br="$resources_bundles" -v nb="$bundles" \
-	-v c="$copy_ms" -v h="$hdl_ms" -v np="$nopseudo_ms" 'BEGIN {
+	-v c="$copy_ms" -v h="$hdl_ms" -v np="$nopseudo_ms" -v f="$floor_ms" -v fr="$stored_rows" 'BEGIN {
 	copy_rate = nr / (c / 1000); hdl_rate = br / (h / 1000); np_rate = br / (np / 1000)
 	printf "patients %d: %d NDJSON resources; %d transaction Bundles with %d entries\n", p, nr, nb, br
 	printf "(a) COPY into jsonb:          %9.0f resources/s (%.0f ms)\n", copy_rate, c
 	printf "(b) hdl.ingest_bundle strict: %9.0f resources/s (%.0f ms)\n", hdl_rate, h
 	printf "    ratio b/a:                %9.2f (target >= 0.5)\n", hdl_rate / copy_rate
+	printf "(e) storage floor (plain SQL): %8.0f resources/s (%.0f ms for the %d rows (b) stored); ratio e/a %.2f\n", fr / (f / 1000), f, fr, (fr / (f / 1000)) / copy_rate
 	printf "(c) without pseudonymisation: %9.0f resources/s; pseudonymisation overhead %.1f%% (target <= 10%%)\n", np_rate, (h - np) / np * 100
 }'
 [ -n "$audit_line" ] && echo "$audit_line"

@@ -2,6 +2,7 @@
 // before failing, so one error names them all; batches answer each entry on its own.
 #include "core/ingest/pipeline.hpp"
 #include "core/ingest/entry.hpp"
+#include "core/ingest/response_bundle.hpp"
 #include "core/ingest/transform.hpp"
 #include "core/json/jsonb_format.hpp"
 #include "core/json/nlohmann_node.hpp"
@@ -410,39 +411,45 @@ IngestBundle(Store &store, const PseudoContext &ctx, const hdl::json::Node &bund
 		else
 			AssignIdentity(store, ctx, *e);
 	}
-	std::unordered_map<std::string, std::string> by_full_url;
-	for (Entry *e : ordered) {
-		if (e->failed())
-			continue;
-		if (!e->full_url.empty())
-			by_full_url[e->full_url] = Key(e->type, e->id);
-		if (!e->url.id.empty()) // Patient/local-id inside the Bundle means this entry
-			by_full_url[Key(e->type, e->url.id)] = Key(e->type, e->id);
-	}
-	std::vector<Entry *> todo;
-	for (Entry *e : ordered)
-		if (!e->failed() && !e->matched_existing)
-			todo.push_back(e);
 	BatchSummary summary;
 	summary.kind = type;
 	summary.counts = json::object();
-	Writer writer(store, ctx, batch, last_updated, summary);
-	writer.Prepare(todo);
-	for (Entry *e : todo)
-		writer.Add(*e, by_full_url);
-	writer.Flush();
+	{ // the fullUrl map and the writer's bookkeeping go before the response is built
+		std::unordered_map<std::string, std::string> by_full_url;
+		for (Entry *e : ordered) {
+			if (e->failed())
+				continue;
+			if (!e->full_url.empty())
+				by_full_url[e->full_url] = Key(e->type, e->id);
+			if (!e->url.id.empty()) // Patient/local-id inside the Bundle means this entry
+				by_full_url[Key(e->type, e->url.id)] = Key(e->type, e->id);
+		}
+		std::vector<Entry *> todo;
+		for (Entry *e : ordered)
+			if (!e->failed() && !e->matched_existing)
+				todo.push_back(e);
+		Writer writer(store, ctx, batch, last_updated, summary);
+		writer.Prepare(todo);
+		for (Entry *e : todo)
+			writer.Add(*e, by_full_url);
+		writer.Flush();
+	}
 	// A failed transaction raises here: the ERROR rolls back whatever was written above.
 	if (transaction && any_failed())
 		fail_all();
 
-	json response = {{"resourceType", "Bundle"}, {"type", type + "-response"}, {"entry", json::array()}};
-	for (const Entry &e : entries) {
-		response["entry"].push_back(ResponseEntry(e, last_updated));
+	// Each response encoded as soon as it is made, and its entry released.
+	std::vector<std::string> responses;
+	responses.reserve(entries.size());
+	for (Entry &e : entries) {
+		responses.push_back(hdl::json::jsonb::Encode(ResponseEntry(e, last_updated)));
 		if (e.failed())
 			summary.rejected++;
+		e = Entry();
 	}
+	std::vector<Entry>().swap(entries);
 	store.FinishBatch(batch, summary);
-	return hdl::json::jsonb::Encode(response);
+	return AssembleResponseBundle(type + "-response", responses);
 }
 
 std::string
