@@ -43,30 +43,104 @@ ElementPaths(std::string_view resource_type, const hdl::json::Node &resource) {
 	return out;
 }
 
+namespace {
+
+// FNV-1a: the path's hash is extended as the walk appends ".name" or "[]".
+constexpr uint64_t FnvOffset = 1469598103934665603ull;
+constexpr uint64_t FnvPrime = 1099511628211ull;
+
+uint64_t
+Extend(uint64_t h, std::string_view bytes) {
+	for (unsigned char c : bytes)
+		h = (h ^ c) * FnvPrime;
+	return h;
+}
+
+} // namespace
+
+class ElementWalk {
+public:
+	ElementWalk(ElementStats &stats, std::string_view resource_type) : stats_(stats), path_(resource_type) {
+	}
+
+	void
+	Walk(const hdl::json::Node &node, uint64_t hash, size_t depth) {
+		if (depth >= MaxElementDepth)
+			return;
+		size_t mark = path_.size();
+		if (node.isObject()) {
+			node.forEachMember([&](std::string_view key, const hdl::json::Node &value) {
+				path_.append(".").append(key);
+				uint64_t h = Extend(Extend(hash, "."), key);
+				Found(h, value.type());
+				if (value.isObject() || value.isArray())
+					Walk(value, h, depth + 1);
+				path_.resize(mark);
+			});
+		} else if (node.isArray()) {
+			path_.append("[]");
+			uint64_t h = Extend(hash, "[]");
+			for (size_t i = 0; i < node.size(); i++) {
+				hdl::json::Node item = node.at(i);
+				Found(h, item.type());
+				if (item.isObject() || item.isArray())
+					Walk(item, h, depth + 1);
+			}
+			path_.resize(mark);
+		}
+	}
+
+	uint64_t
+	RootHash() const {
+		return Extend(FnvOffset, path_);
+	}
+
+private:
+	void
+	Found(uint64_t path_hash, hdl::json::Type type) {
+		uint64_t h = (path_hash ^ static_cast<uint64_t>(type)) * FnvPrime;
+		size_t slot;
+		auto it = stats_.by_hash_.find(h);
+		if (it != stats_.by_hash_.end() && stats_.seen_[it->second].json_type == type &&
+		    stats_.seen_[it->second].path == path_) {
+			slot = it->second;
+		} else if (it == stats_.by_hash_.end()) {
+			slot = stats_.seen_.size();
+			stats_.seen_.push_back({path_, type, 0, 0});
+			stats_.by_hash_.emplace(h, slot);
+		} else { // another path with the same hash
+			auto [c, added] = stats_.collided_.emplace(std::make_pair(path_, type), stats_.seen_.size());
+			if (added)
+				stats_.seen_.push_back({path_, type, 0, 0});
+			slot = c->second;
+		}
+		ElementStats::Seen &s = stats_.seen_[slot];
+		if (s.last_resource != stats_.resources_) {
+			s.last_resource = stats_.resources_;
+			s.versions++;
+		}
+	}
+
+	ElementStats &stats_;
+	std::string path_;
+};
+
 void
 ElementStats::Add(std::string_view resource_type, const hdl::json::Node &resource) {
-	seen_.clear();
-	std::string path(resource_type);
-	std::string key;
-	auto found = [&](const std::string &p, std::string_view json_type) {
-		key.assign(p).push_back('\0');
-		key.append(json_type);
-		seen_.insert(key);
-	};
-	Walk(resource, path, 0, found);
-	for (const std::string &k : seen_)
-		pending_[k]++;
+	resources_++;
+	ElementWalk walk(*this, resource_type);
+	walk.Walk(resource, walk.RootHash(), 0);
 }
 
 const std::map<ElementStats::Key, int> &
 ElementStats::counts() {
-	for (const auto &[k, n] : pending_) {
-		size_t zero = k.find('\0');
-		std::string p = k.substr(0, zero);
-		std::string type = p.substr(0, p.find_first_of(".["));
-		counts_[Key(std::move(type), std::move(p), k.substr(zero + 1))] += n;
+	for (Seen &s : seen_) {
+		if (s.versions == 0)
+			continue;
+		std::string type = s.path.substr(0, s.path.find_first_of(".["));
+		counts_[Key(std::move(type), s.path, hdl::json::TypeName(s.json_type))] += s.versions;
+		s.versions = 0;
 	}
-	pending_.clear();
 	return counts_;
 }
 

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
-#include <unordered_set>
+#include <vector>
 #include <utility>
 
 #include "core/json/node.hpp"
@@ -33,12 +33,24 @@ public:
 	// Sorted by (type, path, JSON type): built from the counts when asked.
 	const std::map<Key, int> &counts();
 
+	// One distinct (path, JSON type) of the batch (internal, public for the walker).
+	struct Seen {
+		std::string path;
+		hdl::json::Type json_type;
+		int versions = 0;
+		uint64_t last_resource = 0; // counts each resource once
+	};
+
 private:
-	// "path\0json type" (paths start with the resource type) -> versions containing it. Hashed
-	// while ingesting: a sorted map of string triples costs more than the walk itself.
-	std::unordered_map<std::string, int> pending_;
-	std::unordered_set<std::string> seen_; // the current resource's keys (reused)
+	// Found by a hash of the path kept up to date during the walk, so that the elements of a
+	// resource cost no allocation once the batch has seen their paths; the path itself is
+	// compared on every hit (a colliding hash only costs a slower lookup).
+	std::unordered_map<uint64_t, size_t> by_hash_;
+	std::map<std::pair<std::string, hdl::json::Type>, size_t> collided_;
+	std::vector<Seen> seen_;
+	uint64_t resources_ = 0;
 	std::map<Key, int> counts_;
+	friend class ElementWalk;
 };
 
 } // namespace hdl::catalog
