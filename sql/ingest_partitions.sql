@@ -36,7 +36,7 @@ RESET ROLE;
 SELECT tableoid::regclass AS partition, id, version FROM hdl_lake.resource WHERE resource_type = 'Specimen';
 SELECT tableoid::regclass AS partition, id, version FROM hdl_lake.resource_history WHERE resource_type = 'Specimen';
 
--- a row trigger on a partition would be skipped: refused, and nothing is stored
+-- an INSERT trigger on a partition would be skipped: refused, and nothing is stored
 CREATE FUNCTION pg_temp.regress_noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
 CREATE TRIGGER regress_noop BEFORE INSERT ON hdl_lake.history_specimen FOR EACH ROW EXECUTE FUNCTION pg_temp.regress_noop();
 SET ROLE regress_parts;
@@ -44,6 +44,13 @@ SELECT pg_temp.regress_try($$SELECT hdl.ingest('{"resourceType":"Specimen","id":
 RESET ROLE;
 SELECT id, version, resource ->> 'status' AS status FROM hdl_lake.resource WHERE resource_type = 'Specimen';
 DROP TRIGGER regress_noop ON hdl_lake.history_specimen;
+-- a statement trigger too
+CREATE TRIGGER regress_noop_stmt AFTER INSERT ON hdl_lake.resource_specimen FOR EACH STATEMENT EXECUTE FUNCTION pg_temp.regress_noop();
+SET ROLE regress_parts;
+SELECT pg_temp.regress_try($$SELECT hdl.ingest('{"resourceType":"Specimen","status":"available"}')$$) ~ '^0A000: INSERT triggers on "resource_specimen"' AS refused;
+RESET ROLE;
+SELECT count(*) AS specimens FROM hdl_lake.resource_history WHERE resource_type = 'Specimen';
+DROP TRIGGER regress_noop_stmt ON hdl_lake.resource_specimen;
 
 -- a partition partitioned again cannot be written directly: refused, nothing stored
 CREATE TABLE hdl_lake.resource_flag PARTITION OF hdl_lake.resource FOR VALUES IN ('Flag') PARTITION BY LIST (id);

@@ -21,6 +21,7 @@ extern "C" {
 #include "storage/lmgr.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/reltrigger.h"
 }
 
 namespace hdl::ingest::lake {
@@ -124,11 +125,13 @@ InsertDirectC(InsertArgs *a) {
 	Relation rel = rri->ri_RelationDesc;
 	if (rel->rd_rel->relkind != RELKIND_RELATION)
 		ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE), errmsg("\"%s\" is not a table", RelationGetRelationName(rel))));
-	if (rel->trigdesc != nullptr &&
-	    (rel->trigdesc->trig_insert_before_row || rel->trigdesc->trig_insert_after_row ||
-	     rel->trigdesc->trig_insert_instead_row || rel->trigdesc->trig_insert_new_table))
+	const TriggerDesc *triggers = rel->trigdesc;
+	if (triggers != nullptr &&
+	    (triggers->trig_insert_before_row || triggers->trig_insert_after_row || triggers->trig_insert_instead_row ||
+	     triggers->trig_insert_before_statement || triggers->trig_insert_after_statement ||
+	     triggers->trig_insert_new_table))
 		ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-		                errmsg("row triggers on \"%s\" are not supported", RelationGetRelationName(rel)),
+		                errmsg("INSERT triggers on \"%s\" are not supported", RelationGetRelationName(rel)),
 		                errdetail("hdl writes the lake's tables directly, as COPY does, and would skip them."),
 		                errhint("Consume hdl_lake.change_log instead of a trigger.")));
 	ExecOpenIndices(rri, false);

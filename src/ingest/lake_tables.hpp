@@ -37,7 +37,7 @@ struct DirectRows {
 };
 
 // Inserts the rows with table_multi_insert and maintains every index (unique ones checked),
-// checking the table's constraints. Refuses tables with row triggers (they would be skipped).
+// checking the table's constraints. Refuses tables with INSERT triggers (they would be skipped).
 void InsertDirect(const DirectRows &rows);
 
 } // namespace hdl::ingest::lake
