@@ -309,17 +309,6 @@ $$;
 CREATE TRIGGER source_audit AFTER INSERT OR UPDATE OR DELETE ON hdl.source
 	FOR EACH ROW EXECUTE FUNCTION hdl_audit._source_changed();
 
--- The ingest entry of one batch, called by the ingest store at the end of each call (same
--- transaction) with the keys it wrote; skipped when hdl.audit_ingest is off.
-CREATE FUNCTION hdl_audit._ingest(batch bigint, kind text, source_id int, stored int, rejected int, resources text[])
-	RETURNS bigint LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-	RETURN hdl.audit_write('ingest', 'batch:' || batch, jsonb_build_object('batch', batch, 'kind', kind,
-		'source', (SELECT s.org_code FROM hdl.source s WHERE s.source_id OPERATOR(pg_catalog.=) _ingest.source_id),
-		'stored', stored, 'rejected', rejected, 'resources', to_jsonb(resources)));
-END
-$$;
-
 ALTER TABLE hdl_audit.log SET (fillfactor = 100);
 SELECT pg_catalog.pg_extension_config_dump('hdl_audit.log', '');
 SELECT pg_catalog.pg_extension_config_dump('hdl_audit.seal', '');

@@ -187,7 +187,7 @@ HDL_FUNCTION(hdl_import_s3) {
 		auto [bucket, prefix] = hdl::fdw::SplitS3Url(location);
 		hdl::ingest::PseudoContext ctx = hdl::ingest::MakePseudoContext(source);
 		hdl::pseudo::Key vault = hdl::pseudo::ParseKey(hdl::guc::vault_key ? hdl::guc::vault_key : "", "hdl.vault_key");
-		ImportStore store(source.source_id, source.role, ctx.key.id, vault.id, vault.secret);
+		ImportStore store(source.source_id, source.role, source.org_code, ctx.key.id, vault.id, vault.secret);
 		hdl::ingest::Validator validate = hdl::ingest::MakeValidator(level);
 		std::unique_ptr<hdl::s3::Client> client = hdl::fdw::Connect(server->serverid, caller);
 		hdl::fdw::TableOptions table;

@@ -63,7 +63,7 @@ Ingest(FunctionCallInfo fcinfo, Call call) {
 			hdl::ingest::PseudoContext ctx = hdl::ingest::MakePseudoContext(source);
 			hdl::pseudo::Key vault =
 			    hdl::pseudo::ParseKey(hdl::guc::vault_key ? hdl::guc::vault_key : "", "hdl.vault_key");
-			hdl::ingest::SpiStore store(source.source_id, source.role, ctx.key.id, vault.id, vault.secret);
+			hdl::ingest::SpiStore store(source.source_id, source.role, source.org_code, ctx.key.id, vault.id, vault.secret);
 			hdl::json::Node node = hdl::pg::JsonbNode(input);
 			std::string bytes = call == Call::Bundle
 			                        ? hdl::ingest::IngestBundle(store, ctx, node, hdl::ingest::MakeValidator(level))

@@ -38,9 +38,8 @@ pg::CachedPlan finish_batch_plan {
     "resource_counts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)",
     8, {INT8OID, INT4OID, NAMEOID, TEXTOID, TIMESTAMPTZOID, INT4OID, INT4OID, TEXTOID}, nullptr};
 
-// The batch's audit entry (docs/audit.md) and its catalogue counts (docs/catalogue.md).
-pg::CachedPlan audit_ingest_plan {"SELECT hdl_audit._ingest($1, $2, $3, $4, $5, $6)", 6,
-                                  {INT8OID, TEXTOID, INT4OID, INT4OID, INT4OID, TEXTARRAYOID}, nullptr};
+// The batch's audit entry (docs/audit.md).
+pg::CachedPlan audit_ingest_plan {"SELECT hdl.audit_write('ingest', $1, $2)", 2, {TEXTOID, JSONBOID}, nullptr};
 
 pg::CachedPlan compact_plan {"SELECT hdl.catalog_compact()", 0, {}, nullptr};
 
@@ -291,12 +290,12 @@ SpiStore::FinishBatch(int64_t batch, const BatchSummary &summary) {
 	pg::ExecutePlan(finish_batch_plan, values, nullptr, false);
 
 	if (guc::audit_ingest) {
-		std::vector<const std::string *> keys;
-		for (const auto &k : written_)
-			keys.push_back(&k);
-		Datum audit_values[6] = {Int64GetDatum(batch),       pg::TextDatum(summary.kind),
-		                         Int32GetDatum(source_id_),  Int32GetDatum(summary.stored),
-		                         Int32GetDatum(summary.rejected), pg::TextArray(keys, false)};
+		nlohmann::json detail = {{"batch", batch},          {"kind", summary.kind},
+		                         {"source", org_code_},     {"stored", summary.stored},
+		                         {"rejected", summary.rejected}, {"resources", written_}};
+		std::string encoded = hdl::json::jsonb::Encode(detail);
+		Datum audit_values[2] = {pg::TextDatum("batch:" + std::to_string(batch)),
+		                         PointerGetDatum(pg::JsonbFromBytes(encoded))};
 		pg::ExecutePlan(audit_ingest_plan, audit_values, nullptr, false);
 	}
 

@@ -15,9 +15,10 @@ namespace hdl::ingest {
 class SpiStore : public Store {
 public:
 	// source_id and role come from CurrentSource(), called before any C++ object exists.
-	SpiStore(int source_id, std::string role, std::string pseudonym_key_id, std::string vault_key_id,
-	         std::string vault_secret)
-	    : source_id_(source_id), role_(std::move(role)), pseudonym_key_id_(std::move(pseudonym_key_id)),
+	SpiStore(int source_id, std::string role, std::string org_code, std::string pseudonym_key_id,
+	         std::string vault_key_id, std::string vault_secret)
+	    : source_id_(source_id), role_(std::move(role)), org_code_(std::move(org_code)),
+	      pseudonym_key_id_(std::move(pseudonym_key_id)),
 	      vault_key_id_(std::move(vault_key_id)), vault_secret_(std::move(vault_secret)) {
 	}
 
@@ -38,6 +39,7 @@ private:
 
 	int source_id_;
 	std::string role_;
+	std::string org_code_;
 	std::string pseudonym_key_id_;
 	std::string vault_key_id_;
 	std::string vault_secret_;
