@@ -67,6 +67,7 @@ hdl.vault_key = 'local1:$vkey'
 CONF
 fi
 if ! $AS_DB "$PGBIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
+	chmod 0700 "$DATA" # Postgres refuses a data directory others can read (a recursive chmod of the checkout)
 	$AS_DB "$PGBIN/pg_ctl" -D "$DATA" -l "$STATE/server.log" -w start >/dev/null
 fi
 PSQL=("$PGBIN/psql" -h "$SOCK" -p "$PORT" -U postgres -v ON_ERROR_STOP=1 -q)

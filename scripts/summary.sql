@@ -8,7 +8,7 @@ SELECT (SELECT count(*) FROM hdl_lake.resource WHERE resource_type = 'Patient') 
        (SELECT count(DISTINCT subject) FROM hdl_vault.identity) AS vault_subjects,
        (SELECT count(*) FROM hdl_vault.link) AS linkage_hashes;
 \echo '-- marts for analysts (schema mart)'
-SELECT name, "table", rows, last_refresh_mode, last_refresh_duration_ms FROM hdl.marts ORDER BY name;
+SELECT name, "table", rows, last_refresh_mode, round(last_refresh_duration_ms::numeric, 1) AS last_refresh_ms FROM hdl.marts ORDER BY name;
 \echo '-- ETL jobs (run by the background launcher)'
 SELECT job, kind, schedule_description, status FROM hdl.console_jobs ORDER BY job;
 \echo '-- audit trail'
