@@ -3,43 +3,13 @@
 
 namespace hdl::catalog {
 
-namespace {
-
-// Calls found(path, json type) for every element below node (repeats included).
-template <typename Found>
-void
-Walk(const hdl::json::Node &node, std::string &path, size_t depth, Found &found) {
-	if (depth >= MaxElementDepth)
-		return;
-	size_t mark = path.size();
-	if (node.isObject()) {
-		node.forEachMember([&](std::string_view key, const hdl::json::Node &value) {
-			path.append(".").append(key);
-			found(path, hdl::json::TypeName(value.type()));
-			if (value.isObject() || value.isArray())
-				Walk(value, path, depth + 1, found);
-			path.resize(mark);
-		});
-	} else if (node.isArray()) {
-		path.append("[]");
-		for (size_t i = 0; i < node.size(); i++) {
-			hdl::json::Node item = node.at(i);
-			found(path, hdl::json::TypeName(item.type()));
-			if (item.isObject() || item.isArray())
-				Walk(item, path, depth + 1, found);
-		}
-		path.resize(mark);
-	}
-}
-
-} // namespace
-
 std::set<PathType>
 ElementPaths(std::string_view resource_type, const hdl::json::Node &resource) {
+	ElementStats stats;
+	stats.Add(resource_type, resource);
 	std::set<PathType> out;
-	std::string path(resource_type);
-	auto found = [&](const std::string &p, std::string_view json_type) { out.emplace(p, std::string(json_type)); };
-	Walk(resource, path, 0, found);
+	for (const auto &[key, versions] : stats.counts())
+		out.emplace(std::get<1>(key), std::get<2>(key));
 	return out;
 }
 
