@@ -33,6 +33,7 @@ namespace {
 struct LeafArgs {
 	const char *parent;  // relation name in hdl_lake
 	const char *type;
+	LOCKMODE lock;
 	Oid leaf;
 };
 
@@ -43,7 +44,7 @@ LeafForC(LeafArgs *a) {
 	Oid parent_oid = get_relname_relid(a->parent, schema);
 	if (!OidIsValid(parent_oid))
 		ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("relation \"hdl_lake.%s\" does not exist", a->parent)));
-	Relation parent = relation_open(parent_oid, RowExclusiveLock);
+	Relation parent = relation_open(parent_oid, a->lock);
 	if (parent->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
 		ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE), errmsg("hdl_lake.%s is not partitioned", a->parent)));
 	PartitionDesc desc = RelationGetPartitionDesc(parent, true);
@@ -97,104 +98,15 @@ QualifiedNameC(NameArgs *a) {
 	        sizeof a->name);
 }
 
-struct InsertArgs {
-	Oid table;
-	int ncolumns;
-	const char *const *columns;
-	int nrows;
-	const Datum *values;
-	const char *nulls;
-};
-
-// table_multi_insert and index maintenance in one short-lived executor state, as COPY FROM
-// does: no planning, no executor start-up, no partition routing.
-void
-InsertDirectC(InsertArgs *a) {
-	LockRelationOid(a->table, RowExclusiveLock);
-	EState *estate = CreateExecutorState();
-	MemoryContext saved = MemoryContextSwitchTo(estate->es_query_cxt);
-
-	RangeTblEntry *rte = makeNode(RangeTblEntry);
-	rte->rtekind = RTE_RELATION;
-	rte->relid = a->table;
-	rte->relkind = RELKIND_RELATION;
-	rte->rellockmode = RowExclusiveLock;
-	ExecInitRangeTable(estate, list_make1(rte));
-	ResultRelInfo *rri = makeNode(ResultRelInfo);
-	ExecInitResultRelation(estate, rri, 1);
-	Relation rel = rri->ri_RelationDesc;
-	if (rel->rd_rel->relkind != RELKIND_RELATION)
-		ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE), errmsg("\"%s\" is not a table", RelationGetRelationName(rel))));
-	const TriggerDesc *triggers = rel->trigdesc;
-	if (triggers != nullptr &&
-	    (triggers->trig_insert_before_row || triggers->trig_insert_after_row || triggers->trig_insert_instead_row ||
-	     triggers->trig_insert_before_statement || triggers->trig_insert_after_statement ||
-	     triggers->trig_insert_new_table))
-		ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-		                errmsg("INSERT triggers on \"%s\" are not supported", RelationGetRelationName(rel)),
-		                errdetail("hdl writes the lake's tables directly, as COPY does, and would skip them."),
-		                errhint("Consume hdl_lake.change_log instead of a trigger.")));
-	ExecOpenIndices(rri, false);
-
-	// Each given column's attribute number; every live attribute must be given.
-	TupleDesc desc = RelationGetDescr(rel);
-	int *slot_of = static_cast<int *>(palloc(sizeof(int) * desc->natts));
-	int live = 0;
-	for (int att = 0; att < desc->natts; att++) {
-		Form_pg_attribute attr = TupleDescAttr(desc, att);
-		slot_of[att] = -1;
-		if (attr->attisdropped)
-			continue;
-		live++;
-		for (int c = 0; c < a->ncolumns; c++)
-			if (strcmp(NameStr(attr->attname), a->columns[c]) == 0)
-				slot_of[att] = c;
-		if (slot_of[att] < 0)
-			ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-			                errmsg("hdl does not fill column \"%s\" of \"%s\"", NameStr(attr->attname),
-			                       RelationGetRelationName(rel)),
-			                errdetail("hdl writes the lake's tables directly and knows only its own columns.")));
-	}
-	if (live != a->ncolumns)
-		elog(ERROR, "hdl: \"%s\" lacks columns hdl writes", RelationGetRelationName(rel));
-
-	TupleTableSlot **slots = static_cast<TupleTableSlot **>(palloc(sizeof(TupleTableSlot *) * Max(a->nrows, 1)));
-	for (int r = 0; r < a->nrows; r++) {
-		TupleTableSlot *slot = ExecInitExtraTupleSlot(estate, desc, &TTSOpsVirtual);
-		ExecClearTuple(slot);
-		for (int att = 0; att < desc->natts; att++) {
-			int c = slot_of[att];
-			slot->tts_isnull[att] = c < 0 || a->nulls[r * a->ncolumns + c] != 0;
-			slot->tts_values[att] = slot->tts_isnull[att] ? (Datum) 0 : a->values[r * a->ncolumns + c];
-		}
-		ExecStoreVirtualTuple(slot);
-		if (rel->rd_att->constr != nullptr)
-			ExecConstraints(rri, slot, estate);
-		slots[r] = slot;
-	}
-	CommandId cid = GetCurrentCommandId(true);
-	table_multi_insert(rel, slots, a->nrows, cid, 0, nullptr);
-	for (int r = 0; r < a->nrows && rri->ri_NumIndices > 0; r++) {
-		List *recheck = ExecInsertIndexTuples(rri, slots[r], estate, false, false, nullptr, NIL);
-		list_free(recheck);
-		ResetPerTupleExprContext(estate);
-	}
-	table_finish_bulk_insert(rel, 0);
-	ExecResetTupleTable(estate->es_tupleTable, false);
-	MemoryContextSwitchTo(saved);
-	ExecCloseResultRelations(estate);
-	ExecCloseRangeTableRelations(estate);
-	FreeExecutorState(estate);
-}
-
 } // namespace
 
 Partitions
-PartitionsOf(const std::string &type) {
+PartitionsOf(const std::string &type, bool for_write) {
 	Partitions out;
-	LeafArgs current {"resource", type.c_str(), InvalidOid};
+	LOCKMODE lock = for_write ? RowExclusiveLock : AccessShareLock;
+	LeafArgs current {"resource", type.c_str(), lock, InvalidOid};
 	pg::Guard(LeafForC, &current);
-	LeafArgs history {"resource_history", type.c_str(), InvalidOid};
+	LeafArgs history {"resource_history", type.c_str(), lock, InvalidOid};
 	pg::Guard(LeafForC, &history);
 	NameArgs name {current.leaf, {0}};
 	pg::Guard(QualifiedNameC, &name);
@@ -209,18 +121,6 @@ TableOid(const char *schema, const char *name) {
 	TableArgs args {schema, name, InvalidOid};
 	pg::Guard(TableOidC, &args);
 	return args.table;
-}
-
-void
-InsertDirect(const DirectRows &rows) {
-	size_t ncolumns = rows.columns.size();
-	if (ncolumns == 0 || rows.values.size() % ncolumns != 0 || rows.nulls.size() != rows.values.size())
-		throw hdl::Error(hdl::ErrorKind::Internal, "hdl: malformed direct insert");
-	if (rows.values.empty())
-		return;
-	InsertArgs args {rows.table,         static_cast<int>(ncolumns), rows.columns.data(),
-	                 static_cast<int>(rows.values.size() / ncolumns), rows.values.data(), rows.nulls.data()};
-	pg::Guard(InsertDirectC, &args);
 }
 
 } // namespace hdl::ingest::lake

@@ -180,6 +180,30 @@ HDL_FUNCTION(hdl_mart_rows) {
 	return (Datum) 0;
 }
 
+// hdl._mart_fill(view jsonb, ids text[], target regclass) returns bigint: the view's typed rows
+// over the lake (all resources of its type when ids is NULL) inserted straight into the mart
+// table (its columns: the view's, then _resource_key); returns the rows inserted.
+HDL_FUNCTION(hdl_mart_fill) {
+	Jsonb *view_arg = PG_GETARG_JSONB_P(0);
+	ArrayType *ids_arg = PG_ARGISNULL(1) ? nullptr : PG_GETARG_ARRAYTYPE_P(1);
+	Oid target = PG_GETARG_OID(2);
+	int64 inserted;
+	Connect();
+	{
+		sof::CompiledView view = sof::Compile(hdl::pg::JsonbNode(view_arg));
+		std::vector<std::string> ids;
+		if (ids_arg)
+			ids = IdList(ids_arg);
+		hdl::sof_pg::TableRows sink(view, target);
+		RunOverLake(view, ids_arg ? &ids : nullptr, [&](const std::string &key) { sink.setResourceKey(key); },
+		            sink);
+		sink.Finish();
+		inserted = static_cast<int64>(sink.rows());
+	}
+	Finish();
+	PG_RETURN_INT64(inserted);
+}
+
 namespace {
 
 struct ColumnRowArgs {

@@ -1,8 +1,11 @@
-// ScanLake (see lake_scan.hpp): an SPI cursor over hdl_lake.resource, fetched in batches; the
-// C-style steps run inside pg::Guard and hold no C++ objects.
+// ScanLake (see lake_scan.hpp): all resources of a type by a heap scan of its partition (the
+// documents are read in the buffer, not copied); some ids through an SPI cursor over
+// hdl_lake.resource, fetched in batches. The C-style steps run inside pg::Guard and hold no C++
+// objects.
 #include <string>
 #include <vector>
 
+#include "ingest/lake_tables.hpp"
 #include "sof/lake_scan.hpp"
 #include "pg/guard.hpp"
 #include "pg/jsonb.hpp"
@@ -10,16 +13,21 @@
 
 #include "pg/postgres.hpp"
 
+extern "C" {
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/partition.h"
+#include "utils/acl.h"
+#include "utils/lsyscache.h"
+#include "executor/tuptable.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+}
+
 namespace hdl::sof_pg {
 
 namespace {
 
-// Partition pruning happens at run time for the parameterised resource type.
-pg::CachedPlan all_plan {"SELECT r.id, r.resource FROM hdl_lake.resource r WHERE r.resource_type "
-                         "OPERATOR(pg_catalog.=) $1",
-                         1,
-                         {TEXTOID},
-                         nullptr};
 pg::CachedPlan some_plan {"SELECT r.id, r.resource FROM hdl_lake.resource r WHERE r.resource_type "
                           "OPERATOR(pg_catalog.=) $1 AND r.id OPERATOR(pg_catalog.=) ANY ($2::text[])",
                           2,
@@ -84,6 +92,79 @@ CloseC(FetchArgs *a) {
 	MemoryContextDelete(a->batch);
 }
 
+struct HeapScanArgs {
+	Oid partition;
+	const char *type;
+	Relation rel;
+	TableScanDesc scan;
+	TupleTableSlot *slot;
+	MemoryContext row;
+	AttrNumber type_att, id_att, doc_att;
+	// the current row
+	const char *id;
+	int id_length;
+	Jsonb *doc;
+	bool found;
+};
+
+AttrNumber
+AttributeNumber(Relation rel, const char *name) {
+	TupleDesc desc = RelationGetDescr(rel);
+	for (int i = 0; i < desc->natts; i++)
+		if (!TupleDescAttr(desc, i)->attisdropped && strcmp(NameStr(TupleDescAttr(desc, i)->attname), name) == 0)
+			return static_cast<AttrNumber>(i + 1);
+	elog(ERROR, "hdl: column \"%s\" of \"%s\" is missing", name, RelationGetRelationName(rel));
+	return InvalidAttrNumber;
+}
+
+// The scan uses the statement's snapshot and needs SELECT on hdl_lake.resource, as a SELECT
+// through the parent would.
+void
+HeapBeginC(HeapScanArgs *a) {
+	Oid parent = get_partition_parent(a->partition, false);
+	AclResult acl = pg_class_aclcheck(parent, GetUserId(), ACL_SELECT);
+	if (acl != ACLCHECK_OK)
+		aclcheck_error(acl, OBJECT_TABLE, get_rel_name(parent));
+	a->rel = table_open(a->partition, AccessShareLock);
+	a->type_att = AttributeNumber(a->rel, "resource_type");
+	a->id_att = AttributeNumber(a->rel, "id");
+	a->doc_att = AttributeNumber(a->rel, "resource");
+	a->scan = table_beginscan(a->rel, GetActiveSnapshot(), 0, nullptr);
+	a->slot = table_slot_create(a->rel, nullptr);
+	a->row = AllocSetContextCreate(CurrentMemoryContext, "hdl lake scan row", ALLOCSET_DEFAULT_SIZES);
+}
+
+// The next row of the type (a default partition holds several); documents stored inline and
+// uncompressed are used in place, others are detoasted into the row context.
+void
+HeapNextC(HeapScanArgs *a) {
+	MemoryContextReset(a->row);
+	a->found = false;
+	size_t type_length = strlen(a->type);
+	while (table_scan_getnextslot(a->scan, ForwardScanDirection, a->slot)) {
+		bool isnull;
+		text *type = DatumGetTextPP(slot_getattr(a->slot, a->type_att, &isnull));
+		if (VARSIZE_ANY_EXHDR(type) != type_length || memcmp(VARDATA_ANY(type), a->type, type_length) != 0)
+			continue;
+		MemoryContext old = MemoryContextSwitchTo(a->row);
+		text *id = DatumGetTextPP(slot_getattr(a->slot, a->id_att, &isnull));
+		a->id = VARDATA_ANY(id);
+		a->id_length = static_cast<int>(VARSIZE_ANY_EXHDR(id));
+		a->doc = DatumGetJsonbP(slot_getattr(a->slot, a->doc_att, &isnull));
+		MemoryContextSwitchTo(old);
+		a->found = true;
+		return;
+	}
+}
+
+void
+HeapEndC(HeapScanArgs *a) {
+	ExecDropSingleTupleTableSlot(a->slot);
+	table_endscan(a->scan);
+	table_close(a->rel, NoLock);
+	MemoryContextDelete(a->row);
+}
+
 MemoryContext
 NewBatchContext() {
 	return AllocSetContextCreate(CurrentMemoryContext, "hdl lake scan batch", ALLOCSET_DEFAULT_SIZES);
@@ -93,16 +174,31 @@ NewBatchContext() {
 
 void
 ScanLake(const std::string &type, const std::vector<std::string> *ids, int batch, const ResourceVisitor &visit) {
+	if (ids == nullptr) {
+		HeapScanArgs scan {};
+		scan.partition = ingest::lake::PartitionsOf(type, false).current;
+		scan.type = type.c_str();
+		pg::Guard(HeapBeginC, &scan);
+		for (;;) {
+			pg::Guard(HeapNextC, &scan);
+			if (!scan.found)
+				break;
+			visit(std::string_view(scan.id, static_cast<size_t>(scan.id_length)), pg::JsonbNode(scan.doc));
+		}
+		// On an error the scan, relation and context go with the transaction (or subtransaction).
+		pg::Guard(HeapEndC, &scan);
+		return;
+	}
 	Datum values[2];
 	values[0] = pg::TextDatum(type);
-	if (ids) {
+	{
 		std::vector<const std::string *> items;
 		items.reserve(ids->size());
 		for (const std::string &id : *ids)
 			items.push_back(&id);
 		values[1] = pg::TextArray(items, false);
 	}
-	OpenArgs open {ids ? &some_plan : &all_plan, values, nullptr};
+	OpenArgs open {&some_plan, values, nullptr};
 	pg::Guard(OpenC, &open);
 	FetchArgs fetch {open.portal, batch, pg::Guard(NewBatchContext), 0};
 	for (;;) {

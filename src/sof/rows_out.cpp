@@ -1,6 +1,7 @@
 // JsonRows and TypedRows (see rows_out.hpp). The C-style steps run inside pg::Guard with POD
 // arguments; the C++ side prepares the cells' text or encoded jsonb for them.
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -8,18 +9,23 @@
 #include "core/json/jsonb_format.hpp"
 #include "core/json/nlohmann_node.hpp"
 #include "sof/rows_out.hpp"
+#include "pg/direct_insert.hpp"
 #include "pg/guard.hpp"
 
 #include "pg/postgres.hpp"
 
 extern "C" {
+#include "access/table.h"
+#include "catalog/objectaddress.h"
+#include "utils/acl.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
 #include "utils/tuplestore.h"
 }
 
 namespace hdl::sof_pg {
 
-enum class Target : uint8_t { Bool, Int4, Int8, Text, Jsonb, Input };
+enum class Target : uint8_t { Bool, Int4, Int8, Text, Jsonb, Numeric, Input };
 
 struct ColumnSlot {
 	Target target;
@@ -30,9 +36,9 @@ struct ColumnSlot {
 	char name[NAMEDATALEN];
 };
 
-namespace {
-
-enum class In : uint8_t { Null, Bool, Int, Text };
+// Numeric: data is a whole numeric varlena taken from a JSONB document (an unconstrained numeric
+// column takes it as it is, without printing and parsing it again).
+enum class In : uint8_t { Null, Bool, Int, Text, Numeric };
 
 struct CellIn {
 	In kind;
@@ -41,6 +47,8 @@ struct CellIn {
 	const char *data; // Text: text bytes, or a whole jsonb varlena for Jsonb targets
 	size_t length;
 };
+
+namespace {
 
 MemoryContext
 NewRowContext() {
@@ -68,7 +76,8 @@ PutJsonC(PutJsonArgs *a) {
 }
 
 struct PrepareArgs {
-	ReturnSetInfo *rsinfo;
+	TupleDesc desc;           // the expected columns (SRF column definition list, or the mart table)
+	MemoryContext memory;     // where the slots live
 	const char *const *names; // the view's column names, then "_resource_key"
 	int count;
 	ColumnSlot *slots;
@@ -76,18 +85,17 @@ struct PrepareArgs {
 
 void
 PrepareC(PrepareArgs *a) {
-	TupleDesc desc = a->rsinfo->setDesc;
+	TupleDesc desc = a->desc;
 	if (desc->natts != a->count)
 		ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
 		                errmsg("the column definition list has %d columns, the view needs %d", desc->natts, a->count),
 		                errdetail("The view has %d columns; _resource_key text comes last.", a->count - 1),
 		                errhint("List the view's columns in order, then _resource_key text.")));
-	a->slots = static_cast<ColumnSlot *>(
-	    MemoryContextAllocZero(a->rsinfo->econtext->ecxt_per_query_memory, sizeof(ColumnSlot) * a->count));
+	a->slots = static_cast<ColumnSlot *>(MemoryContextAllocZero(a->memory, sizeof(ColumnSlot) * a->count));
 	for (int i = 0; i < a->count; i++) {
 		Form_pg_attribute att = TupleDescAttr(desc, i);
 		ColumnSlot &s = a->slots[i];
-		if (strcmp(NameStr(att->attname), a->names[i]) != 0)
+		if (att->attisdropped || strcmp(NameStr(att->attname), a->names[i]) != 0)
 			ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
 			                errmsg("column %d is \"%s\", the view's column is \"%s\"", i + 1, NameStr(att->attname),
 			                       a->names[i]),
@@ -111,13 +119,16 @@ PrepareC(PrepareArgs *a) {
 		case JSONBOID:
 			s.target = Target::Jsonb;
 			break;
+		case NUMERICOID:
+			s.target = att->atttypmod < 0 ? Target::Numeric : Target::Input;
+			break;
 		default:
 			s.target = Target::Input;
 			break;
 		}
 		Oid infunc;
 		getTypeInputInfo(s.type, &infunc, &s.ioparam);
-		fmgr_info_cxt(infunc, &s.input, a->rsinfo->econtext->ecxt_per_query_memory);
+		fmgr_info_cxt(infunc, &s.input, a->memory);
 	}
 }
 
@@ -160,6 +171,13 @@ Convert(const ColumnSlot &s, const CellIn &c) {
 		SET_VARSIZE(jb, c.length);
 		return JsonbPGetDatum(jb);
 	}
+	case Target::Numeric:
+		if (c.kind == In::Numeric) {
+			auto *n = static_cast<char *>(palloc(c.length));
+			memcpy(n, c.data, c.length);
+			return PointerGetDatum(n);
+		}
+		break;
 	case Target::Input:
 		break;
 	}
@@ -167,11 +185,10 @@ Convert(const ColumnSlot &s, const CellIn &c) {
 	return InputFunctionCall(const_cast<FmgrInfo *>(&s.input), cstring, s.ioparam, s.typmod);
 }
 
+// Converts one row's cells into datums in the current memory context, naming the column and
+// the resource in conversion errors.
 void
-PutTypedC(PutTypedArgs *a) {
-	MemoryContext old = MemoryContextSwitchTo(a->row_context);
-	Datum *values = static_cast<Datum *>(palloc(sizeof(Datum) * a->count));
-	bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * a->count));
+ConvertRow(PutTypedArgs *a, Datum *values, bool *nulls) {
 	ErrorContextCallback callback;
 	callback.callback = ConversionContext;
 	callback.arg = a;
@@ -183,9 +200,51 @@ PutTypedC(PutTypedArgs *a) {
 		values[i] = nulls[i] ? (Datum) 0 : Convert(a->slots[i], a->cells[i]);
 	}
 	error_context_stack = callback.previous;
+}
+
+void
+PutTypedC(PutTypedArgs *a) {
+	MemoryContext old = MemoryContextSwitchTo(a->row_context);
+	Datum *values = static_cast<Datum *>(palloc(sizeof(Datum) * a->count));
+	bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * a->count));
+	ConvertRow(a, values, nulls);
 	tuplestore_putvalues(a->rsinfo->setResult, a->rsinfo->setDesc, values, nulls);
 	MemoryContextSwitchTo(old);
 	MemoryContextReset(a->row_context);
+}
+
+struct ConvertArgs {
+	PutTypedArgs *row;
+	Datum *values;
+	bool *nulls;
+};
+
+// For a mart table: the datums stay in the batch context until the batch is inserted.
+void
+ConvertIntoBatchC(ConvertArgs *a) {
+	MemoryContext old = MemoryContextSwitchTo(a->row->row_context);
+	ConvertRow(a->row, a->values, a->nulls);
+	MemoryContextSwitchTo(old);
+}
+
+struct TableArgs {
+	Oid table;
+	MemoryContext memory;
+	const char *const *names;
+	int count;
+	ColumnSlot *slots;
+};
+
+// The mart table's columns as conversion slots; the caller must be allowed to insert into it.
+void
+PrepareTableC(TableArgs *a) {
+	if (pg_class_aclcheck(a->table, GetUserId(), ACL_INSERT) != ACLCHECK_OK)
+		aclcheck_error(ACLCHECK_NO_PRIV, get_relkind_objtype(get_rel_relkind(a->table)), get_rel_name(a->table));
+	Relation rel = table_open(a->table, RowExclusiveLock);
+	PrepareArgs prepare {RelationGetDescr(rel), a->memory, a->names, a->count, nullptr};
+	PrepareC(&prepare);
+	a->slots = prepare.slots;
+	table_close(rel, NoLock);
 }
 
 // A cell as text: strings and dates as stored, decimals exactly as written, complex values
@@ -245,25 +304,31 @@ TypedRows::TypedRows(const sof::CompiledView &view, FunctionCallInfo fcinfo)
 	for (const sof::ColumnInfo &c : view.columns())
 		names.push_back(c.name.c_str());
 	names.push_back("_resource_key");
-	PrepareArgs args {rsinfo_, names.data(), static_cast<int>(names.size()), nullptr};
+	PrepareArgs args {rsinfo_->setDesc, rsinfo_->econtext->ecxt_per_query_memory, names.data(),
+	                  static_cast<int>(names.size()), nullptr};
 	pg::Guard(PrepareC, &args);
 	slots_ = args.slots;
 }
 
+namespace {
+
+// The row's cells as conversion inputs (text kept in `text`, one buffer per column), the
+// resource key last.
 void
-TypedRows::OnRow(const sof::Row &row) {
+PrepareCells(const sof::Row &row, const ColumnSlot *slots, const std::string &key, std::vector<std::string> &text,
+             std::vector<CellIn> &cells) {
 	size_t n = row.size();
-	std::vector<CellIn> cells(n + 1);
+	cells.resize(n + 1);
 	for (size_t i = 0; i < n; i++) {
 		const sof::CellValue &cell = row[i];
 		CellIn &in = cells[i];
 		in = CellIn {In::Null, false, 0, nullptr, 0};
 		if (cell.isNull())
 			continue;
-		Target target = slots_[i].target;
+		Target target = slots[i].target;
 		if (target == Target::Jsonb) {
-			text_[i] = CellJsonb(cell);
-			in = CellIn {In::Text, false, 0, text_[i].data(), text_[i].size()};
+			text[i] = CellJsonb(cell);
+			in = CellIn {In::Text, false, 0, text[i].data(), text[i].size()};
 			continue;
 		}
 		if (cell.kind == sof::CellValue::Kind::Boolean && target == Target::Bool) {
@@ -276,13 +341,79 @@ TypedRows::OnRow(const sof::Row &row) {
 			in = CellIn {In::Int, false, cell.integer, nullptr, 0};
 			continue;
 		}
-		std::string_view text = CellText(cell, text_[i]);
-		in = CellIn {In::Text, false, 0, text.data(), text.size()};
+		if (target == Target::Numeric && cell.node.isNumber() &&
+		    cell.node.backend() == json::Node::Backend::Jsonb) {
+			// the document's numeric varlena itself
+			in = CellIn {In::Numeric, false, 0, static_cast<const char *>(cell.node.raw()), cell.node.rawLength()};
+			continue;
+		}
+		std::string_view t = CellText(cell, text[i]);
+		in = CellIn {In::Text, false, 0, t.data(), t.size()};
 	}
-	cells[n] = CellIn {In::Text, false, 0, key_.data(), key_.size()};
-	PutTypedArgs args {rsinfo_, row_context_, slots_, cells.data(), static_cast<int>(n + 1), key_.c_str(), 0};
+	cells[n] = CellIn {In::Text, false, 0, key.data(), key.size()};
+}
+
+} // namespace
+
+TypedRows::~TypedRows() = default;
+TableRows::~TableRows() = default;
+
+void
+TypedRows::OnRow(const sof::Row &row) {
+	PrepareCells(row, slots_, key_, text_, cells_);
+	PutTypedArgs args {rsinfo_, row_context_, slots_, cells_.data(), static_cast<int>(cells_.size()), key_.c_str(), 0};
 	pg::Guard(PutTypedC, &args);
 	rows_++;
+}
+
+TableRows::TableRows(const sof::CompiledView &view, Oid table)
+    : table_(table), batch_context_(pg::Guard(NewRowContext)), text_(view.columns().size() + 1) {
+	names_.reserve(view.columns().size() + 1);
+	for (const sof::ColumnInfo &c : view.columns())
+		names_.push_back(c.name.c_str());
+	names_.push_back("_resource_key");
+	// the slots live as long as the call (its memory context); the batch context is reset per batch
+	TableArgs args {table, CurrentMemoryContext, names_.data(), static_cast<int>(names_.size()), nullptr};
+	pg::Guard(PrepareTableC, &args);
+	slots_ = args.slots;
+	batch_.table = table;
+	batch_.columns = names_;
+	batch_.skip_indexes = pg::TableIsEmpty(table);
+}
+
+void
+TableRows::OnRow(const sof::Row &row) {
+	PrepareCells(row, slots_, key_, text_, cells_);
+	size_t count = cells_.size();
+	size_t at = batch_.values.size();
+	batch_.values.resize(at + count);
+	std::unique_ptr<bool[]> nulls(new bool[count]);
+	PutTypedArgs row_args {nullptr, batch_context_, slots_, cells_.data(), static_cast<int>(count), key_.c_str(), 0};
+	ConvertArgs args {&row_args, batch_.values.data() + at, nulls.get()};
+	pg::Guard(ConvertIntoBatchC, &args);
+	for (size_t i = 0; i < count; i++)
+		batch_.nulls.push_back(nulls[i] ? 1 : 0);
+	rows_++;
+	if (++pending_ >= BatchRows)
+		Flush();
+}
+
+void
+TableRows::Finish() {
+	Flush();
+	if (batch_.skip_indexes)
+		pg::RebuildIndexes(table_);
+}
+
+void
+TableRows::Flush() {
+	if (pending_ == 0)
+		return;
+	pg::InsertDirect(batch_);
+	batch_.values.clear();
+	batch_.nulls.clear();
+	pending_ = 0;
+	pg::Guard(MemoryContextReset, batch_context_);
 }
 
 } // namespace hdl::sof_pg

@@ -1,17 +1,19 @@
-// Row sinks that put ViewDefinition rows into a materialised SRF's tuplestore: as JSON objects
-// (column name -> value), or as typed columns matching the caller's column definition list
-// (the mart table's columns, then _resource_key).
+// Row sinks for ViewDefinition rows: a materialised SRF's tuplestore, as JSON objects (column
+// name -> value) or as typed columns matching the caller's column definition list, or a mart
+// table written directly (its columns, then _resource_key).
 #pragma once
 #include <string>
 #include <vector>
 
 #include "core/sof/view.hpp"
+#include "pg/direct_insert.hpp"
 
 #include "pg/postgres.hpp"
 
 namespace hdl::sof_pg {
 
 struct ColumnSlot; // per-column conversion state, palloc'd (rows_out.cpp)
+struct CellIn;     // one cell prepared for conversion (rows_out.cpp)
 
 // Rows as jsonb objects; the SRF was set up with InitMaterializedSRF.
 class JsonRows : public sof::RowSink {
@@ -37,6 +39,7 @@ private:
 class TypedRows : public sof::RowSink {
 public:
 	TypedRows(const sof::CompiledView &view, FunctionCallInfo fcinfo);
+	~TypedRows() override;
 	void
 	setResourceKey(std::string key) {
 		key_ = std::move(key);
@@ -54,6 +57,40 @@ private:
 	ColumnSlot *slots_;
 	std::string key_;
 	std::vector<std::string> text_;
+	std::vector<CellIn> cells_;
+	uint64_t rows_ = 0;
+};
+
+// Rows inserted straight into a mart table (pg::InsertDirect, in batches): its columns must be
+// the view's columns in order, then _resource_key text. Into an empty table (a full rebuild)
+// the indexes are built once at the end instead of row by row. Call Finish() after the last row.
+class TableRows : public sof::RowSink {
+public:
+	TableRows(const sof::CompiledView &view, Oid table);
+	~TableRows() override;
+	void
+	setResourceKey(std::string key) {
+		key_ = std::move(key);
+	}
+	void OnRow(const sof::Row &row) override;
+	void Finish();
+	uint64_t
+	rows() const {
+		return rows_;
+	}
+
+private:
+	void Flush();
+	static constexpr size_t BatchRows = 1000;
+	Oid table_;
+	MemoryContext batch_context_;
+	ColumnSlot *slots_ = nullptr;
+	std::vector<const char *> names_;
+	std::string key_;
+	std::vector<std::string> text_;
+	std::vector<CellIn> cells_;
+	pg::DirectRows batch_;
+	size_t pending_ = 0;
 	uint64_t rows_ = 0;
 };
 

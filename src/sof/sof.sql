@@ -24,8 +24,13 @@ CREATE FUNCTION hdl._mart_rows(view jsonb, ids text[]) RETURNS SETOF record
 	AS 'MODULE_PATHNAME', 'hdl_mart_rows';
 COMMENT ON FUNCTION hdl._mart_rows(jsonb, text[]) IS 'Internal: typed rows of a view over the lake (the given ids of its type, or all when NULL), resource key last; the column definition list gives the types.';
 
+CREATE FUNCTION hdl._mart_fill(view jsonb, ids text[], target regclass) RETURNS bigint
+	LANGUAGE c VOLATILE SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'hdl_mart_fill';
+COMMENT ON FUNCTION hdl._mart_fill(jsonb, text[], regclass) IS 'Internal: inserts the typed rows of a view over the lake (the given ids of its type, or all when NULL) straight into a mart table whose columns are the view''s, then _resource_key; returns the rows inserted. The caller needs INSERT on the table; the table must have no INSERT triggers.';
+
 REVOKE ALL ON FUNCTION hdl.sof_evaluate(jsonb, jsonb), hdl.view_run(jsonb), hdl._sof_columns(jsonb),
-	hdl._mart_rows(jsonb, text[]) FROM PUBLIC;
+	hdl._mart_rows(jsonb, text[]), hdl._mart_fill(jsonb, text[], regclass) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION hdl.sof_evaluate(jsonb, jsonb), hdl._sof_columns(jsonb) TO hdl_engineer, hdl_analyst;
 GRANT EXECUTE ON FUNCTION hdl.view_run(jsonb) TO hdl_engineer;
 
@@ -165,8 +170,6 @@ DECLARE
 	own xid8 := pg_catalog.pg_current_xact_id();
 	snap pg_snapshot;
 	ids text[];
-	col_defs text;
-	col_names text;
 	deleted bigint := 0;
 	inserted bigint := 0;
 	full_rebuild boolean;
@@ -176,12 +179,6 @@ BEGIN
 	-- Taken before the change log is read: whatever commits later is consumed next time.
 	snap := pg_catalog.pg_current_snapshot();
 	full_rebuild := mode OPERATOR(pg_catalog.=) 'full' OR m.watermark IS NULL;
-	SELECT pg_catalog.string_agg(pg_catalog.format('%I %s', a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)), ', ' ORDER BY a.attnum),
-	       pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum)
-	INTO col_defs, col_names
-	FROM pg_catalog.pg_attribute a
-	WHERE a.attrelid OPERATOR(pg_catalog.=) pg_catalog.format('%I.%I', m.schema_name, m.table_name)::regclass
-	  AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped;
 	IF full_rebuild THEN
 		deleted := m.row_count;
 		EXECUTE pg_catalog.format('TRUNCATE %I.%I', m.schema_name, m.table_name);
@@ -201,10 +198,8 @@ BEGIN
 		END IF;
 	END IF;
 	IF ids IS NULL OR pg_catalog.cardinality(ids) OPERATOR(pg_catalog.>) 0 THEN
-		EXECUTE pg_catalog.format('INSERT INTO %I.%I (%s) SELECT * FROM hdl._mart_rows($1, $2) AS r(%s)',
-			m.schema_name, m.table_name, col_names, col_defs)
-		USING m.view, ids;
-		GET DIAGNOSTICS inserted = ROW_COUNT;
+		-- straight into the table, as COPY does (no tuplestore, no executor per row)
+		inserted := hdl._mart_fill(m.view, ids, pg_catalog.format('%I.%I', m.schema_name, m.table_name)::regclass);
 	END IF;
 	UPDATE hdl.mart SET
 		last_refresh_at = started,

@@ -90,8 +90,8 @@ Navigate(const Value &item, std::string_view name, Collection &out) {
 		return;
 	}
 	// Choice element: value -> valueQuantity, valueString, ...
-	node.forEachMember([&](std::string_view key, const json::Node &value) {
-		if (key.size() <= name.size() || key.compare(0, name.size(), name) != 0)
+	node.forEachMemberWithPrefix(name, [&](std::string_view key, const json::Node &value) {
+		if (key.size() <= name.size())
 			return true;
 		std::string_view type = ChoiceTypeFromSuffix(key.substr(name.size()));
 		if (type.empty())

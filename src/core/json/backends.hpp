@@ -9,6 +9,7 @@ Node Get(const Node &n, std::string_view key) noexcept;
 std::string_view KeyAt(const Node &n, size_t i) noexcept;
 Node ValueAt(const Node &n, size_t i) noexcept;
 void ForEachMember(const Node &n, Node::MemberVisitor visit, void *ctx);
+void ForEachMemberWithPrefix(const Node &n, std::string_view prefix, Node::MemberVisitor visit, void *ctx);
 std::string_view Str(const Node &n) noexcept;
 bool Boolean(const Node &n) noexcept;
 std::string NumberText(const Node &n);
@@ -18,6 +19,8 @@ bool NumberInt64(const Node &n, int64_t &out) noexcept;
 
 namespace hdl::json::jb {
 size_t Size(const Node &n) noexcept;
+// Every member, or (only_prefixed) those whose key starts with prefix.
+void ForEachMember(const Node &n, Node::MemberVisitor visit, void *ctx, std::string_view prefix, bool only_prefixed);
 Node At(const Node &n, size_t i) noexcept;
 Node Get(const Node &n, std::string_view key) noexcept;
 std::string_view KeyAt(const Node &n, size_t i) noexcept;

@@ -71,8 +71,12 @@ struct Container {
 	}
 	Node
 	child(uint32_t index) const noexcept {
+		return childAt(index, offset(index));
+	}
+	// The entry whose start offset is known (forward walks compute it without walking back).
+	Node
+	childAt(uint32_t index, uint32_t off) const noexcept {
 		uint32_t e = entry(index);
-		uint32_t off = offset(index);
 		uint32_t len = length(index, off);
 		const char *p = data() + off;
 		switch (e & jsonb::EntryTypeMask) {
@@ -144,6 +148,36 @@ Get(const Node &n, std::string_view key) noexcept {
 			hi = mid;
 	}
 	return Node();
+}
+
+// One forward pass: each entry's start is the previous entry's end, so every member costs O(1)
+// instead of a walk back to the last stored offset (O(i)) for its key and again for its value.
+void
+ForEachMember(const Node &n, Node::MemberVisitor visit, void *ctx, std::string_view prefix, bool only_prefixed) {
+	Container c(n.raw());
+	uint32_t count = c.count();
+	uint32_t entries = 2 * count;
+	uint32_t local[64];
+	std::vector<uint32_t> heap;
+	uint32_t *start = local;
+	if (entries > 64) {
+		heap.resize(entries);
+		start = heap.data();
+	}
+	uint32_t off = 0;
+	for (uint32_t i = 0; i < entries; i++) {
+		start[i] = off;
+		uint32_t e = c.entry(i);
+		off = (e & jsonb::EntryHasOff) ? (e & jsonb::EntryOffLenMask) : off + (e & jsonb::EntryOffLenMask);
+	}
+	const char *data = c.data();
+	for (uint32_t i = 0; i < count; i++) {
+		std::string_view key(data + start[i], c.length(i, start[i]));
+		if (only_prefixed && (key.size() < prefix.size() || key.compare(0, prefix.size(), prefix) != 0))
+			continue;
+		if (!visit(ctx, key, c.childAt(i + count, start[i + count])))
+			return;
+	}
 }
 
 std::string_view

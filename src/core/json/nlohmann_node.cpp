@@ -183,6 +183,19 @@ ForEachMember(const Node &n, Node::MemberVisitor visit, void *ctx) {
 	}
 }
 
+// Keys are ordered lexicographically: the prefixed ones are one run from lower_bound(prefix).
+void
+ForEachMemberWithPrefix(const Node &n, std::string_view prefix, Node::MemberVisitor visit, void *ctx) {
+	const json::object_t &members = J(n).get_ref<const json::object_t &>();
+	for (auto it = members.lower_bound(std::string(prefix)); it != members.end(); ++it) {
+		const std::string &key = it->first;
+		if (key.compare(0, prefix.size(), prefix) != 0)
+			return;
+		if (!visit(ctx, key, FromNlohmann(it->second)))
+			return;
+	}
+}
+
 std::string_view
 Str(const Node &n) noexcept {
 	return J(n).get_ref<const std::string &>();

@@ -82,10 +82,18 @@ Node::forEachMemberImpl(MemberVisitor visit, void *ctx) const {
 		nl::ForEachMember(*this, visit, ctx);
 		return;
 	}
-	size_t n = size();
-	for (size_t i = 0; i < n; i++)
-		if (!visit(ctx, keyAt(i), valueAt(i)))
-			return;
+	jb::ForEachMember(*this, visit, ctx, {}, false);
+}
+
+void
+Node::forEachMemberWithPrefixImpl(std::string_view prefix, MemberVisitor visit, void *ctx) const {
+	if (type_ != Type::Object)
+		return;
+	if (backend_ == Backend::Nlohmann) {
+		nl::ForEachMemberWithPrefix(*this, prefix, visit, ctx);
+		return;
+	}
+	jb::ForEachMember(*this, visit, ctx, prefix, true);
 }
 
 std::string_view

@@ -73,6 +73,10 @@ public:
 	// when f returns false (f may also return void).
 	template <typename F>
 	void forEachMember(F &&f) const;
+	// The same for the members whose key starts with prefix (choice elements: value ->
+	// valueQuantity), in the same order; other members are skipped without decoding them.
+	template <typename F>
+	void forEachMemberWithPrefix(std::string_view prefix, F &&f) const;
 
 	// Scalars. Calling the wrong accessor returns an empty/false/0 value, never throws.
 	std::string_view str() const noexcept;
@@ -86,6 +90,7 @@ public:
 
 	using MemberVisitor = bool (*)(void *ctx, std::string_view key, Node value);
 	void forEachMemberImpl(MemberVisitor visit, void *ctx) const;
+	void forEachMemberWithPrefixImpl(std::string_view prefix, MemberVisitor visit, void *ctx) const;
 
 	// Back-end plumbing: used only by the back ends themselves.
 	Backend
@@ -134,6 +139,21 @@ Node::forEachMember(F &&f) const {
 		}
 	};
 	forEachMemberImpl(thunk, const_cast<void *>(static_cast<const void *>(&f)));
+}
+
+template <typename F>
+void
+Node::forEachMemberWithPrefix(std::string_view prefix, F &&f) const {
+	auto thunk = [](void *ctx, std::string_view key, Node value) -> bool {
+		F &fn = *static_cast<std::remove_reference_t<F> *>(ctx);
+		if constexpr (std::is_same_v<decltype(fn(key, value)), bool>) {
+			return fn(key, value);
+		} else {
+			fn(key, value);
+			return true;
+		}
+	};
+	forEachMemberWithPrefixImpl(prefix, thunk, const_cast<void *>(static_cast<const void *>(&f)));
 }
 
 } // namespace hdl::json
