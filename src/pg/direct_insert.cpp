@@ -106,7 +106,8 @@ InsertDirectC(InsertArgs *a) {
 		slots[r] = slot;
 	}
 	CommandId cid = GetCurrentCommandId(true);
-	table_multi_insert(rel, slots, a->nrows, cid, 0, nullptr);
+	// A bulk load into an empty table (indexes rebuilt afterwards) appends: no free-space search.
+	table_multi_insert(rel, slots, a->nrows, cid, a->skip_indexes ? TABLE_INSERT_SKIP_FSM : 0, nullptr);
 	for (int r = 0; r < a->nrows && rri->ri_NumIndices > 0; r++) {
 		List *recheck = ExecInsertIndexTuples(rri, slots[r], estate, false, false, nullptr, NIL);
 		list_free(recheck);

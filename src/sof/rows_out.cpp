@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/fhirpath/temporal.hpp"
 #include "core/json/jsonb_format.hpp"
 #include "core/json/nlohmann_node.hpp"
 #include "sof/rows_out.hpp"
@@ -19,13 +20,17 @@ extern "C" {
 #include "catalog/objectaddress.h"
 #include "utils/acl.h"
 #include "utils/lsyscache.h"
+#include "utils/timestamp.h"
 #include "utils/rel.h"
 #include "utils/tuplestore.h"
 }
 
 namespace hdl::sof_pg {
 
-enum class Target : uint8_t { Bool, Int4, Int8, Text, Jsonb, Numeric, Input };
+// Postgres timestamps count from 2000-01-01; InstantToUnixMicros from 1970-01-01.
+constexpr int64_t PostgresEpochOffsetMicros = INT64CONST(946684800) * 1000000;
+
+enum class Target : uint8_t { Bool, Int4, Int8, Text, Jsonb, Numeric, TimestampTz, Input };
 
 struct ColumnSlot {
 	Target target;
@@ -122,6 +127,9 @@ PrepareC(PrepareArgs *a) {
 		case NUMERICOID:
 			s.target = att->atttypmod < 0 ? Target::Numeric : Target::Input;
 			break;
+		case TIMESTAMPTZOID:
+			s.target = att->atttypmod < 0 ? Target::TimestampTz : Target::Input;
+			break;
 		default:
 			s.target = Target::Input;
 			break;
@@ -178,6 +186,13 @@ Convert(const ColumnSlot &s, const CellIn &c) {
 			return PointerGetDatum(n);
 		}
 		break;
+	case Target::TimestampTz: {
+		// FHIR instants in their strict form without timestamptz_in's general date parser
+		int64_t micros;
+		if (c.kind == In::Text && hdl::fhirpath::InstantToUnixMicros(std::string_view(c.data, c.length), micros))
+			return TimestampTzGetDatum(micros - PostgresEpochOffsetMicros);
+		break;
+	}
 	case Target::Input:
 		break;
 	}

@@ -75,30 +75,14 @@ Navigate(const Value &item, std::string_view name, Collection &out) {
 		return;
 	}
 	const json::Node &node = item.node;
-	json::Node child = node.get(name);
-	if (!child.missing()) {
-		PushElement(child, {}, out);
-		return;
-	}
-	if (name.empty())
-		return;
-	if (std::isupper(static_cast<unsigned char>(name[0]))) {
+	if (!name.empty() && std::isupper(static_cast<unsigned char>(name[0])) && node.get(name).missing()) {
 		// A type name as a step (Patient.name): the item itself when it is of that type.
 		json::Node rt = node.get("resourceType");
 		if ((rt.isString() && rt.str() == name) || item.fhirType == name)
 			out.push_back(item);
 		return;
 	}
-	// Choice element: value -> valueQuantity, valueString, ...
-	node.forEachMemberWithPrefix(name, [&](std::string_view key, const json::Node &value) {
-		if (key.size() <= name.size())
-			return true;
-		std::string_view type = ChoiceTypeFromSuffix(key.substr(name.size()));
-		if (type.empty())
-			return true;
-		PushElement(value, type, out);
-		return false;
-	});
+	NavigateNode(node, name, [&](json::Node n, std::string_view type) { out.push_back(Value::OfNode(n, type)); });
 }
 
 void
@@ -110,6 +94,15 @@ ChildrenOf(const Value &item, Collection &out) {
 			return;
 		PushElement(value, {}, out);
 	});
+}
+
+void
+CallFunction(const Ast &ast, Span focus, const Context &ctx, Collection &out) {
+	if (CallCollectionFunction(ast, focus, ctx, out) || CallStringFunction(ast, focus, ctx, out) ||
+	    CallConversionFunction(ast, focus, ctx, out) || CallMathFunction(ast, focus, ctx, out) ||
+	    CallFhirFunction(ast, focus, ctx, out))
+		return;
+	Fail(ctx, "function " + ast.name + "() is not supported");
 }
 
 bool
@@ -193,11 +186,7 @@ EvalCall(const Ast &ast, const Context &ctx, Collection &out) {
 		Eval(*ast.focus, ctx, focusStorage);
 		focus = focusStorage;
 	}
-	if (CallCollectionFunction(ast, focus, ctx, out) || CallStringFunction(ast, focus, ctx, out) ||
-	    CallConversionFunction(ast, focus, ctx, out) || CallMathFunction(ast, focus, ctx, out) ||
-	    CallFhirFunction(ast, focus, ctx, out))
-		return;
-	Fail(ctx, "function " + ast.name + "() is not supported");
+	CallFunction(ast, focus, ctx, out);
 }
 
 } // namespace
@@ -292,6 +281,8 @@ EvaluateInto(const Expression &expr, Span focus, const json::Node &resource, con
 	ctx.env = &env;
 	ctx.rowIndex = rowIndex;
 	ctx.exprText = &expr.text();
+	if (expr.fast() != nullptr && expr.fast()->Evaluate(focus, ctx, out))
+		return;
 	detail::Eval(expr.root(), ctx, out);
 }
 

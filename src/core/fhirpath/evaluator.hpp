@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/fhirpath/ast.hpp"
+#include "core/fhirpath/fhir_types.hpp"
 #include "core/fhirpath/fhirpath.hpp"
 
 namespace hdl::fhirpath::detail {
@@ -32,6 +33,48 @@ Collection EvalToCollection(const Ast &ast, const Context &ctx);
 
 // Children of one item named `name` (with choice types and arrays flattened).
 void Navigate(const Value &item, std::string_view name, Collection &out);
+
+// The same for a document node (an object; other nodes have no children): calls
+// push(child node, FHIR type) for each child, the type known only for a choice element
+// (value -> valueQuantity is "Quantity"). Capitalised names (type steps) are not handled here.
+template <typename Push>
+void
+NavigateNode(const json::Node &node, std::string_view name, Push &&push) {
+	if (!node.isObject())
+		return;
+	auto element = [&](const json::Node &child, std::string_view type) {
+		if (child.isArray()) {
+			size_t n = child.size();
+			for (size_t i = 0; i < n; i++) {
+				json::Node e = child.at(i);
+				if (!e.isNull())
+					push(e, type);
+			}
+		} else if (!child.isNull() && !child.missing()) {
+			push(child, type);
+		}
+	};
+	json::Node child = node.get(name);
+	if (!child.missing()) {
+		element(child, {});
+		return;
+	}
+	if (name.empty())
+		return;
+	// Choice element: value -> valueQuantity, valueString, ... (the first one present)
+	node.forEachMemberWithPrefix(name, [&](std::string_view key, const json::Node &value) {
+		if (key.size() <= name.size())
+			return true;
+		std::string_view type = ChoiceTypeFromSuffix(key.substr(name.size()));
+		if (type.empty())
+			return true;
+		element(value, type);
+		return false;
+	});
+}
+
+// Calls the function `call` names on `focus` (its own focus expression already evaluated).
+void CallFunction(const Ast &call, Span focus, const Context &ctx, Collection &out);
 // All child items of one item (children()).
 void ChildrenOf(const Value &item, Collection &out);
 

@@ -63,7 +63,9 @@ bool
 EqualsIgnoreFirstCase(std::string_view a, std::string_view b) noexcept {
 	if (a.size() != b.size() || a.empty())
 		return false;
-	if (std::tolower(static_cast<unsigned char>(a[0])) != std::tolower(static_cast<unsigned char>(b[0])))
+	// ASCII letters only (type names): no locale lookup in this hot comparison
+	auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c; };
+	if (lower(a[0]) != lower(b[0]))
 		return false;
 	return a.substr(1) == b.substr(1);
 }

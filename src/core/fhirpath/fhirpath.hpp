@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/fhirpath/ast.hpp"
+#include "core/fhirpath/node_path.hpp"
 #include "core/fhirpath/value.hpp"
 #include "core/json/node.hpp"
 
@@ -41,9 +42,16 @@ public:
 		return constants_;
 	}
 
+	// The fast form of a plain path (node_path.hpp), or null.
+	const NodePath *
+	fast() const {
+		return fast_.get();
+	}
+
 private:
 	friend Expression Parse(std::string_view);
 	std::shared_ptr<const Ast> root_;
+	std::shared_ptr<const NodePath> fast_;
 	std::string text_;
 	std::vector<std::string> constants_;
 };

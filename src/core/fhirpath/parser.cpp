@@ -430,6 +430,7 @@ Parse(std::string_view expression) {
 	Parser parser(expression, Tokenize(expression));
 	Expression e;
 	e.root_ = parser.parseAll();
+	e.fast_ = NodePath::Compile(*e.root_);
 	e.text_ = std::string(expression);
 	e.constants_ = std::move(parser.constants);
 	return e;

@@ -349,4 +349,47 @@ AddToTemporal(const Temporal &t, int64_t amount, std::string_view unit, Temporal
 	return true;
 }
 
+bool
+InstantToUnixMicros(std::string_view s, int64_t &micros) noexcept {
+	int year, month, day, hour, minute, second;
+	if (s.size() < 20 || !Digits(s, 0, 4, year) || s[4] != '-' || !Digits(s, 5, 2, month) || s[7] != '-' ||
+	    !Digits(s, 8, 2, day) || s[10] != 'T' || !Digits(s, 11, 2, hour) || s[13] != ':' ||
+	    !Digits(s, 14, 2, minute) || s[16] != ':' || !Digits(s, 17, 2, second))
+		return false;
+	if (year < 1 || month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month) || hour > 23 ||
+	    minute > 59 || second > 59)
+		return false;
+	size_t at = 19;
+	int64_t fraction = 0;
+	if (at < s.size() && s[at] == '.') {
+		size_t start = ++at;
+		while (at < s.size() && s[at] >= '0' && s[at] <= '9')
+			at++;
+		size_t n = at - start;
+		if (n == 0 || n > 6)
+			return false;
+		int f;
+		if (!Digits(s, start, n, f))
+			return false;
+		fraction = f;
+		for (size_t i = n; i < 6; i++)
+			fraction *= 10;
+	}
+	int offset_minutes = 0;
+	if (at + 1 == s.size() && s[at] == 'Z') {
+		offset_minutes = 0;
+	} else if (at + 6 == s.size() && (s[at] == '+' || s[at] == '-') && s[at + 3] == ':') {
+		int oh, om;
+		if (!Digits(s, at + 1, 2, oh) || !Digits(s, at + 4, 2, om) || oh > 14 || om > 59)
+			return false;
+		offset_minutes = (s[at] == '-' ? -1 : 1) * (oh * 60 + om);
+	} else {
+		return false;
+	}
+	int64_t seconds = DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second -
+	                  static_cast<int64_t>(offset_minutes) * 60;
+	micros = seconds * 1000000 + fraction;
+	return true;
+}
+
 } // namespace hdl::fhirpath

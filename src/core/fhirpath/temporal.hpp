@@ -31,6 +31,11 @@ bool ParseTime(std::string_view text, Temporal &out) noexcept;
 
 std::string ToString(const Temporal &t);
 
+// A complete instant in FHIR's strict form, "YYYY-MM-DDThh:mm:ss[.f{1,6}](Z|+hh:mm|-hh:mm)", as
+// microseconds since 1970-01-01T00:00:00Z. False for anything else (partial values, more than
+// six fraction digits, leap seconds, out-of-range fields): callers then use a general parser.
+bool InstantToUnixMicros(std::string_view text, int64_t &micros) noexcept;
+
 // -1, 0, 1, or TEMPORAL_UNKNOWN when the values cannot be ordered at their common precision.
 constexpr int TEMPORAL_UNKNOWN = 2;
 int CompareTemporal(const Temporal &a, const Temporal &b) noexcept;

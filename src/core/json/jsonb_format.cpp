@@ -136,6 +136,27 @@ At(const Node &n, size_t i) noexcept {
 Node
 Get(const Node &n, std::string_view key) noexcept {
 	Container c(n.raw());
+	if (c.count() <= jsonb::OffsetStride) {
+		// Small objects (nearly every FHIR element): one forward pass over the keys, which are
+		// ordered by length then bytes, so shorter keys are skipped on their length alone and
+		// no key's offset is computed by walking back.
+		uint32_t off = 0;
+		for (uint32_t i = 0; i < c.count(); i++) {
+			uint32_t e = c.entry(i);
+			uint32_t len = (e & jsonb::EntryHasOff) ? (e & jsonb::EntryOffLenMask) - off : (e & jsonb::EntryOffLenMask);
+			if (len > key.size())
+				return Node();
+			if (len == key.size()) {
+				int cmp = std::memcmp(c.data() + off, key.data(), len);
+				if (cmp == 0)
+					return c.child(i + c.count());
+				if (cmp > 0)
+					return Node();
+			}
+			off += len;
+		}
+		return Node();
+	}
 	uint32_t lo = 0, hi = c.count();
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;

@@ -110,8 +110,15 @@ FocusSpan(const Value *focus) {
 class Runner {
 public:
 	Runner(const fhirpath::Environment &env, const std::vector<ColumnInfo> &columns,
-	       const json::Node &resource, RowSink &sink)
-	    : env_(env), columns_(columns), resource_(resource), sink_(sink), row_(columns.size()) {
+	       const json::Node &resource, RowSink &sink, Row &row)
+	    : env_(env), columns_(columns), resource_(resource), sink_(sink), row_(row) {
+		row_.resize(columns.size());
+		for (CellValue &cell : row_) { // reused from the last resource: emptied, storage kept
+			cell.kind = CellValue::Kind::Null;
+			cell.node = json::Node();
+			cell.text.clear();
+			cell.items.clear();
+		}
 	}
 
 	void
@@ -124,7 +131,7 @@ private:
 	const std::vector<ColumnInfo> &columns_;
 	const json::Node &resource_;
 	RowSink &sink_;
-	Row row_;
+	Row &row_;
 	Collection scratch_;
 
 	void
@@ -237,7 +244,7 @@ Evaluate(const CompiledView &view, const json::Node &resource, RowSink &sink) {
 		if (!fhirpath::IsTrue(result, "the where path \"" + w.text() + "\""))
 			return;
 	}
-	Runner runner(view.constants_, view.columns_, resource, sink);
+	Runner runner(view.constants_, view.columns_, resource, sink, view.row_);
 	runner.start(*view.root_, &root);
 }
 

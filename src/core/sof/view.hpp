@@ -98,6 +98,7 @@ private:
 	fhirpath::Environment constants_;
 	std::vector<fhirpath::Expression> where_;
 	std::shared_ptr<const SelectNode> root_;
+	mutable Row row_; // the row being built, reused across resources (one evaluation at a time)
 };
 
 CompiledView Compile(const json::Node &viewDefinition);

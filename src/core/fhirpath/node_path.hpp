@@ -1,0 +1,42 @@
+// A fast form of the FHIRPath shapes ViewDefinition columns use most: member steps from the
+// focus (code.coding.code), first(), ofType(T), then optionally one function of the result
+// (count(), getReferenceKey(Patient), exists(), ...). It walks document nodes with two reused
+// buffers of plain (node, type) items instead of building a collection of Values at every
+// step; the result is exactly what the evaluator gives (the FHIRPath and SQL-on-FHIR suites
+// run through it). Other shapes, and foci holding computed values, use the evaluator.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/fhirpath/ast.hpp"
+#include "core/fhirpath/value.hpp"
+
+namespace hdl::fhirpath {
+
+namespace detail {
+struct Context;
+}
+
+class NodePath {
+public:
+	// The fast form of `root`, or nullptr when the expression has another shape.
+	static std::shared_ptr<const NodePath> Compile(const Ast &root);
+
+	// Appends the result to `out` and returns true; returns false, appending nothing, when the
+	// focus holds a computed value (the caller then evaluates the expression in full).
+	bool Evaluate(Span focus, const detail::Context &ctx, Collection &out) const;
+
+private:
+	enum class Op : uint8_t { Member, First, OfType };
+	struct Step {
+		Op op;
+		std::string name; // Member: the element; OfType: the type
+	};
+	std::vector<Step> steps_;
+	const Ast *tail_ = nullptr; // a function applied to the result, or null (points into the Ast)
+};
+
+} // namespace hdl::fhirpath
+
+#include "core/cpp_only.hpp"
