@@ -1,7 +1,9 @@
 // FHIR R4 type names used by path navigation and type tests (see fhir_types.hpp).
 #include "core/fhirpath/fhir_types.hpp"
 
+#include <array>
 #include <cctype>
+#include <vector>
 
 namespace hdl::fhirpath {
 
@@ -88,7 +90,16 @@ std::string_view
 ChoiceTypeFromSuffix(std::string_view suffix) noexcept {
 	if (suffix.empty() || !std::isupper(static_cast<unsigned char>(suffix[0])))
 		return {};
-	for (std::string_view t : CHOICE_TYPES) {
+	// Called for every choice element a path visits: compare only the names of the same length.
+	static const auto by_length = [] {
+		std::array<std::vector<std::string_view>, 32> table;
+		for (std::string_view t : CHOICE_TYPES)
+			table[t.size() < table.size() ? t.size() : 0].push_back(t);
+		return table;
+	}();
+	if (suffix.size() >= by_length.size())
+		return {};
+	for (std::string_view t : by_length[suffix.size()]) {
 		if (EqualsIgnoreFirstCase(t, suffix))
 			return t;
 	}

@@ -9,15 +9,13 @@ namespace hdl::fhirpath {
 
 namespace {
 
-struct Item {
-	json::Node node;
-	std::string_view type;
-};
+using Item = NodeRef;
 
 // Two buffers reused by every evaluation (a path's steps never nest; hdl's engines run on one
 // thread: a backend, or a tool). Not thread_local: in a shared library every access to one
 // would go through __tls_get_addr.
 std::vector<Item> from_buffer, to_buffer;
+Collection tail_input; // the input of a final function (its arguments never evaluate a NodePath)
 
 } // namespace
 
@@ -47,45 +45,62 @@ NodePath::Compile(const Ast &root) {
 	return path;
 }
 
-bool
-NodePath::Evaluate(Span focus, const detail::Context &ctx, Collection &out) const {
+const std::vector<NodeRef> *
+NodePath::Walk(Span focus) const {
 	for (const Value &v : focus)
 		if (v.kind != ValueKind::Node)
-			return false;
-	std::vector<Item> &from = from_buffer, &to = to_buffer;
-	from.clear();
+			return nullptr;
+	std::vector<Item> *from = &from_buffer, *to = &to_buffer;
+	from->clear();
 	for (const Value &v : focus)
-		from.push_back({v.node, v.fhirType});
+		from->push_back({v.node, v.fhirType});
 	for (const Step &step : steps_) {
-		to.clear();
+		to->clear();
 		switch (step.op) {
 		case Op::Member:
-			for (const Item &item : from)
+			for (const Item &item : *from)
 				detail::NavigateNode(item.node, step.name,
-				                     [&](json::Node n, std::string_view type) { to.push_back({n, type}); });
+				                     [&](json::Node n, std::string_view type) { to->push_back({n, type}); });
 			break;
 		case Op::First:
-			if (!from.empty())
-				to.push_back(from.front());
+			if (!from->empty())
+				to->push_back(from->front());
 			break;
 		case Op::OfType:
-			for (const Item &item : from)
+			for (const Item &item : *from)
 				if (detail::ValueIsType(Value::OfNode(item.node, item.type), step.name))
-					to.push_back(item);
+					to->push_back(item);
 			break;
 		}
 		std::swap(from, to);
 	}
+	return from;
+}
+
+bool
+NodePath::Evaluate(Span focus, const detail::Context &ctx, Collection &out) const {
+	const std::vector<Item> *result = Walk(focus);
+	if (result == nullptr)
+		return false;
 	if (tail_ == nullptr) {
-		for (const Item &item : from)
+		for (const Item &item : *result)
 			out.push_back(Value::OfNode(item.node, item.type));
 		return true;
 	}
-	Collection input;
-	input.reserve(from.size());
-	for (const Item &item : from)
+	Collection &input = tail_input;
+	input.clear();
+	for (const Item &item : *result)
 		input.push_back(Value::OfNode(item.node, item.type));
 	detail::CallFunction(*tail_, input, ctx, out);
+	return true;
+}
+
+bool
+NodePath::EvaluateNodes(Span focus, std::vector<NodeRef> &out) const {
+	const std::vector<Item> *result = Walk(focus);
+	if (result == nullptr)
+		return false;
+	out.assign(result->begin(), result->end());
 	return true;
 }
 

@@ -18,6 +18,12 @@ namespace detail {
 struct Context;
 }
 
+// A document node a path reached, with its FHIR type when the path told it (choice elements).
+struct NodeRef {
+	json::Node node;
+	std::string_view type;
+};
+
 class NodePath {
 public:
 	// The fast form of `root`, or nullptr when the expression has another shape.
@@ -27,7 +33,18 @@ public:
 	// focus holds a computed value (the caller then evaluates the expression in full).
 	bool Evaluate(Span focus, const detail::Context &ctx, Collection &out) const;
 
+	// For paths without a final function: the nodes themselves (no Values built), replacing
+	// `out`'s contents; false, as above, for a focus holding computed values.
+	bool
+	endsAtNodes() const {
+		return tail_ == nullptr;
+	}
+	bool EvaluateNodes(Span focus, std::vector<NodeRef> &out) const;
+
 private:
+	// Runs the steps; the result is left in the returned buffer. Null for a computed focus.
+	const std::vector<NodeRef> *Walk(Span focus) const;
+
 	enum class Op : uint8_t { Member, First, OfType };
 	struct Step {
 		Op op;

@@ -173,10 +173,26 @@ Get(const Node &n, std::string_view key) noexcept {
 
 // One forward pass: each entry's start is the previous entry's end, so every member costs O(1)
 // instead of a walk back to the last stored offset (O(i)) for its key and again for its value.
+// With a prefix, only the keys are walked; a matching member's value is found by its offset.
 void
 ForEachMember(const Node &n, Node::MemberVisitor visit, void *ctx, std::string_view prefix, bool only_prefixed) {
 	Container c(n.raw());
 	uint32_t count = c.count();
+	const char *data = c.data();
+	if (only_prefixed) {
+		uint32_t off = 0;
+		for (uint32_t i = 0; i < count; i++) {
+			uint32_t e = c.entry(i);
+			uint32_t end = (e & jsonb::EntryHasOff) ? (e & jsonb::EntryOffLenMask) : off + (e & jsonb::EntryOffLenMask);
+			std::string_view key(data + off, end - off);
+			off = end;
+			if (key.size() < prefix.size() || std::memcmp(key.data(), prefix.data(), prefix.size()) != 0)
+				continue;
+			if (!visit(ctx, key, c.child(i + count)))
+				return;
+		}
+		return;
+	}
 	uint32_t entries = 2 * count;
 	uint32_t local[64];
 	std::vector<uint32_t> heap;
@@ -191,11 +207,8 @@ ForEachMember(const Node &n, Node::MemberVisitor visit, void *ctx, std::string_v
 		uint32_t e = c.entry(i);
 		off = (e & jsonb::EntryHasOff) ? (e & jsonb::EntryOffLenMask) : off + (e & jsonb::EntryOffLenMask);
 	}
-	const char *data = c.data();
 	for (uint32_t i = 0; i < count; i++) {
 		std::string_view key(data + start[i], c.length(i, start[i]));
-		if (only_prefixed && (key.size() < prefix.size() || key.compare(0, prefix.size(), prefix) != 0))
-			continue;
 		if (!visit(ctx, key, c.childAt(i + count, start[i + count])))
 			return;
 	}

@@ -24,48 +24,60 @@ struct Continuation {
 	const Continuation *parent;
 };
 
+// A document node as a cell (its FHIR type, when known, tells dates from strings).
+void
+NodeToCell(const json::Node &node, std::string_view fhirType, CellValue &cell) {
+	cell.items.clear();
+	cell.text.clear();
+	cell.node = node;
+	switch (node.type()) {
+	case json::Type::Bool:
+		cell.kind = CellValue::Kind::Boolean;
+		cell.boolean = node.boolean();
+		return;
+	case json::Type::Number: {
+		int64_t i;
+		if (fhirpath::AsInteger(Value::OfNode(node, fhirType), i)) { // 1.0 and decimals stay decimals
+			cell.kind = CellValue::Kind::Integer;
+			cell.integer = i;
+		} else {
+			cell.kind = CellValue::Kind::Decimal;
+		}
+		return;
+	}
+	case json::Type::String:
+		if (fhirpath::IsDateTypeName(fhirType))
+			cell.kind = CellValue::Kind::Date;
+		else if (fhirpath::IsDateTimeTypeName(fhirType))
+			cell.kind = CellValue::Kind::DateTime;
+		else if (fhirpath::IsTimeTypeName(fhirType))
+			cell.kind = CellValue::Kind::Time;
+		else
+			cell.kind = CellValue::Kind::String;
+		return;
+	case json::Type::Object:
+	case json::Type::Array:
+		cell.kind = CellValue::Kind::Node;
+		return;
+	default:
+		cell.kind = CellValue::Kind::Null;
+		cell.node = json::Node();
+		return;
+	}
+}
+
 void
 ToCell(const Value &v, CellValue &cell) {
+	if (v.kind == ValueKind::Node) {
+		NodeToCell(v.node, v.fhirType, cell);
+		return;
+	}
 	cell.items.clear();
 	cell.node = json::Node();
 	cell.text.clear();
 	switch (v.kind) {
-	case ValueKind::Node:
-		cell.node = v.node;
-		switch (v.node.type()) {
-		case json::Type::Bool:
-			cell.kind = CellValue::Kind::Boolean;
-			cell.boolean = v.node.boolean();
-			return;
-		case json::Type::Number: {
-			int64_t i;
-			if (fhirpath::AsInteger(v, i)) {
-				cell.kind = CellValue::Kind::Integer;
-				cell.integer = i;
-			} else {
-				cell.kind = CellValue::Kind::Decimal;
-			}
-			return;
-		}
-		case json::Type::String:
-			if (fhirpath::IsDateTypeName(v.fhirType))
-				cell.kind = CellValue::Kind::Date;
-			else if (fhirpath::IsDateTimeTypeName(v.fhirType))
-				cell.kind = CellValue::Kind::DateTime;
-			else if (fhirpath::IsTimeTypeName(v.fhirType))
-				cell.kind = CellValue::Kind::Time;
-			else
-				cell.kind = CellValue::Kind::String;
-			return;
-		case json::Type::Object:
-		case json::Type::Array:
-			cell.kind = CellValue::Kind::Node;
-			return;
-		default:
-			cell.kind = CellValue::Kind::Null;
-			cell.node = json::Node();
-			return;
-		}
+	case ValueKind::Node: // handled above
+		return;
 	case ValueKind::Boolean:
 		cell.kind = CellValue::Kind::Boolean;
 		cell.boolean = v.boolean;
@@ -133,6 +145,15 @@ private:
 	RowSink &sink_;
 	Row &row_;
 	Collection scratch_;
+	std::vector<fhirpath::NodeRef> nodes_;
+
+	[[noreturn]] void
+	TooMany(const CompiledColumn &c, size_t n) const {
+		throw Error(ErrorKind::InvalidParameter,
+		            "column \"" + columns_[c.index].name + "\" returned " + std::to_string(n) + " values",
+		            "The path \"" + c.path.text() + "\" yields a collection for this resource.",
+		            "Set \"collection\": true on the column, or narrow the path (e.g. with first()).");
+	}
 
 	void
 	proceed(const Continuation *k) {
@@ -203,6 +224,18 @@ private:
 	void
 	fillColumns(const SelectNode &s, const Value *focus, int64_t rowIndex) {
 		for (const CompiledColumn &c : s.columns) {
+			// A plain path to a single value: its node straight into the cell, no Value built.
+			const fhirpath::NodePath *fast = c.path.fast();
+			if (!c.collection && fast != nullptr && fast->endsAtNodes() && fast->EvaluateNodes(FocusSpan(focus), nodes_)) {
+				if (nodes_.size() > 1)
+					TooMany(c, nodes_.size());
+				CellValue &cell = row_[c.index];
+				if (nodes_.empty())
+					cell = CellValue();
+				else
+					NodeToCell(nodes_[0].node, nodes_[0].type, cell);
+				continue;
+			}
 			scratch_.clear();
 			fhirpath::EvaluateInto(c.path, FocusSpan(focus), resource_, env_, rowIndex, scratch_);
 			CellValue &cell = row_[c.index];
@@ -216,12 +249,7 @@ private:
 				continue;
 			}
 			if (scratch_.size() > 1)
-				throw Error(
-				    ErrorKind::InvalidParameter,
-				    "column \"" + columns_[c.index].name + "\" returned " + std::to_string(scratch_.size()) +
-				        " values",
-				    "The path \"" + c.path.text() + "\" yields a collection for this resource.",
-				    "Set \"collection\": true on the column, or narrow the path (e.g. with first()).");
+				TooMany(c, scratch_.size());
 			if (scratch_.empty())
 				cell = CellValue();
 			else
