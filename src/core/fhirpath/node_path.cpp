@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <functional>
 
 namespace hdl::fhirpath {
 
@@ -17,7 +19,55 @@ using Item = NodeRef;
 std::vector<Item> from_buffer, to_buffer;
 Collection tail_input; // the input of a final function (its arguments never evaluate a NodePath)
 
+// The member-step memo of the current document (DocumentScope): direct-mapped by node and
+// name; an entry counts only in the epoch (document) that wrote it.
+struct MemoEntry {
+	uint64_t epoch = 0;
+	const void *node = nullptr;
+	std::string_view name;
+	uint8_t count = 0;
+	Item items[4];
+};
+constexpr size_t MemoSlots = 64;
+MemoEntry memo[MemoSlots];
+uint64_t memo_epoch = 0;
+bool memo_active = false;
+
 } // namespace
+
+NodePath::DocumentScope::DocumentScope() noexcept {
+	memo_epoch++;
+	memo_active = true;
+}
+
+NodePath::DocumentScope::~DocumentScope() {
+	memo_active = false;
+}
+
+void
+NodePath::Member(const Step &step, const NodeRef &item, std::vector<NodeRef> &to) const {
+	auto push = [&](json::Node n, std::string_view type) { to.push_back({n, type}); };
+	if (!memo_active || !item.node.isObject()) {
+		detail::NavigateNode(item.node, step.name, push);
+		return;
+	}
+	const void *node = item.node.raw();
+	MemoEntry &e = memo[(reinterpret_cast<uintptr_t>(node) / 8 + step.name_hash) % MemoSlots];
+	if (e.epoch == memo_epoch && e.node == node && e.name == step.name) {
+		to.insert(to.end(), e.items, e.items + e.count);
+		return;
+	}
+	size_t first = to.size();
+	detail::NavigateNode(item.node, step.name, push);
+	size_t n = to.size() - first;
+	if (n > 4)
+		return; // large results are not kept
+	e.epoch = memo_epoch;
+	e.node = node;
+	e.name = step.name;
+	e.count = static_cast<uint8_t>(n);
+	std::copy(to.begin() + static_cast<std::ptrdiff_t>(first), to.end(), e.items);
+}
 
 std::shared_ptr<const NodePath>
 NodePath::Compile(const Ast &root) {
@@ -32,11 +82,11 @@ NodePath::Compile(const Ast &root) {
 			// a capitalised step may be a type name (Patient.name): the evaluator's business
 			if (a->name.empty() || std::isupper(static_cast<unsigned char>(a->name[0])))
 				return nullptr;
-			path->steps_.push_back({Op::Member, a->name});
+			path->steps_.push_back({Op::Member, a->name, std::hash<std::string> {}(a->name)});
 		} else if (a->kind == AstKind::Call && a->fn == FunctionId::First && a->args.empty()) {
-			path->steps_.push_back({Op::First, {}});
+			path->steps_.push_back({Op::First, {}, 0});
 		} else if (a->kind == AstKind::Call && a->fn == FunctionId::OfType) {
-			path->steps_.push_back({Op::OfType, a->name});
+			path->steps_.push_back({Op::OfType, a->name, 0});
 		} else {
 			return nullptr;
 		}
@@ -59,8 +109,7 @@ NodePath::Walk(Span focus) const {
 		switch (step.op) {
 		case Op::Member:
 			for (const Item &item : *from)
-				detail::NavigateNode(item.node, step.name,
-				                     [&](json::Node n, std::string_view type) { to->push_back({n, type}); });
+				Member(step, item, *to);
 			break;
 		case Op::First:
 			if (!from->empty())

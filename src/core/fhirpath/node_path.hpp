@@ -41,6 +41,17 @@ public:
 	}
 	bool EvaluateNodes(Span focus, std::vector<NodeRef> &out) const;
 
+	// While one lives, member steps on a node remember their result for the other paths over
+	// the same document (a view's columns share prefixes: value.ofType(...) five times on an
+	// Observation). Only for the one document being evaluated: open one per document.
+	class DocumentScope {
+	public:
+		DocumentScope() noexcept;
+		~DocumentScope();
+		DocumentScope(const DocumentScope &) = delete;
+		DocumentScope &operator=(const DocumentScope &) = delete;
+	};
+
 private:
 	// Runs the steps; the result is left in the returned buffer. Null for a computed focus.
 	const std::vector<NodeRef> *Walk(Span focus) const;
@@ -49,7 +60,9 @@ private:
 	struct Step {
 		Op op;
 		std::string name; // Member: the element; OfType: the type
+		size_t name_hash = 0;
 	};
+	void Member(const Step &step, const NodeRef &item, std::vector<NodeRef> &to) const;
 	std::vector<Step> steps_;
 	const Ast *tail_ = nullptr; // a function applied to the result, or null (points into the Ast)
 };

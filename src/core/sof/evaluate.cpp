@@ -3,6 +3,7 @@
 // built in one reused buffer and handed to the sink as soon as they are complete.
 #include "core/error.hpp"
 #include "core/fhirpath/fhir_types.hpp"
+#include "core/fhirpath/node_path.hpp"
 #include "core/sof/select_node.hpp"
 #include "core/sof/view.hpp"
 
@@ -264,6 +265,7 @@ void
 Evaluate(const CompiledView &view, const json::Node &resource, RowSink &sink) {
 	if (!resource.isObject() || resource.get("resourceType").str() != view.resource_)
 		return;
+	fhirpath::NodePath::DocumentScope memo; // the columns' paths share their member steps
 	Value root = Value::OfNode(resource);
 	Collection result;
 	for (const fhirpath::Expression &w : view.where_) {
