@@ -10,6 +10,7 @@
 #include "pg/postgres.hpp"
 
 extern "C" {
+#include "access/heapam.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "catalog/index.h"
@@ -33,6 +34,7 @@ struct InsertArgs {
 	const Datum *values;
 	const char *nulls;
 	bool skip_indexes;
+	void *bulk;
 };
 
 // table_multi_insert and index maintenance in one short-lived executor state, as COPY FROM
@@ -107,7 +109,8 @@ InsertDirectC(InsertArgs *a) {
 	}
 	CommandId cid = GetCurrentCommandId(true);
 	// A bulk load into an empty table (indexes rebuilt afterwards) appends: no free-space search.
-	table_multi_insert(rel, slots, a->nrows, cid, a->skip_indexes ? TABLE_INSERT_SKIP_FSM : 0, nullptr);
+	table_multi_insert(rel, slots, a->nrows, cid, a->skip_indexes ? TABLE_INSERT_SKIP_FSM : 0,
+	                   static_cast<BulkInsertState>(a->bulk));
 	for (int r = 0; r < a->nrows && rri->ri_NumIndices > 0; r++) {
 		List *recheck = ExecInsertIndexTuples(rri, slots[r], estate, false, false, nullptr, NIL);
 		list_free(recheck);
@@ -135,6 +138,17 @@ RebuildIndexesC(Oid table) {
 
 } // namespace
 
+void *
+NewBulkInsert() {
+	return Guard(GetBulkInsertState);
+}
+
+void
+FreeBulkInsert(void *bulk) {
+	if (bulk != nullptr)
+		Guard(FreeBulkInsertState, static_cast<BulkInsertState>(bulk));
+}
+
 bool
 TableIsEmpty(Oid table) {
 	bool empty = false;
@@ -156,7 +170,7 @@ InsertDirect(const DirectRows &rows) {
 		return;
 	InsertArgs args {rows.table,         static_cast<int>(ncolumns), rows.columns.data(),
 	                 static_cast<int>(rows.values.size() / ncolumns), rows.values.data(), rows.nulls.data(),
-	                 rows.skip_indexes};
+	                 rows.skip_indexes, rows.bulk};
 	Guard(InsertDirectC, &args);
 }
 

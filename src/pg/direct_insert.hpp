@@ -22,7 +22,14 @@ struct DirectRows {
 	// Leave the indexes alone: the caller rebuilds them afterwards (RebuildIndexes), which for a
 	// bulk load into an empty table is far cheaper than inserting every key one by one.
 	bool skip_indexes = false;
+	// A bulk-insert state kept across the batches of one load (NewBulkInsert), or null.
+	void *bulk = nullptr;
 };
+
+// A bulk-insert state (Postgres's BulkInsertState: the current target page stays pinned across
+// batches) for DirectRows::bulk; freed with FreeBulkInsert or with the transaction's memory.
+void *NewBulkInsert();
+void FreeBulkInsert(void *bulk);
 
 // Inserts the rows with table_multi_insert and maintains every index (unique ones checked),
 // checking the table's constraints. Refuses tables with INSERT triggers (they would be skipped)

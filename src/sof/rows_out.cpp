@@ -394,6 +394,8 @@ TableRows::TableRows(const sof::CompiledView &view, Oid table)
 	batch_.table = table;
 	batch_.columns = names_;
 	batch_.skip_indexes = pg::TableIsEmpty(table);
+	if (batch_.skip_indexes)
+		batch_.bulk = pg::NewBulkInsert(); // a load into an empty table, as COPY does
 }
 
 void
@@ -416,6 +418,8 @@ TableRows::OnRow(const sof::Row &row) {
 void
 TableRows::Finish() {
 	Flush();
+	pg::FreeBulkInsert(batch_.bulk);
+	batch_.bulk = nullptr;
 	if (batch_.skip_indexes)
 		pg::RebuildIndexes(table_);
 }

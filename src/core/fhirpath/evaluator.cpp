@@ -286,6 +286,18 @@ EvaluateInto(const Expression &expr, Span focus, const json::Node &resource, con
 	detail::Eval(expr.root(), ctx, out);
 }
 
+bool
+EvaluateNodesInto(const Expression &expr, Span focus, const json::Node &resource, const Environment &env,
+                  int64_t rowIndex, std::vector<NodeRef> &out) {
+	detail::Context ctx;
+	ctx.thisItems = focus;
+	ctx.resource = &resource;
+	ctx.env = &env;
+	ctx.rowIndex = rowIndex;
+	ctx.exprText = &expr.text();
+	return expr.fast() != nullptr && expr.fast()->endsAtNodes() && expr.fast()->EvaluateNodes(focus, ctx, out);
+}
+
 Collection
 Evaluate(const Expression &expr, Span focus, const json::Node &resource, const Environment &env) {
 	Collection out;

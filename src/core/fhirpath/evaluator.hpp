@@ -73,6 +73,9 @@ NavigateNode(const json::Node &node, std::string_view name, Push &&push) {
 	});
 }
 
+// True when a where()/exists()/all() criterion holds for ctx's $this (empty is false).
+bool CriteriaHolds(const Ast &criteria, const Context &ctx);
+
 // Calls the function `call` names on `focus` (its own focus expression already evaluated).
 void CallFunction(const Ast &call, Span focus, const Context &ctx, Collection &out);
 // All child items of one item (children()).

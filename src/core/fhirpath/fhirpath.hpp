@@ -78,6 +78,11 @@ Collection Evaluate(const Expression &expr, Span focus, const json::Node &resour
 void EvaluateInto(const Expression &expr, Span focus, const json::Node &resource, const Environment &env,
                   int64_t rowIndex, Collection &out);
 
+// For a path whose fast form ends at document nodes (expr.fast()->endsAtNodes()): its nodes,
+// replacing out's contents, without building Values; false when the focus holds computed values.
+bool EvaluateNodesInto(const Expression &expr, Span focus, const json::Node &resource, const Environment &env,
+                       int64_t rowIndex, std::vector<NodeRef> &out);
+
 // FHIRPath truth of a result used as a filter: true only for a single true boolean; throws
 // hdl::Error(InvalidParameter) when the result is not empty and not a single boolean.
 bool IsTrue(const Collection &result, std::string_view what);

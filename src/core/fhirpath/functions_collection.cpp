@@ -6,8 +6,6 @@
 
 namespace hdl::fhirpath::detail {
 
-namespace {
-
 // Criteria of where/all/exists: true only for a single true boolean.
 bool
 CriteriaHolds(const Ast &criteria, const Context &ctx) {
@@ -22,6 +20,8 @@ CriteriaHolds(const Ast &criteria, const Context &ctx) {
 		return true;
 	Fail(ctx, "criteria must return a single boolean");
 }
+
+namespace {
 
 bool
 Contains(Span c, const Value &v) {

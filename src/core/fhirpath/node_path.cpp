@@ -82,11 +82,13 @@ NodePath::Compile(const Ast &root) {
 			// a capitalised step may be a type name (Patient.name): the evaluator's business
 			if (a->name.empty() || std::isupper(static_cast<unsigned char>(a->name[0])))
 				return nullptr;
-			path->steps_.push_back({Op::Member, a->name, std::hash<std::string> {}(a->name)});
+			path->steps_.push_back({Op::Member, a->name, std::hash<std::string> {}(a->name), nullptr});
 		} else if (a->kind == AstKind::Call && a->fn == FunctionId::First && a->args.empty()) {
-			path->steps_.push_back({Op::First, {}, 0});
+			path->steps_.push_back({Op::First, {}, 0, nullptr});
 		} else if (a->kind == AstKind::Call && a->fn == FunctionId::OfType) {
-			path->steps_.push_back({Op::OfType, a->name, 0});
+			path->steps_.push_back({Op::OfType, a->name, 0, nullptr});
+		} else if (a->kind == AstKind::Call && a->fn == FunctionId::Where && a->args.size() == 1) {
+			path->steps_.push_back({Op::Where, {}, 0, a->args[0].get()});
 		} else {
 			return nullptr;
 		}
@@ -96,7 +98,7 @@ NodePath::Compile(const Ast &root) {
 }
 
 const std::vector<NodeRef> *
-NodePath::Walk(Span focus) const {
+NodePath::Walk(Span focus, const detail::Context &ctx) const {
 	for (const Value &v : focus)
 		if (v.kind != ValueKind::Node)
 			return nullptr;
@@ -120,6 +122,13 @@ NodePath::Walk(Span focus) const {
 				if (detail::ValueIsType(Value::OfNode(item.node, item.type), step.name))
 					to->push_back(item);
 			break;
+		case Op::Where:
+			for (size_t i = 0; i < from->size(); i++) {
+				Value self = Value::OfNode((*from)[i].node, (*from)[i].type);
+				if (detail::CriteriaHolds(*step.criteria, ctx.withThis(Span(&self, 1), static_cast<int64_t>(i))))
+					to->push_back((*from)[i]);
+			}
+			break;
 		}
 		std::swap(from, to);
 	}
@@ -128,7 +137,7 @@ NodePath::Walk(Span focus) const {
 
 bool
 NodePath::Evaluate(Span focus, const detail::Context &ctx, Collection &out) const {
-	const std::vector<Item> *result = Walk(focus);
+	const std::vector<Item> *result = Walk(focus, ctx);
 	if (result == nullptr)
 		return false;
 	if (tail_ == nullptr) {
@@ -145,8 +154,8 @@ NodePath::Evaluate(Span focus, const detail::Context &ctx, Collection &out) cons
 }
 
 bool
-NodePath::EvaluateNodes(Span focus, std::vector<NodeRef> &out) const {
-	const std::vector<Item> *result = Walk(focus);
+NodePath::EvaluateNodes(Span focus, const detail::Context &ctx, std::vector<NodeRef> &out) const {
+	const std::vector<Item> *result = Walk(focus, ctx);
 	if (result == nullptr)
 		return false;
 	out.assign(result->begin(), result->end());

@@ -1,5 +1,6 @@
 // A fast form of the FHIRPath shapes ViewDefinition columns use most: member steps from the
-// focus (code.coding.code), first(), ofType(T), then optionally one function of the result
+// focus (code.coding.code), first(), ofType(T), where(criteria) (the criteria evaluated in
+// full), then optionally one function of the result
 // (count(), getReferenceKey(Patient), exists(), ...). It walks document nodes with two reused
 // buffers of plain (node, type) items instead of building a collection of Values at every
 // step; the result is exactly what the evaluator gives (the FHIRPath and SQL-on-FHIR suites
@@ -39,7 +40,7 @@ public:
 	endsAtNodes() const {
 		return tail_ == nullptr;
 	}
-	bool EvaluateNodes(Span focus, std::vector<NodeRef> &out) const;
+	bool EvaluateNodes(Span focus, const detail::Context &ctx, std::vector<NodeRef> &out) const;
 
 	// While one lives, member steps on a node remember their result for the other paths over
 	// the same document (a view's columns share prefixes: value.ofType(...) five times on an
@@ -54,13 +55,14 @@ public:
 
 private:
 	// Runs the steps; the result is left in the returned buffer. Null for a computed focus.
-	const std::vector<NodeRef> *Walk(Span focus) const;
+	const std::vector<NodeRef> *Walk(Span focus, const detail::Context &ctx) const;
 
-	enum class Op : uint8_t { Member, First, OfType };
+	enum class Op : uint8_t { Member, First, OfType, Where };
 	struct Step {
 		Op op;
 		std::string name; // Member: the element; OfType: the type
 		size_t name_hash = 0;
+		const Ast *criteria = nullptr; // Where (points into the Ast)
 	};
 	void Member(const Step &step, const NodeRef &item, std::vector<NodeRef> &to) const;
 	std::vector<Step> steps_;

@@ -227,7 +227,8 @@ private:
 		for (const CompiledColumn &c : s.columns) {
 			// A plain path to a single value: its node straight into the cell, no Value built.
 			const fhirpath::NodePath *fast = c.path.fast();
-			if (!c.collection && fast != nullptr && fast->endsAtNodes() && fast->EvaluateNodes(FocusSpan(focus), nodes_)) {
+			if (!c.collection && fast != nullptr && fast->endsAtNodes() &&
+			    fhirpath::EvaluateNodesInto(c.path, FocusSpan(focus), resource_, env_, rowIndex, nodes_)) {
 				if (nodes_.size() > 1)
 					TooMany(c, nodes_.size());
 				CellValue &cell = row_[c.index];
