@@ -73,6 +73,10 @@ NavigateNode(const json::Node &node, std::string_view name, Push &&push) {
 	});
 }
 
+// "Patient/123", "http://x/fhir/Patient/123/_history/2" -> type "Patient", id "123"; false
+// when the reference has no type/id part.
+bool SplitReference(std::string_view ref, std::string_view &type, std::string_view &id);
+
 // True when a where()/exists()/all() criterion holds for ctx's $this (empty is false).
 bool CriteriaHolds(const Ast &criteria, const Context &ctx);
 

@@ -6,8 +6,6 @@
 
 namespace hdl::fhirpath::detail {
 
-namespace {
-
 // "Patient/123", "http://x/fhir/Patient/123/_history/2" -> type "Patient", id "123".
 bool
 SplitReference(std::string_view ref, std::string_view &type, std::string_view &id) {
@@ -23,6 +21,8 @@ SplitReference(std::string_view ref, std::string_view &type, std::string_view &i
 	type = prev == std::string_view::npos ? head : head.substr(prev + 1);
 	return true;
 }
+
+namespace {
 
 void
 DecimalBoundary(const Value &v, bool high, const Ast &call, const Context &ctx, Collection &out) {

@@ -75,6 +75,10 @@ NodePath::Compile(const Ast &root) {
 	const Ast *a = &root;
 	if (a->kind == AstKind::Call && a->fn != FunctionId::First && a->fn != FunctionId::OfType) {
 		path->tail_ = a;
+		if (a->fn == FunctionId::GetResourceKey && a->args.empty())
+			path->key_ = Key::Resource;
+		else if (a->fn == FunctionId::GetReferenceKey && a->args.empty())
+			path->key_ = Key::Reference; // the type argument, if any, is in a->name
 		a = a->focus.get();
 	}
 	for (; a != nullptr; a = a->focus.get()) {
@@ -158,7 +162,43 @@ NodePath::EvaluateNodes(Span focus, const detail::Context &ctx, std::vector<Node
 	const std::vector<Item> *result = Walk(focus, ctx);
 	if (result == nullptr)
 		return false;
+	if (key_ != Key::None)
+		return KeyNodes(*result, out);
 	out.assign(result->begin(), result->end());
+	return true;
+}
+
+// As getResourceKey()/getReferenceKey() in functions_fhir.cpp, giving nodes; false (the caller
+// evaluates in full) for a reference that is not a JSONB string.
+bool
+NodePath::KeyNodes(const std::vector<NodeRef> &items, std::vector<NodeRef> &out) const {
+	out.clear();
+	for (const Item &item : items) {
+		if (!item.node.isObject())
+			continue;
+		if (key_ == Key::Resource) {
+			json::Node id = item.node.get("id");
+			if (id.isString() && item.node.get("resourceType").isString())
+				out.push_back({id, "id"});
+			continue;
+		}
+		json::Node ref = item.node.get("reference");
+		std::string_view type, id;
+		if (!ref.isString() || !detail::SplitReference(ref.str(), type, id))
+			continue;
+		const std::string &wanted_name = tail_->name;
+		if (!wanted_name.empty() && wanted_name != "getReferenceKey") {
+			std::string_view wanted = wanted_name;
+			if (wanted.substr(0, 5) == "FHIR.")
+				wanted.remove_prefix(5);
+			if (type != wanted)
+				continue;
+		}
+		json::Node slice = ref.slice(static_cast<size_t>(id.data() - ref.str().data()), id.size());
+		if (slice.missing())
+			return false;
+		out.push_back({slice, {}});
+	}
 	return true;
 }
 

@@ -38,7 +38,7 @@ public:
 	// `out`'s contents; false, as above, for a focus holding computed values.
 	bool
 	endsAtNodes() const {
-		return tail_ == nullptr;
+		return tail_ == nullptr || key_ != Key::None;
 	}
 	bool EvaluateNodes(Span focus, const detail::Context &ctx, std::vector<NodeRef> &out) const;
 
@@ -67,6 +67,11 @@ private:
 	void Member(const Step &step, const NodeRef &item, std::vector<NodeRef> &to) const;
 	std::vector<Step> steps_;
 	const Ast *tail_ = nullptr; // a function applied to the result, or null (points into the Ast)
+	// getResourceKey() / getReferenceKey(T) as the function: EvaluateNodes gives the id nodes
+	// (a reference's id is a slice of its string) instead of computed strings.
+	enum class Key : uint8_t { None, Resource, Reference };
+	Key key_ = Key::None;
+	bool KeyNodes(const std::vector<NodeRef> &items, std::vector<NodeRef> &out) const;
 };
 
 } // namespace hdl::fhirpath

@@ -96,6 +96,13 @@ Node::forEachMemberWithPrefixImpl(std::string_view prefix, MemberVisitor visit, 
 	jb::ForEachMember(*this, visit, ctx, prefix, true);
 }
 
+Node
+Node::slice(size_t pos, size_t len) const noexcept {
+	if (type_ != Type::String || backend_ != Backend::Jsonb || pos > len_ || len > len_ - pos)
+		return Node();
+	return Make(Backend::Jsonb, Type::String, static_cast<const char *>(ptr_) + pos, static_cast<uint32_t>(len));
+}
+
 std::string_view
 Node::str() const noexcept {
 	if (type_ != Type::String)

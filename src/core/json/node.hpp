@@ -78,6 +78,10 @@ public:
 	template <typename F>
 	void forEachMemberWithPrefix(std::string_view prefix, F &&f) const;
 
+	// Part of a JSONB string, as a string node over the same bytes; Missing for other nodes and
+	// for the nlohmann back end (whose strings are not byte ranges).
+	Node slice(size_t pos, size_t len) const noexcept;
+
 	// Scalars. Calling the wrong accessor returns an empty/false/0 value, never throws.
 	std::string_view str() const noexcept;
 	bool boolean() const noexcept;
