@@ -111,8 +111,9 @@ void
 RunOverLake(const sof::CompiledView &view, const std::vector<std::string> *ids,
             const std::function<void(const std::string &key)> &before, sof::RowSink &sink) {
 	std::string type = view.resourceType();
+	std::string key; // reused: one per resource would allocate each time
 	hdl::sof_pg::ScanLake(type, ids, LakeBatch, [&](std::string_view id, const hdl::json::Node &resource) {
-		std::string key = type + "/" + std::string(id);
+		key.assign(type).append("/").append(id);
 		if (before)
 			before(key);
 		try {

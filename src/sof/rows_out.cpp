@@ -404,12 +404,12 @@ TableRows::OnRow(const sof::Row &row) {
 	size_t count = cells_.size();
 	size_t at = batch_.values.size();
 	batch_.values.resize(at + count);
-	std::unique_ptr<bool[]> nulls(new bool[count]);
+	static_assert(sizeof(bool) == sizeof(char), "row_nulls_ holds bools");
+	row_nulls_.resize(count);
 	PutTypedArgs row_args {nullptr, batch_context_, slots_, cells_.data(), static_cast<int>(count), key_.c_str(), 0};
-	ConvertArgs args {&row_args, batch_.values.data() + at, nulls.get()};
+	ConvertArgs args {&row_args, batch_.values.data() + at, reinterpret_cast<bool *>(row_nulls_.data())};
 	pg::Guard(ConvertIntoBatchC, &args);
-	for (size_t i = 0; i < count; i++)
-		batch_.nulls.push_back(nulls[i] ? 1 : 0);
+	batch_.nulls.insert(batch_.nulls.end(), row_nulls_.begin(), row_nulls_.end());
 	rows_++;
 	if (++pending_ >= BatchRows)
 		Flush();

@@ -69,8 +69,8 @@ public:
 	TableRows(const sof::CompiledView &view, Oid table);
 	~TableRows() override;
 	void
-	setResourceKey(std::string key) {
-		key_ = std::move(key);
+	setResourceKey(const std::string &key) {
+		key_.assign(key); // keeps the buffer
 	}
 	void OnRow(const sof::Row &row) override;
 	void Finish();
@@ -90,6 +90,7 @@ private:
 	std::vector<std::string> text_;
 	std::vector<CellIn> cells_;
 	pg::DirectRows batch_;
+	std::vector<char> row_nulls_; // one row's nulls (bool-sized, as the conversion writes them)
 	size_t pending_ = 0;
 	uint64_t rows_ = 0;
 };
