@@ -209,10 +209,27 @@ ConvertRow(PutTypedArgs *a, Datum *values, bool *nulls) {
 	callback.arg = a;
 	callback.previous = error_context_stack;
 	error_context_stack = &callback;
+	// The row's text values share one allocation (a dozen pallocs per row otherwise).
+	size_t text_bytes = 0;
+	for (int i = 0; i < a->count; i++)
+		if (a->cells[i].kind != In::Null && a->slots[i].target == Target::Text)
+			text_bytes += MAXALIGN(VARHDRSZ + a->cells[i].length);
+	char *arena = text_bytes > 0 ? static_cast<char *>(palloc(text_bytes)) : nullptr;
 	for (int i = 0; i < a->count; i++) {
 		a->current = i;
-		nulls[i] = a->cells[i].kind == In::Null;
-		values[i] = nulls[i] ? (Datum) 0 : Convert(a->slots[i], a->cells[i]);
+		const CellIn &c = a->cells[i];
+		nulls[i] = c.kind == In::Null;
+		if (nulls[i]) {
+			values[i] = (Datum) 0;
+		} else if (a->slots[i].target == Target::Text) {
+			auto *t = reinterpret_cast<text *>(arena);
+			SET_VARSIZE(t, VARHDRSZ + c.length);
+			memcpy(VARDATA(t), c.data, c.length);
+			values[i] = PointerGetDatum(t);
+			arena += MAXALIGN(VARHDRSZ + c.length);
+		} else {
+			values[i] = Convert(a->slots[i], c);
+		}
 	}
 	error_context_stack = callback.previous;
 }

@@ -123,7 +123,9 @@ NodePath::Walk(Span focus, const detail::Context &ctx) const {
 			break;
 		case Op::OfType:
 			for (const Item &item : *from)
-				if (detail::ValueIsType(Value::OfNode(item.node, item.type), step.name))
+				// a choice element named with exactly this type matches (as ValueIsType says)
+				if ((!item.type.empty() && item.type == step.name) ||
+				    detail::ValueIsType(Value::OfNode(item.node, item.type), step.name))
 					to->push_back(item);
 			break;
 		case Op::Where:
