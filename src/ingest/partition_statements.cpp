@@ -44,6 +44,12 @@ UpsertSql(const std::string &p) {
 	       "WHERE r.version OPERATOR(pg_catalog.=) (EXCLUDED.version OPERATOR(pg_catalog.-) 1) RETURNING r.id";
 }
 
+std::string
+ReadSql(const std::string &p) {
+	return "SELECT r.id, r.resource FROM " + p +
+	       " r WHERE r.resource_type OPERATOR(pg_catalog.=) $1 AND r.id OPERATOR(pg_catalog.=) ANY ($2)";
+}
+
 // Kept for the backend's life (the plans are SPI_keepplan'd); a partition made again gets a
 // new oid and new statements.
 std::unordered_map<Oid, std::unique_ptr<PartitionStatements>> cache;
@@ -59,11 +65,13 @@ StatementsFor(Oid partition, const std::string &qualified_name) {
 	s->lock_sql = LockSql(qualified_name);
 	s->find_sql = FindSql(qualified_name);
 	s->upsert_sql = UpsertSql(qualified_name);
+	s->read_sql = ReadSql(qualified_name);
 	s->lock = {s->lock_sql.c_str(), 2, {TEXTOID, TEXTARRAYOID}, nullptr};
 	s->find = {s->find_sql.c_str(), 3, {TEXTOID, JSONBOID, INT4OID}, nullptr};
 	s->upsert = {s->upsert_sql.c_str(), 8,
 	             {TEXTOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, JSONBARRAYOID, TIMESTAMPTZOID, INT4OID, INT8OID},
 	             nullptr};
+	s->read = {s->read_sql.c_str(), 2, {TEXTOID, TEXTARRAYOID}, nullptr};
 	PartitionStatements &out = *s;
 	cache[partition] = std::move(s); // a renamed partition's old plans are simply dropped (they leak little)
 	return out;

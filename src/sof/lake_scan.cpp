@@ -8,6 +8,7 @@
 #include "ingest/lake_tables.hpp"
 #include "sof/lake_scan.hpp"
 #include "pg/guard.hpp"
+#include "ingest/partition_statements.hpp"
 #include "pg/jsonb.hpp"
 #include "pg/spi.hpp"
 
@@ -27,12 +28,6 @@ extern "C" {
 namespace hdl::sof_pg {
 
 namespace {
-
-pg::CachedPlan some_plan {"SELECT r.id, r.resource FROM hdl_lake.resource r WHERE r.resource_type "
-                          "OPERATOR(pg_catalog.=) $1 AND r.id OPERATOR(pg_catalog.=) ANY ($2::text[])",
-                          2,
-                          {TEXTOID, TEXTARRAYOID},
-                          nullptr};
 
 struct OpenArgs {
 	pg::CachedPlan *plan;
@@ -198,7 +193,9 @@ ScanLake(const std::string &type, const std::vector<std::string> *ids, int batch
 			items.push_back(&id);
 		values[1] = pg::TextArray(items, false);
 	}
-	OpenArgs open {&some_plan, values, nullptr};
+	// the type's partition itself: a cached generic plan (over the parent it is planned each time)
+	ingest::lake::Partitions partition = ingest::lake::PartitionsOf(type, false);
+	OpenArgs open {&ingest::StatementsFor(partition.current, partition.current_name).read, values, nullptr};
 	pg::Guard(OpenC, &open);
 	FetchArgs fetch {open.portal, batch, pg::Guard(NewBatchContext), 0};
 	for (;;) {

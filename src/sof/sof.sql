@@ -162,8 +162,11 @@ $$;
 
 -- One refresh. Serialised per mart by an advisory lock; in READ COMMITTED the registry row is
 -- read again after the lock, so a refresh that waited sees its predecessor's watermark.
+-- Its statements look rows up by key (the change log by txid, the mart by _resource_key): a mart
+-- just rebuilt has no statistics yet, and without them the planner would scan the whole mart to
+-- delete a few hundred keys.
 CREATE FUNCTION hdl._mart_refresh(mart_name text, mode text) RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET enable_seqscan = off AS $$
 DECLARE
 	m hdl.mart;
 	started timestamptz := pg_catalog.clock_timestamp();
