@@ -26,6 +26,8 @@ override with_llvm = no
 
 PG_CPPFLAGS = -Isrc -DHDL_VERSION='"$(EXTVERSION)"'
 PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wshadow -Wno-register -Wno-missing-field-initializers -Wno-clobbered -Wno-unused-parameter
+# -O3 over the server's -O2: the JSONB walkers and the FHIRPath paths gain 5-8% (bench/marts).
+PG_CXXFLAGS += -O3
 ifeq ($(WERROR),1)
 PG_CXXFLAGS += -Werror
 endif
