@@ -272,15 +272,25 @@ Environment::find(std::string_view name) const {
 	return nullptr;
 }
 
-void
-EvaluateInto(const Expression &expr, Span focus, const json::Node &resource, const Environment &env,
-             int64_t rowIndex, Collection &out) {
+namespace {
+
+detail::Context
+TopContext(const Expression &expr, Span focus, const json::Node &resource, const Environment &env, int64_t rowIndex) {
 	detail::Context ctx;
 	ctx.thisItems = focus;
 	ctx.resource = &resource;
 	ctx.env = &env;
 	ctx.rowIndex = rowIndex;
 	ctx.exprText = &expr.text();
+	return ctx;
+}
+
+} // namespace
+
+void
+EvaluateInto(const Expression &expr, Span focus, const json::Node &resource, const Environment &env,
+             int64_t rowIndex, Collection &out) {
+	detail::Context ctx = TopContext(expr, focus, resource, env, rowIndex);
 	if (expr.fast() != nullptr && expr.fast()->Evaluate(focus, ctx, out))
 		return;
 	detail::Eval(expr.root(), ctx, out);
@@ -289,13 +299,9 @@ EvaluateInto(const Expression &expr, Span focus, const json::Node &resource, con
 bool
 EvaluateNodesInto(const Expression &expr, Span focus, const json::Node &resource, const Environment &env,
                   int64_t rowIndex, std::vector<NodeRef> &out) {
-	detail::Context ctx;
-	ctx.thisItems = focus;
-	ctx.resource = &resource;
-	ctx.env = &env;
-	ctx.rowIndex = rowIndex;
-	ctx.exprText = &expr.text();
-	return expr.fast() != nullptr && expr.fast()->endsAtNodes() && expr.fast()->EvaluateNodes(focus, ctx, out);
+	if (expr.fast() == nullptr || !expr.fast()->endsAtNodes())
+		return false;
+	return expr.fast()->EvaluateNodes(focus, TopContext(expr, focus, resource, env, rowIndex), out);
 }
 
 Collection

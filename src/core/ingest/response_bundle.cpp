@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/ingest/response_bundle.hpp"
 #include "core/json/jsonb_format.hpp"
+#include "core/json/jsonb_writer.hpp"
 
 namespace hdl::ingest {
 
@@ -17,26 +18,8 @@ namespace jb = hdl::json::jsonb;
 
 constexpr size_t VarlenaHeader = 4;
 
-class Builder {
+class Builder : public jb::ByteWriter {
 public:
-	std::string buf;
-
-	void
-	pad() {
-		while (buf.size() % 4 != 0)
-			buf.push_back('\0');
-	}
-	size_t
-	reserve(size_t n) {
-		size_t at = buf.size();
-		buf.resize(at + n);
-		return at;
-	}
-	void
-	store32(size_t at, uint32_t v) {
-		std::memcpy(&buf[at], &v, 4);
-	}
-
 	// A container whose items are appended by `items(i)` (which returns the JEntry type bits);
 	// n items in all (2 x pairs for an object).
 	template <typename Items>

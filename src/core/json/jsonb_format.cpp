@@ -1,5 +1,6 @@
 // Reading and writing Postgres's JSONB binary format in pure C++ (see jsonb_format.hpp).
 #include "core/json/jsonb_format.hpp"
+#include "core/json/jsonb_writer.hpp"
 #include "core/error.hpp"
 #include "core/json/backends.hpp"
 #include "core/json/nlohmann_node.hpp"
@@ -263,25 +264,8 @@ FromRoot(const void *root, uint32_t length) noexcept {
 namespace {
 
 // Builds JSONB bytes into one buffer, as jsonb_util.c's convertJsonbValue does.
-class Encoder {
+class Encoder : public jsonb::ByteWriter {
 public:
-	std::string buf;
-
-	void
-	pad() {
-		while (buf.size() % 4 != 0)
-			buf.push_back('\0');
-	}
-	uint32_t
-	reserve(size_t n) {
-		size_t at = buf.size();
-		buf.resize(at + n);
-		return static_cast<uint32_t>(at);
-	}
-	void
-	store32(uint32_t at, uint32_t v) {
-		std::memcpy(&buf[at], &v, 4);
-	}
 
 	// Appends one value; returns its JEntry type bits. Containers and numerics are padded
 	// to 4 bytes first (the padding counts in the entry's length).

@@ -130,34 +130,31 @@ private:
 // across back ends.
 bool DeepEqual(const Node &a, const Node &b);
 
+namespace detail {
+// Calls a member visitor F (returning bool to stop early, or void) through a plain function.
+template <typename F>
+bool
+VisitMember(void *ctx, std::string_view key, Node value) {
+	F &fn = *static_cast<std::remove_reference_t<F> *>(ctx);
+	if constexpr (std::is_same_v<decltype(fn(key, value)), bool>) {
+		return fn(key, value);
+	} else {
+		fn(key, value);
+		return true;
+	}
+}
+} // namespace detail
+
 template <typename F>
 void
 Node::forEachMember(F &&f) const {
-	auto thunk = [](void *ctx, std::string_view key, Node value) -> bool {
-		F &fn = *static_cast<std::remove_reference_t<F> *>(ctx);
-		if constexpr (std::is_same_v<decltype(fn(key, value)), bool>) {
-			return fn(key, value);
-		} else {
-			fn(key, value);
-			return true;
-		}
-	};
-	forEachMemberImpl(thunk, const_cast<void *>(static_cast<const void *>(&f)));
+	forEachMemberImpl(detail::VisitMember<F>, const_cast<void *>(static_cast<const void *>(&f)));
 }
 
 template <typename F>
 void
 Node::forEachMemberWithPrefix(std::string_view prefix, F &&f) const {
-	auto thunk = [](void *ctx, std::string_view key, Node value) -> bool {
-		F &fn = *static_cast<std::remove_reference_t<F> *>(ctx);
-		if constexpr (std::is_same_v<decltype(fn(key, value)), bool>) {
-			return fn(key, value);
-		} else {
-			fn(key, value);
-			return true;
-		}
-	};
-	forEachMemberWithPrefixImpl(prefix, thunk, const_cast<void *>(static_cast<const void *>(&f)));
+	forEachMemberWithPrefixImpl(prefix, detail::VisitMember<F>, const_cast<void *>(static_cast<const void *>(&f)));
 }
 
 } // namespace hdl::json
