@@ -154,3 +154,26 @@ ORDER BY event, subject, detail::text;
 SET ROLE regress_mart_engineer;
 SELECT hdl.refresh_mart('practitioners');
 RESET ROLE;
+
+-- A full refresh loads the emptied table directly and rebuilds its indexes once: an index a DBA
+-- added stays valid and is used; an INSERT trigger (it would be skipped) is refused, and the
+-- failed refresh leaves the mart as it was.
+CREATE INDEX practitioners_family_idx ON mart.practitioners (family);
+SET ROLE regress_mart_engineer;
+SELECT hdl.refresh_mart('practitioners', 'full') > 0 AS refreshed;
+RESET ROLE;
+SELECT i.indisvalid AS extra_index_valid, (SELECT count(*) FROM mart.practitioners) AS rows
+FROM pg_index i WHERE i.indexrelid = 'mart.practitioners_family_idx'::regclass;
+SET enable_seqscan = off;
+SELECT count(*) = (SELECT count(*) FROM mart.practitioners WHERE family IS NOT NULL) AS index_finds_all
+FROM mart.practitioners WHERE family >= '';
+RESET enable_seqscan;
+CREATE FUNCTION pg_temp.regress_mart_noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER regress_mart_noop BEFORE INSERT ON mart.practitioners FOR EACH ROW EXECUTE FUNCTION pg_temp.regress_mart_noop();
+SELECT count(*) AS rows_before FROM mart.practitioners \gset
+SET ROLE regress_mart_engineer;
+SELECT pg_temp.regress_try($$SELECT hdl.refresh_mart('practitioners', 'full')$$);
+RESET ROLE;
+SELECT count(*) = :rows_before AS mart_unchanged FROM mart.practitioners;
+DROP TRIGGER regress_mart_noop ON mart.practitioners;
+DROP INDEX mart.practitioners_family_idx;

@@ -64,7 +64,7 @@ InsertDirectC(InsertArgs *a) {
 		ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 		                errmsg("INSERT triggers on \"%s\" are not supported", RelationGetRelationName(rel)),
 		                errdetail("hdl writes this table directly, as COPY does, and would skip them."),
-		                errhint("For the lake, consume hdl_lake.change_log instead of a trigger.")));
+		                errhint("Drop the trigger; to react to new rows, read hdl_lake.change_log (the lake) or the refresh runs (marts, docs/etl.md).")));
 	if (!a->skip_indexes)
 		ExecOpenIndices(rri, false);
 
