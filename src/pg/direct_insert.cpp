@@ -34,8 +34,33 @@ struct InsertArgs {
 	const Datum *values;
 	const char *nulls;
 	bool skip_indexes;
-	void *bulk;
+	BulkInsertState bulk;
+	MemoryContext work; // the batch's slots and tuples (null: the executor state's memory)
 };
+
+// A bulk load's state (DirectRows::bulk): the target page stays pinned across batches, and one
+// memory context serves every batch. Its first block is kept across resets, so batch after batch
+// reuses the same memory instead of returning it to the system and faulting it back in.
+struct BulkLoad {
+	BulkInsertState state;
+	MemoryContext work;
+};
+
+void
+NewBulkLoadC(BulkLoad **out) {
+	BulkLoad *load = static_cast<BulkLoad *>(palloc(sizeof(BulkLoad)));
+	load->state = GetBulkInsertState();
+	load->work = AllocSetContextCreate(CurrentMemoryContext, "hdl bulk insert", 2 * 1024 * 1024, 2 * 1024 * 1024,
+	                                  ALLOCSET_DEFAULT_MAXSIZE);
+	*out = load;
+}
+
+void
+FreeBulkLoadC(BulkLoad *load) {
+	FreeBulkInsertState(load->state);
+	MemoryContextDelete(load->work);
+	pfree(load);
+}
 
 // table_multi_insert and index maintenance in one short-lived executor state, as COPY FROM
 // does: no planning, no executor start-up, no partition routing.
@@ -91,33 +116,46 @@ InsertDirectC(InsertArgs *a) {
 		elog(ERROR, "hdl: \"%s\" lacks columns hdl writes", RelationGetRelationName(rel));
 
 	// The slots share a copy of the descriptor that is not reference-counted: a thousand slots on
-	// the relation's own would each be remembered by the resource owner (a linear list).
+	// the relation's own would each be remembered by the resource owner (a linear list). Each row
+	// is formed once as a heap tuple the slot owns, so table_multi_insert neither materialises a
+	// virtual slot (a copy of every value) nor forms the tuple again (a second copy).
+	MemoryContextSwitchTo(a->work != nullptr ? a->work : estate->es_query_cxt);
 	TupleDesc slot_desc = CreateTupleDescCopy(desc);
 	TupleTableSlot **slots = static_cast<TupleTableSlot **>(palloc(sizeof(TupleTableSlot *) * Max(a->nrows, 1)));
+	// constraints are checked on a virtual slot over the same values (no tuple deformed)
+	TupleTableSlot *check = rel->rd_att->constr != nullptr ? MakeSingleTupleTableSlot(slot_desc, &TTSOpsVirtual) : nullptr;
+	Datum *values = static_cast<Datum *>(palloc(sizeof(Datum) * Max(desc->natts, 1)));
+	bool *isnull = static_cast<bool *>(palloc(sizeof(bool) * Max(desc->natts, 1)));
 	for (int r = 0; r < a->nrows; r++) {
-		TupleTableSlot *slot = MakeSingleTupleTableSlot(slot_desc, &TTSOpsVirtual);
-		ExecClearTuple(slot);
 		for (int att = 0; att < desc->natts; att++) {
 			int c = slot_of[att];
-			slot->tts_isnull[att] = c < 0 || a->nulls[r * a->ncolumns + c] != 0;
-			slot->tts_values[att] = slot->tts_isnull[att] ? (Datum) 0 : a->values[r * a->ncolumns + c];
+			isnull[att] = c < 0 || a->nulls[r * a->ncolumns + c] != 0;
+			values[att] = isnull[att] ? (Datum) 0 : a->values[r * a->ncolumns + c];
 		}
-		ExecStoreVirtualTuple(slot);
-		if (rel->rd_att->constr != nullptr)
-			ExecConstraints(rri, slot, estate);
+		if (check != nullptr) {
+			ExecClearTuple(check);
+			memcpy(check->tts_values, values, sizeof(Datum) * desc->natts);
+			memcpy(check->tts_isnull, isnull, sizeof(bool) * desc->natts);
+			ExecStoreVirtualTuple(check);
+			ExecConstraints(rri, check, estate);
+		}
+		TupleTableSlot *slot = MakeSingleTupleTableSlot(slot_desc, &TTSOpsHeapTuple);
+		ExecStoreHeapTuple(heap_form_tuple(slot_desc, values, isnull), slot, true);
 		slots[r] = slot;
 	}
 	CommandId cid = GetCurrentCommandId(true);
 	// A bulk load into an empty table (indexes rebuilt afterwards) appends: no free-space search.
 	table_multi_insert(rel, slots, a->nrows, cid, a->skip_indexes ? TABLE_INSERT_SKIP_FSM : 0,
-	                   static_cast<BulkInsertState>(a->bulk));
+	                   a->bulk);
 	for (int r = 0; r < a->nrows && rri->ri_NumIndices > 0; r++) {
 		List *recheck = ExecInsertIndexTuples(rri, slots[r], estate, false, false, nullptr, NIL);
 		list_free(recheck);
 		ResetPerTupleExprContext(estate);
 	}
 	table_finish_bulk_insert(rel, 0);
-	MemoryContextSwitchTo(saved); // the slots go with the executor state's memory
+	MemoryContextSwitchTo(saved); // the slots go with the executor state's memory, or the load's
+	if (a->work != nullptr)
+		MemoryContextReset(a->work);
 	ExecCloseResultRelations(estate);
 	ExecCloseRangeTableRelations(estate);
 	FreeExecutorState(estate);
@@ -140,13 +178,15 @@ RebuildIndexesC(Oid table) {
 
 void *
 NewBulkInsert() {
-	return Guard(GetBulkInsertState);
+	BulkLoad *load = nullptr;
+	Guard(NewBulkLoadC, &load);
+	return load;
 }
 
 void
 FreeBulkInsert(void *bulk) {
 	if (bulk != nullptr)
-		Guard(FreeBulkInsertState, static_cast<BulkInsertState>(bulk));
+		Guard(FreeBulkLoadC, static_cast<BulkLoad *>(bulk));
 }
 
 bool
@@ -168,9 +208,16 @@ InsertDirect(const DirectRows &rows) {
 		throw hdl::Error(hdl::ErrorKind::Internal, "hdl: malformed direct insert");
 	if (rows.values.empty())
 		return;
-	InsertArgs args {rows.table,         static_cast<int>(ncolumns), rows.columns.data(),
-	                 static_cast<int>(rows.values.size() / ncolumns), rows.values.data(), rows.nulls.data(),
-	                 rows.skip_indexes, rows.bulk};
+	auto *load = static_cast<BulkLoad *>(rows.bulk);
+	InsertArgs args {rows.table,
+	                 static_cast<int>(ncolumns),
+	                 rows.columns.data(),
+	                 static_cast<int>(rows.values.size() / ncolumns),
+	                 rows.values.data(),
+	                 rows.nulls.data(),
+	                 rows.skip_indexes,
+	                 load != nullptr ? load->state : nullptr,
+	                 load != nullptr ? load->work : nullptr};
 	Guard(InsertDirectC, &args);
 }
 

@@ -22,12 +22,13 @@ struct DirectRows {
 	// Leave the indexes alone: the caller rebuilds them afterwards (RebuildIndexes), which for a
 	// bulk load into an empty table is far cheaper than inserting every key one by one.
 	bool skip_indexes = false;
-	// A bulk-insert state kept across the batches of one load (NewBulkInsert), or null.
+	// A bulk load's state kept across its batches (NewBulkInsert), or null.
 	void *bulk = nullptr;
 };
 
-// A bulk-insert state (Postgres's BulkInsertState: the current target page stays pinned across
-// batches) for DirectRows::bulk; freed with FreeBulkInsert or with the transaction's memory.
+// A bulk load's state for DirectRows::bulk: Postgres's BulkInsertState (the current target page
+// stays pinned across batches) and the batches' working memory, kept from batch to batch; freed
+// with FreeBulkInsert or with the transaction's memory.
 void *NewBulkInsert();
 void FreeBulkInsert(void *bulk);
 

@@ -1,4 +1,6 @@
 // The two JSON back ends behave alike, and the JSONB encoder/reader round-trips.
+#include <cerrno>
+#include <cstdlib>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -103,6 +105,26 @@ TEST(JsonNode, NumericTextRoundTrip) {
 	EXPECT_EQ(jsonb::NumericToText(jsonb::TextToNumeric("-0").data()), "0");
 	EXPECT_THROW(jsonb::TextToNumeric("abc"), hdl::Error);
 	EXPECT_THROW(jsonb::TextToNumeric("1e"), hdl::Error);
+}
+
+// NumericToInt64 agrees with parsing NumericToText's text (no decimal point, fits int64).
+TEST(JsonNode, NumericToInt64AgreesWithItsText) {
+	for (const char *text : {"0", "-0", "7", "-7", "9999", "10000", "-10000", "123456789", "1e3", "1200",
+	                         "9223372036854775807", "-9223372036854775808", "9223372036854775808",
+	                         "-9223372036854775809", "100000000000000000000000000001", "1.0", "1.5", "0.5",
+	                         "-0.0001", "1.5e-3", "12e-1"}) {
+		std::string numeric = jsonb::TextToNumeric(text);
+		std::string printed = jsonb::NumericToText(numeric.data());
+		errno = 0;
+		char *end = nullptr;
+		long long expected = std::strtoll(printed.c_str(), &end, 10);
+		bool whole = printed.find('.') == std::string::npos && errno == 0 && *end == '\0';
+		int64_t got = 42;
+		EXPECT_EQ(jsonb::NumericToInt64(numeric.data(), got), whole) << text;
+		if (whole) {
+			EXPECT_EQ(got, expected) << text;
+		}
+	}
 }
 
 TEST(JsonNode, ExactDecimalsSurviveTheEditableCopy) {

@@ -38,8 +38,9 @@ AsInteger(const Value &v, int64_t &out) {
 		int64_t i;
 		if (!v.node.numberInt64(i))
 			return false;
-		std::string text = v.node.numberText();
-		if (text.find_first_of(".eE") != std::string::npos)
+		// JSONB numerics print without exponents, and numberInt64 refuses a decimal point
+		if (v.node.backend() != json::Node::Backend::Jsonb &&
+		    v.node.numberText().find_first_of(".eE") != std::string::npos)
 			return false;
 		out = i;
 		return true;

@@ -28,6 +28,7 @@ Node ValueAt(const Node &n, size_t i) noexcept;
 std::string_view Str(const Node &n) noexcept;
 bool Boolean(const Node &n) noexcept;
 std::string NumberText(const Node &n);
+bool NumberInt64(const Node &n, int64_t &out) noexcept;
 } // namespace hdl::json::jb
 
 #include "core/cpp_only.hpp"

@@ -246,6 +246,11 @@ NumberText(const Node &n) {
 	return jsonb::NumericToText(n.raw());
 }
 
+bool
+NumberInt64(const Node &n, int64_t &out) noexcept {
+	return jsonb::NumericToInt64(n.raw(), out);
+}
+
 } // namespace jb
 
 namespace jsonb {

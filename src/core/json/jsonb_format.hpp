@@ -43,6 +43,9 @@ std::string Encode(const Node &value);
 
 // Decimal text <-> Postgres numeric varlena (4-byte header), as numeric_in/numeric_out do.
 std::string NumericToText(const void *numeric_varlena);
+// The integer a numeric varlena holds, when it prints without a decimal point and fits int64
+// (what parsing NumericToText's text with strtoll gives, without printing it).
+bool NumericToInt64(const void *numeric_varlena, int64_t &out) noexcept;
 std::string TextToNumeric(std::string_view text);
 
 } // namespace hdl::json::jsonb

@@ -144,6 +144,8 @@ Node::numberInt64(int64_t &out) const noexcept {
 		return false;
 	if (backend_ == Backend::Nlohmann)
 		return nl::NumberInt64(*this, out);
+	if (backend_ == Backend::Jsonb)
+		return jb::NumberInt64(*this, out); // from the numeric's digits, not its text
 	try {
 		std::string text = numberText();
 		if (text.find('.') != std::string::npos)

@@ -5,6 +5,7 @@
 #include "core/json/jsonb_format.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <vector>
@@ -43,8 +44,19 @@ Load32(const void *p) noexcept {
 
 } // namespace
 
-std::string
-NumericToText(const void *numeric_varlena) {
+namespace {
+
+// A numeric varlena's fields (numeric.c's NUMERIC_* accessors).
+struct Numeric {
+	bool special; // NaN or +-Infinity
+	bool negative;
+	int weight, dscale;
+	const unsigned char *digits; // base-10000 digits, int16 each
+	uint32_t ndigits;
+};
+
+Numeric
+Parse(const void *numeric_varlena) noexcept {
 	const auto *p = static_cast<const unsigned char *>(numeric_varlena);
 	uint32_t total;
 	const unsigned char *data;
@@ -56,29 +68,65 @@ NumericToText(const void *numeric_varlena) {
 		total = ((Load32(p) >> 2) & 0x3FFFFFFF) - 4;
 		data = p + 4;
 	}
+	Numeric n {};
 	uint16_t header = Load16(data);
 	uint16_t flag = header & NumericSignMask;
-	if (flag == NumericSpecial)
-		throw Error(ErrorKind::InvalidJson, "JSON number is NaN or infinity");
-	bool negative;
-	int weight, dscale;
-	const unsigned char *digits;
-	uint32_t ndigits;
-	if (flag == NumericShort) {
-		negative = (header & NumericShortSignMask) != 0;
-		dscale = (header & NumericShortDscaleMask) >> NumericShortDscaleShift;
-		weight = (header & NumericShortWeightSignMask) ? static_cast<int>(~NumericShortWeightMask) |
-		                                                     (header & NumericShortWeightMask)
-		                                               : (header & NumericShortWeightMask);
-		digits = data + 2;
-		ndigits = (total - 2) / 2;
-	} else {
-		negative = flag == NumericNeg;
-		dscale = header & NumericDscaleMask;
-		weight = static_cast<int16_t>(Load16(data + 2));
-		digits = data + 4;
-		ndigits = (total - 4) / 2;
+	if (flag == NumericSpecial) {
+		n.special = true;
+		return n;
 	}
+	if (flag == NumericShort) {
+		n.negative = (header & NumericShortSignMask) != 0;
+		n.dscale = (header & NumericShortDscaleMask) >> NumericShortDscaleShift;
+		n.weight = (header & NumericShortWeightSignMask) ? static_cast<int>(~NumericShortWeightMask) |
+		                                                       (header & NumericShortWeightMask)
+		                                                 : (header & NumericShortWeightMask);
+		n.digits = data + 2;
+		n.ndigits = (total - 2) / 2;
+	} else {
+		n.negative = flag == NumericNeg;
+		n.dscale = header & NumericDscaleMask;
+		n.weight = static_cast<int16_t>(Load16(data + 2));
+		n.digits = data + 4;
+		n.ndigits = (total - 4) / 2;
+	}
+	return n;
+}
+
+} // namespace
+
+// Exactly when NumericToText's text has no decimal point (dscale 0) and strtoll takes it whole.
+bool
+NumericToInt64(const void *numeric_varlena, int64_t &out) noexcept {
+	Numeric n = Parse(numeric_varlena);
+	if (n.special || n.dscale != 0)
+		return false;
+	// accumulated as a negative number: INT64_MIN has no positive counterpart
+	int64_t v = 0;
+	for (int d = 0; d <= n.weight; d++) {
+		int64_t digit = static_cast<uint32_t>(d) < n.ndigits ? static_cast<int16_t>(Load16(n.digits + 2 * d)) : 0;
+		if (v < (INT64_MIN + digit) / 10000)
+			return false;
+		v = v * 10000 - digit;
+	}
+	if (!n.negative) {
+		if (v == INT64_MIN)
+			return false;
+		v = -v;
+	}
+	out = v;
+	return true;
+}
+
+std::string
+NumericToText(const void *numeric_varlena) {
+	Numeric n = Parse(numeric_varlena);
+	if (n.special)
+		throw Error(ErrorKind::InvalidJson, "JSON number is NaN or infinity");
+	bool negative = n.negative;
+	int weight = n.weight, dscale = n.dscale;
+	const unsigned char *digits = n.digits;
+	uint32_t ndigits = n.ndigits;
 	auto digit = [&](int i) -> int {
 		if (i < 0 || static_cast<uint32_t>(i) >= ndigits)
 			return 0;
