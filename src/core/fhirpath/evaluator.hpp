@@ -34,14 +34,13 @@ Collection EvalToCollection(const Ast &ast, const Context &ctx);
 // Children of one item named `name` (with choice types and arrays flattened).
 void Navigate(const Value &item, std::string_view name, Collection &out);
 
-// The same for a document node (an object; other nodes have no children): calls
-// push(child node, FHIR type) for each child, the type known only for a choice element
-// (value -> valueQuantity is "Quantity"). Capitalised names (type steps) are not handled here.
-template <typename Push>
+// The children named `name` of an object whose members are reached through get(name) and
+// forEachWithPrefix(prefix, visit) (visit(key, value) returns false to stop), in the back end's
+// key order: calls push(child node, FHIR type) for each child, the type known only for a choice
+// element (value -> valueQuantity is "Quantity").
+template <typename Get, typename ForEachWithPrefix, typename Push>
 void
-NavigateNode(const json::Node &node, std::string_view name, Push &&push) {
-	if (!node.isObject())
-		return;
+NavigateMembers(Get &&get, ForEachWithPrefix &&forEachWithPrefix, std::string_view name, Push &&push) {
 	auto element = [&](const json::Node &child, std::string_view type) {
 		if (child.isArray()) {
 			size_t n = child.size();
@@ -54,7 +53,7 @@ NavigateNode(const json::Node &node, std::string_view name, Push &&push) {
 			push(child, type);
 		}
 	};
-	json::Node child = node.get(name);
+	json::Node child = get(name);
 	if (!child.missing()) {
 		element(child, {});
 		return;
@@ -62,7 +61,7 @@ NavigateNode(const json::Node &node, std::string_view name, Push &&push) {
 	if (name.empty())
 		return;
 	// Choice element: value -> valueQuantity, valueString, ... (the first one present)
-	node.forEachMemberWithPrefix(name, [&](std::string_view key, const json::Node &value) {
+	forEachWithPrefix(name, [&](std::string_view key, const json::Node &value) {
 		if (key.size() <= name.size())
 			return true;
 		std::string_view type = ChoiceTypeFromSuffix(key.substr(name.size()));
@@ -71,6 +70,18 @@ NavigateNode(const json::Node &node, std::string_view name, Push &&push) {
 		element(value, type);
 		return false;
 	});
+}
+
+// The same for a document node (an object; other nodes have no children). Capitalised names
+// (type steps) are not handled here.
+template <typename Push>
+void
+NavigateNode(const json::Node &node, std::string_view name, Push &&push) {
+	if (!node.isObject())
+		return;
+	NavigateMembers([&](std::string_view key) { return node.get(key); },
+	                [&](std::string_view prefix, auto &&visit) { node.forEachMemberWithPrefix(prefix, visit); }, name,
+	                push);
 }
 
 // "Patient/123", "http://x/fhir/Patient/123/_history/2" -> type "Patient", id "123"; false

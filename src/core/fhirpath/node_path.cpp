@@ -33,22 +33,87 @@ MemoEntry memo[MemoSlots];
 uint64_t memo_epoch = 0;
 bool memo_active = false;
 
+// The members of the current document's root object (DocumentScope(root)), in JSONB key order
+// (by length, then bytes), found in one forward pass over its offsets.
+constexpr size_t RootMembersMax = 32;
+struct RootIndex {
+	const void *raw = nullptr; // the indexed root object, or null
+	size_t count = 0;
+	std::string_view keys[RootMembersMax];
+	json::Node values[RootMembersMax];
+};
+RootIndex root_index;
+
+bool
+IsIndexedRoot(const json::Node &node) {
+	return root_index.raw != nullptr && node.raw() == root_index.raw && node.isObject();
+}
+
+json::Node
+RootGet(std::string_view key) {
+	for (size_t i = 0; i < root_index.count; i++) {
+		std::string_view k = root_index.keys[i];
+		if (k.size() > key.size())
+			break;
+		if (k.size() == key.size() && k == key)
+			return root_index.values[i];
+	}
+	return json::Node();
+}
+
+// The children named `name` of a node, through the root index when it is the root.
+template <typename Push>
+void
+NavigateFrom(const json::Node &node, std::string_view name, Push &&push) {
+	if (!IsIndexedRoot(node)) {
+		detail::NavigateNode(node, name, push);
+		return;
+	}
+	auto with_prefix = [](std::string_view prefix, auto &&visit) {
+		for (size_t i = 0; i < root_index.count; i++) {
+			std::string_view k = root_index.keys[i];
+			if (k.size() >= prefix.size() && k.compare(0, prefix.size(), prefix) == 0 && !visit(k, root_index.values[i]))
+				return;
+		}
+	};
+	detail::NavigateMembers(RootGet, with_prefix, name, push);
+}
+
 } // namespace
 
 NodePath::DocumentScope::DocumentScope() noexcept {
 	memo_epoch++;
 	memo_active = true;
+	root_index.raw = nullptr;
+}
+
+NodePath::DocumentScope::DocumentScope(const json::Node &root) : DocumentScope() {
+	if (root.backend() != json::Node::Backend::Jsonb || !root.isObject() || root.size() > RootMembersMax)
+		return;
+	root_index.count = 0;
+	root.forEachMember([](std::string_view key, const json::Node &value) {
+		root_index.keys[root_index.count] = key;
+		root_index.values[root_index.count] = value;
+		root_index.count++;
+	});
+	root_index.raw = root.raw();
 }
 
 NodePath::DocumentScope::~DocumentScope() {
 	memo_active = false;
+	root_index.raw = nullptr;
+}
+
+json::Node
+NodePath::DocumentScope::get(const json::Node &node, std::string_view key) const {
+	return IsIndexedRoot(node) ? RootGet(key) : node.get(key);
 }
 
 void
 NodePath::Member(const Step &step, const NodeRef &item, std::vector<NodeRef> &to) const {
 	auto push = [&](json::Node n, std::string_view type) { to.push_back({n, type}); };
 	if (!memo_active || !item.node.isObject()) {
-		detail::NavigateNode(item.node, step.name, push);
+		NavigateFrom(item.node, step.name, push);
 		return;
 	}
 	const void *node = item.node.raw();
@@ -58,7 +123,7 @@ NodePath::Member(const Step &step, const NodeRef &item, std::vector<NodeRef> &to
 		return;
 	}
 	size_t first = to.size();
-	detail::NavigateNode(item.node, step.name, push);
+	NavigateFrom(item.node, step.name, push);
 	size_t n = to.size() - first;
 	if (n > 4)
 		return; // large results are not kept
@@ -67,6 +132,20 @@ NodePath::Member(const Step &step, const NodeRef &item, std::vector<NodeRef> &to
 	e.name = step.name;
 	e.count = static_cast<uint8_t>(n);
 	std::copy(to.begin() + static_cast<std::ptrdiff_t>(first), to.end(), e.items);
+}
+
+// `member = literal` for one item, as the evaluator gives it: true only when the member is a
+// single value equal to the literal (an empty or larger collection, or an unknown temporal
+// comparison, does not hold).
+bool
+NodePath::MemberEquals(const Step &step, const NodeRef &item) const {
+	size_t n = 0;
+	NodeRef first;
+	NavigateFrom(item.node, step.name, [&](json::Node node, std::string_view type) {
+		if (n++ == 0)
+			first = {node, type};
+	});
+	return n == 1 && detail::ValuesEqual(Value::OfNode(first.node, first.type), *step.equals) == 1;
 }
 
 std::shared_ptr<const NodePath>
@@ -92,7 +171,17 @@ NodePath::Compile(const Ast &root) {
 		} else if (a->kind == AstKind::Call && a->fn == FunctionId::OfType) {
 			path->steps_.push_back({Op::OfType, a->name, 0, nullptr});
 		} else if (a->kind == AstKind::Call && a->fn == FunctionId::Where && a->args.size() == 1) {
-			path->steps_.push_back({Op::Where, {}, 0, a->args[0].get()});
+			const Ast &c = *a->args[0];
+			Step step {Op::Where, {}, 0, &c};
+			// where(system = 'http://snomed.info/sct'): the member's value compared in place
+			if (c.kind == AstKind::Binary && c.op == BinaryOp::Eq && c.args.size() == 2 &&
+			    c.args[0]->kind == AstKind::Member && c.args[0]->focus == nullptr && !c.args[0]->name.empty() &&
+			    !std::isupper(static_cast<unsigned char>(c.args[0]->name[0])) &&
+			    c.args[1]->kind == AstKind::Literal && !c.args[1]->empty) {
+				step.name = c.args[0]->name;
+				step.equals = &c.args[1]->literal;
+			}
+			path->steps_.push_back(std::move(step));
 		} else {
 			return nullptr;
 		}
@@ -130,6 +219,11 @@ NodePath::Walk(Span focus, const detail::Context &ctx) const {
 			break;
 		case Op::Where:
 			for (size_t i = 0; i < from->size(); i++) {
+				if (step.equals != nullptr) {
+					if (MemberEquals(step, (*from)[i]))
+						to->push_back((*from)[i]);
+					continue;
+				}
 				Value self = Value::OfNode((*from)[i].node, (*from)[i].type);
 				if (detail::CriteriaHolds(*step.criteria, ctx.withThis(Span(&self, 1), static_cast<int64_t>(i))))
 					to->push_back((*from)[i]);
@@ -178,13 +272,14 @@ NodePath::KeyNodes(const std::vector<NodeRef> &items, std::vector<NodeRef> &out)
 	for (const Item &item : items) {
 		if (!item.node.isObject())
 			continue;
+		auto get = [&](std::string_view key) { return IsIndexedRoot(item.node) ? RootGet(key) : item.node.get(key); };
 		if (key_ == Key::Resource) {
-			json::Node id = item.node.get("id");
-			if (id.isString() && item.node.get("resourceType").isString())
+			json::Node id = get("id");
+			if (id.isString() && get("resourceType").isString())
 				out.push_back({id, "id"});
 			continue;
 		}
-		json::Node ref = item.node.get("reference");
+		json::Node ref = get("reference");
 		std::string_view type, id;
 		if (!ref.isString() || !detail::SplitReference(ref.str(), type, id))
 			continue;

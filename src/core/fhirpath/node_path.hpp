@@ -1,6 +1,6 @@
 // A fast form of the FHIRPath shapes ViewDefinition columns use most: member steps from the
-// focus (code.coding.code), first(), ofType(T), where(criteria) (the criteria evaluated in
-// full), then optionally one function of the result
+// focus (code.coding.code), first(), ofType(T), where(criteria) (member = literal compared in
+// place, other criteria evaluated in full), then optionally one function of the result
 // (count(), getReferenceKey(Patient), exists(), ...). It walks document nodes with two reused
 // buffers of plain (node, type) items instead of building a collection of Values at every
 // step; the result is exactly what the evaluator gives (the FHIRPath and SQL-on-FHIR suites
@@ -45,9 +45,13 @@ public:
 	// While one lives, member steps on a node remember their result for the other paths over
 	// the same document (a view's columns share prefixes: value.ofType(...) five times on an
 	// Observation). Only for the one document being evaluated: open one per document.
+	// Opened over the document's root object, it also finds the root's members (where every
+	// column starts) in one pass instead of one walk of the object per name; get() uses them.
 	class DocumentScope {
 	public:
 		DocumentScope() noexcept;
+		explicit DocumentScope(const json::Node &root);
+		json::Node get(const json::Node &node, std::string_view key) const;
 		~DocumentScope();
 		DocumentScope(const DocumentScope &) = delete;
 		DocumentScope &operator=(const DocumentScope &) = delete;
@@ -63,7 +67,10 @@ private:
 		std::string name; // Member: the element; OfType: the type
 		size_t name_hash = 0;
 		const Ast *criteria = nullptr; // Where (points into the Ast)
+		// Where(member = literal): `name` is the member, this the literal (points into the Ast)
+		const Value *equals = nullptr;
 	};
+	bool MemberEquals(const Step &step, const NodeRef &item) const;
 	void Member(const Step &step, const NodeRef &item, std::vector<NodeRef> &to) const;
 	std::vector<Step> steps_;
 	const Ast *tail_ = nullptr; // a function applied to the result, or null (points into the Ast)

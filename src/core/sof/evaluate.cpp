@@ -264,9 +264,12 @@ private:
 
 void
 Evaluate(const CompiledView &view, const json::Node &resource, RowSink &sink) {
-	if (!resource.isObject() || resource.get("resourceType").str() != view.resource_)
+	if (!resource.isObject())
 		return;
-	fhirpath::NodePath::DocumentScope memo; // the columns' paths share their member steps
+	// the columns' paths share their member steps, and all start at the root's members
+	fhirpath::NodePath::DocumentScope memo(resource);
+	if (memo.get(resource, "resourceType").str() != view.resource_)
+		return;
 	Value root = Value::OfNode(resource);
 	Collection result;
 	for (const fhirpath::Expression &w : view.where_) {
