@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/json/jsonb_format.hpp"
 #include "core/json/nlohmann_node.hpp"
+#include "core/json/object_index.hpp"
 
 using hdl::json::Node;
 using hdl::json::Type;
@@ -105,6 +106,37 @@ TEST(JsonNode, NumericTextRoundTrip) {
 	EXPECT_EQ(jsonb::NumericToText(jsonb::TextToNumeric("-0").data()), "0");
 	EXPECT_THROW(jsonb::TextToNumeric("abc"), hdl::Error);
 	EXPECT_THROW(jsonb::TextToNumeric("1e"), hdl::Error);
+}
+
+// An ObjectIndex finds what Node::get finds, and lists the members in forEachMember's order.
+TEST(JsonNode, ObjectIndexAgreesWithTheObject) {
+	json j = json::parse(R"({"resourceType":"Observation","id":"o1","status":"final","code":{"text":"x"},
+		"valueQuantity":{"value":1.5},"component":[{"a":1},{"a":2}],"issued":null,"effectiveDateTime":"2020",
+		"flag":true,"n":42})");
+	std::string storage;
+	Node n = AsJsonb(j, storage);
+	hdl::json::ObjectIndex index;
+	ASSERT_TRUE(index.reset(n));
+	EXPECT_TRUE(index.indexes(n));
+	EXPECT_FALSE(index.indexes(n.get("code")));
+	ASSERT_EQ(index.size(), n.size());
+	size_t i = 0;
+	n.forEachMember([&](std::string_view key, const Node &value) {
+		EXPECT_EQ(index.keyAt(i), key);
+		EXPECT_TRUE(hdl::json::DeepEqual(index.valueAt(i), value)) << key;
+		EXPECT_EQ(index.valueAt(i).type(), value.type()) << key;
+		EXPECT_TRUE(hdl::json::DeepEqual(index.get(key), n.get(key))) << key;
+		i++;
+	});
+	for (const char *absent : {"", "x", "ids", "value", "statuses", "zzzzzzzzzzzzzzzzzzzzzzzzz"})
+		EXPECT_TRUE(index.get(absent).missing()) << absent;
+	// nlohmann documents, and objects over MaxMembers members, are not indexed
+	EXPECT_FALSE(index.reset(hdl::json::FromNlohmann(j)));
+	EXPECT_FALSE(index.indexes(n));
+	json big = json::object();
+	for (int k = 0; k <= static_cast<int>(hdl::json::ObjectIndex::MaxMembers); k++)
+		big["k" + std::to_string(k)] = k;
+	EXPECT_FALSE(index.reset(AsJsonb(big, storage)));
 }
 
 // NumericToInt64 agrees with parsing NumericToText's text (no decimal point, fits int64).

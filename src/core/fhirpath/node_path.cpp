@@ -1,6 +1,7 @@
 // NodePath (see node_path.hpp).
 #include "core/fhirpath/node_path.hpp"
 #include "core/fhirpath/evaluator.hpp"
+#include "core/json/object_index.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -33,50 +34,27 @@ MemoEntry memo[MemoSlots];
 uint64_t memo_epoch = 0;
 bool memo_active = false;
 
-// The members of the current document's root object (DocumentScope(root)), in JSONB key order
-// (by length, then bytes), found in one forward pass over its offsets.
-constexpr size_t RootMembersMax = 32;
-struct RootIndex {
-	const void *raw = nullptr; // the indexed root object, or null
-	size_t count = 0;
-	std::string_view keys[RootMembersMax];
-	json::Node values[RootMembersMax];
-};
-RootIndex root_index;
-
-bool
-IsIndexedRoot(const json::Node &node) {
-	return root_index.raw != nullptr && node.raw() == root_index.raw && node.isObject();
-}
-
-json::Node
-RootGet(std::string_view key) {
-	for (size_t i = 0; i < root_index.count; i++) {
-		std::string_view k = root_index.keys[i];
-		if (k.size() > key.size())
-			break;
-		if (k.size() == key.size() && k == key)
-			return root_index.values[i];
-	}
-	return json::Node();
-}
+// The members of the current document's root object (DocumentScope(root)).
+json::ObjectIndex root_index;
 
 // The children named `name` of a node, through the root index when it is the root.
 template <typename Push>
 void
 NavigateFrom(const json::Node &node, std::string_view name, Push &&push) {
-	if (!IsIndexedRoot(node)) {
+	if (!root_index.indexes(node)) {
 		detail::NavigateNode(node, name, push);
 		return;
 	}
+	auto get = [](std::string_view key) { return root_index.get(key); };
 	auto with_prefix = [](std::string_view prefix, auto &&visit) {
-		for (size_t i = 0; i < root_index.count; i++) {
-			std::string_view k = root_index.keys[i];
-			if (k.size() >= prefix.size() && k.compare(0, prefix.size(), prefix) == 0 && !visit(k, root_index.values[i]))
+		for (size_t i = 0; i < root_index.size(); i++) {
+			std::string_view k = root_index.keyAt(i);
+			if (k.size() >= prefix.size() && k.compare(0, prefix.size(), prefix) == 0 &&
+			    !visit(k, root_index.valueAt(i)))
 				return;
 		}
 	};
-	detail::NavigateMembers(RootGet, with_prefix, name, push);
+	detail::NavigateMembers(get, with_prefix, name, push);
 }
 
 } // namespace
@@ -84,32 +62,25 @@ NavigateFrom(const json::Node &node, std::string_view name, Push &&push) {
 NodePath::DocumentScope::DocumentScope() noexcept {
 	memo_epoch++;
 	memo_active = true;
-	root_index.raw = nullptr;
+	root_index.clear();
 }
 
-NodePath::DocumentScope::DocumentScope(const json::Node &root) : DocumentScope() {
-	if (root.backend() != json::Node::Backend::Jsonb || !root.isObject() || root.size() > RootMembersMax)
-		return;
-	root_index.count = 0;
-	root.forEachMember([](std::string_view key, const json::Node &value) {
-		root_index.keys[root_index.count] = key;
-		root_index.values[root_index.count] = value;
-		root_index.count++;
-	});
-	root_index.raw = root.raw();
+NodePath::DocumentScope::DocumentScope(const json::Node &root) noexcept : DocumentScope() {
+	root_index.reset(root);
 }
 
 NodePath::DocumentScope::~DocumentScope() {
 	memo_active = false;
-	root_index.raw = nullptr;
+	root_index.clear();
 }
 
 json::Node
 NodePath::DocumentScope::get(const json::Node &node, std::string_view key) const {
-	return IsIndexedRoot(node) ? RootGet(key) : node.get(key);
+	return root_index.indexes(node) ? root_index.get(key) : node.get(key);
 }
 
-void
+// Flattened: the vector appends and the navigation lambdas inline into the hot loop.
+[[gnu::flatten]] void
 NodePath::Member(const Step &step, const NodeRef &item, std::vector<NodeRef> &to) const {
 	auto push = [&](json::Node n, std::string_view type) { to.push_back({n, type}); };
 	if (!memo_active || !item.node.isObject()) {
@@ -119,7 +90,8 @@ NodePath::Member(const Step &step, const NodeRef &item, std::vector<NodeRef> &to
 	const void *node = item.node.raw();
 	MemoEntry &e = memo[(reinterpret_cast<uintptr_t>(node) / 8 + step.name_hash) % MemoSlots];
 	if (e.epoch == memo_epoch && e.node == node && e.name == step.name) {
-		to.insert(to.end(), e.items, e.items + e.count);
+		for (uint8_t k = 0; k < e.count; k++)
+			to.push_back(e.items[k]);
 		return;
 	}
 	size_t first = to.size();
@@ -131,7 +103,8 @@ NodePath::Member(const Step &step, const NodeRef &item, std::vector<NodeRef> &to
 	e.node = node;
 	e.name = step.name;
 	e.count = static_cast<uint8_t>(n);
-	std::copy(to.begin() + static_cast<std::ptrdiff_t>(first), to.end(), e.items);
+	for (size_t k = 0; k < n; k++) // at most four: plain assignments, no memmove call
+		e.items[k] = to[first + k];
 }
 
 // `member = literal` for one item, as the evaluator gives it: true only when the member is a
@@ -272,7 +245,9 @@ NodePath::KeyNodes(const std::vector<NodeRef> &items, std::vector<NodeRef> &out)
 	for (const Item &item : items) {
 		if (!item.node.isObject())
 			continue;
-		auto get = [&](std::string_view key) { return IsIndexedRoot(item.node) ? RootGet(key) : item.node.get(key); };
+		auto get = [&](std::string_view key) {
+			return root_index.indexes(item.node) ? root_index.get(key) : item.node.get(key);
+		};
 		if (key_ == Key::Resource) {
 			json::Node id = get("id");
 			if (id.isString() && get("resourceType").isString())

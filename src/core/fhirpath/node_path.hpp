@@ -50,7 +50,7 @@ public:
 	class DocumentScope {
 	public:
 		DocumentScope() noexcept;
-		explicit DocumentScope(const json::Node &root);
+		explicit DocumentScope(const json::Node &root) noexcept;
 		json::Node get(const json::Node &node, std::string_view key) const;
 		~DocumentScope();
 		DocumentScope(const DocumentScope &) = delete;

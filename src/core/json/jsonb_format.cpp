@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 #include "core/json/backends.hpp"
 #include "core/json/nlohmann_node.hpp"
+#include "core/json/object_index.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -214,6 +215,54 @@ ForEachMember(const Node &n, Node::MemberVisitor visit, void *ctx, std::string_v
 			return;
 	}
 }
+
+} // namespace jb
+
+bool
+ObjectIndex::reset(const Node &object) noexcept {
+	raw_ = nullptr;
+	count_ = 0;
+	if (object.backend() != Node::Backend::Jsonb || !object.isObject())
+		return false;
+	Container c(object.raw());
+	uint32_t count = c.count();
+	if (count > MaxMembers)
+		return false;
+	const char *data = c.data();
+	uint32_t off = 0;
+	for (uint32_t i = 0; i < 2 * count; i++) {
+		uint32_t e = c.entry(i);
+		uint32_t end = (e & jsonb::EntryHasOff) ? (e & jsonb::EntryOffLenMask) : off + (e & jsonb::EntryOffLenMask);
+		if (i < count)
+			keys_[i] = std::string_view(data + off, end - off);
+		else
+			value_offsets_[i - count] = off;
+		off = end;
+	}
+	count_ = count;
+	raw_ = object.raw();
+	return true;
+}
+
+Node
+ObjectIndex::get(std::string_view key) const noexcept {
+	// keys ordered by length, then bytes
+	for (size_t i = 0; i < count_; i++) {
+		if (keys_[i].size() > key.size())
+			break;
+		if (keys_[i].size() == key.size() && keys_[i] == key)
+			return valueAt(i);
+	}
+	return Node();
+}
+
+Node
+ObjectIndex::valueAt(size_t i) const noexcept {
+	Container c(raw_);
+	return c.childAt(static_cast<uint32_t>(i + count_), value_offsets_[i]);
+}
+
+namespace jb {
 
 std::string_view
 KeyAt(const Node &n, size_t i) noexcept {
