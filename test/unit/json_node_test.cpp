@@ -134,8 +134,16 @@ TEST(JsonNode, ObjectIndexAgreesWithTheObject) {
 	EXPECT_FALSE(index.reset(hdl::json::FromNlohmann(j)));
 	EXPECT_FALSE(index.indexes(n));
 	json big = json::object();
-	for (int k = 0; k <= static_cast<int>(hdl::json::ObjectIndex::MaxMembers); k++)
-		big["k" + std::to_string(k)] = k;
+	for (int k = 0; k < static_cast<int>(hdl::json::ObjectIndex::MaxMembers); k++)
+		big["k" + std::to_string(k)] = json::array({k}); // 64 entries: some carry offsets, not lengths
+	Node full = AsJsonb(big, storage);
+	ASSERT_TRUE(index.reset(full));
+	for (size_t k = 0; k < full.size(); k++) {
+		EXPECT_EQ(index.keyAt(k), full.keyAt(k));
+		EXPECT_TRUE(hdl::json::DeepEqual(index.valueAt(k), full.valueAt(k))) << k;
+		EXPECT_TRUE(hdl::json::DeepEqual(index.get(full.keyAt(k)), full.valueAt(k))) << k;
+	}
+	big["k" + std::to_string(hdl::json::ObjectIndex::MaxMembers)] = 0;
 	EXPECT_FALSE(index.reset(AsJsonb(big, storage)));
 }
 
