@@ -128,3 +128,19 @@ TEST(FhirPathEval, ThisAndIndex) {
 	EXPECT_EQ(Eval("name.given.select($index)", Patient()), "0|1|2");
 	EXPECT_EQ(Eval("name.given.where(substring($this.length() - 1) = 's')", Patient()), "James");
 }
+
+// where() criteria the fast path decides in place give what the general evaluator gives (the
+// union with {} keeps the expression out of the fast path).
+TEST(FhirPathEval, SimpleWhereCriteriaAgreeWithTheEvaluator) {
+	json doc = json::parse(R"({"items":[{"id":"a","use":"home"},{"id":"b"},{"id":"c","use":["home","work"]},
+		{"id":"d","use":null},{"id":"e","use":1},{"id":"f","use":"Home"},{"id":"g","use":"2020-01-01"},
+		{"id":"h","use":"home","system":"x"},{"id":"i","valueString":"home"},{"id":"j","use":true}]})");
+	for (const char *criteria :
+	     {"use = 'home'", "use = 'home' or use.empty()", "use.exists() and use = 'home'", "use.empty()",
+	      "use.exists()", "use = 1", "use = true", "use = @2020-01-01", "use = 'home' and system = 'x'",
+	      "(use = 'work' or use = 'home') and system.empty()", "value = 'home'", "use = 'home' or use = 1"}) {
+		std::string fast = std::string("items.where(") + criteria + ").id";
+		EXPECT_EQ(Eval(fast, doc), Eval("(" + fast + ") | {}", doc)) << criteria;
+	}
+	EXPECT_EQ(Eval("items.where(use = 'home' or use.empty()).id", doc), "a|b|d|h|i");
+}

@@ -107,18 +107,60 @@ NodePath::Member(const Step &step, const NodeRef &item, std::vector<NodeRef> &to
 		e.items[k] = to[first + k];
 }
 
-// `member = literal` for one item, as the evaluator gives it: true only when the member is a
-// single value equal to the literal (an empty or larger collection, or an unknown temporal
-// comparison, does not hold).
+std::shared_ptr<const NodePath::Criterion>
+NodePath::CompileCriterion(const Ast &c) {
+	// a member of $this (a capitalised step may be a type name: the evaluator's business)
+	auto member = [](const Ast *a) {
+		return a != nullptr && a->kind == AstKind::Member && a->focus == nullptr && !a->name.empty() &&
+		       !std::isupper(static_cast<unsigned char>(a->name[0]));
+	};
+	auto out = std::make_shared<Criterion>();
+	if (c.kind == AstKind::Binary && (c.op == BinaryOp::And || c.op == BinaryOp::Or) && c.args.size() == 2) {
+		out->kind = c.op == BinaryOp::And ? Criterion::Kind::And : Criterion::Kind::Or;
+		out->left = CompileCriterion(*c.args[0]);
+		out->right = CompileCriterion(*c.args[1]);
+		return out->left && out->right ? out : nullptr;
+	}
+	if (c.kind == AstKind::Binary && c.op == BinaryOp::Eq && c.args.size() == 2 && member(c.args[0].get()) &&
+	    c.args[1]->kind == AstKind::Literal && !c.args[1]->empty) {
+		out->kind = Criterion::Kind::Equals;
+		out->member = c.args[0]->name;
+		out->literal = &c.args[1]->literal;
+		return out;
+	}
+	if (c.kind == AstKind::Call && (c.fn == FunctionId::Empty || c.fn == FunctionId::Exists) && c.args.empty() &&
+	    member(c.focus.get())) {
+		out->kind = c.fn == FunctionId::Empty ? Criterion::Kind::Empty : Criterion::Kind::Exists;
+		out->member = c.focus->name;
+		return out;
+	}
+	return nullptr;
+}
+
+// As the evaluator decides it: `member = literal` is true only for a single member value equal
+// to the literal (an empty or larger collection, or an unknown temporal comparison, is not);
+// `and` is true when both sides are, `or` when either is (three-valued logic: only true holds).
 bool
-NodePath::MemberEquals(const Step &step, const NodeRef &item) const {
+NodePath::Holds(const Criterion &c, const NodeRef &item) {
+	switch (c.kind) {
+	case Criterion::Kind::And:
+		return Holds(*c.left, item) && Holds(*c.right, item);
+	case Criterion::Kind::Or:
+		return Holds(*c.left, item) || Holds(*c.right, item);
+	default:
+		break;
+	}
 	size_t n = 0;
 	NodeRef first;
-	NavigateFrom(item.node, step.name, [&](json::Node node, std::string_view type) {
+	NavigateFrom(item.node, c.member, [&](json::Node node, std::string_view type) {
 		if (n++ == 0)
 			first = {node, type};
 	});
-	return n == 1 && detail::ValuesEqual(Value::OfNode(first.node, first.type), *step.equals) == 1;
+	if (c.kind == Criterion::Kind::Empty)
+		return n == 0;
+	if (c.kind == Criterion::Kind::Exists)
+		return n > 0;
+	return n == 1 && detail::ValuesEqual(Value::OfNode(first.node, first.type), *c.literal) == 1;
 }
 
 std::shared_ptr<const NodePath>
@@ -138,23 +180,14 @@ NodePath::Compile(const Ast &root) {
 			// a capitalised step may be a type name (Patient.name): the evaluator's business
 			if (a->name.empty() || std::isupper(static_cast<unsigned char>(a->name[0])))
 				return nullptr;
-			path->steps_.push_back({Op::Member, a->name, std::hash<std::string> {}(a->name), nullptr});
+			path->steps_.push_back({Op::Member, a->name, std::hash<std::string> {}(a->name), nullptr, nullptr});
 		} else if (a->kind == AstKind::Call && a->fn == FunctionId::First && a->args.empty()) {
-			path->steps_.push_back({Op::First, {}, 0, nullptr});
+			path->steps_.push_back({Op::First, {}, 0, nullptr, nullptr});
 		} else if (a->kind == AstKind::Call && a->fn == FunctionId::OfType) {
-			path->steps_.push_back({Op::OfType, a->name, 0, nullptr});
+			path->steps_.push_back({Op::OfType, a->name, 0, nullptr, nullptr});
 		} else if (a->kind == AstKind::Call && a->fn == FunctionId::Where && a->args.size() == 1) {
-			const Ast &c = *a->args[0];
-			Step step {Op::Where, {}, 0, &c};
-			// where(system = 'http://snomed.info/sct'): the member's value compared in place
-			if (c.kind == AstKind::Binary && c.op == BinaryOp::Eq && c.args.size() == 2 &&
-			    c.args[0]->kind == AstKind::Member && c.args[0]->focus == nullptr && !c.args[0]->name.empty() &&
-			    !std::isupper(static_cast<unsigned char>(c.args[0]->name[0])) &&
-			    c.args[1]->kind == AstKind::Literal && !c.args[1]->empty) {
-				step.name = c.args[0]->name;
-				step.equals = &c.args[1]->literal;
-			}
-			path->steps_.push_back(std::move(step));
+			// where(system = 'http://snomed.info/sct'), where(use = 'home' or use.empty()): in place
+			path->steps_.push_back({Op::Where, {}, 0, a->args[0].get(), CompileCriterion(*a->args[0])});
 		} else {
 			return nullptr;
 		}
@@ -192,8 +225,8 @@ NodePath::Walk(Span focus, const detail::Context &ctx) const {
 			break;
 		case Op::Where:
 			for (size_t i = 0; i < from->size(); i++) {
-				if (step.equals != nullptr) {
-					if (MemberEquals(step, (*from)[i]))
+				if (step.simple != nullptr) {
+					if (Holds(*step.simple, (*from)[i]))
 						to->push_back((*from)[i]);
 					continue;
 				}

@@ -1,6 +1,6 @@
 // A fast form of the FHIRPath shapes ViewDefinition columns use most: member steps from the
-// focus (code.coding.code), first(), ofType(T), where(criteria) (member = literal compared in
-// place, other criteria evaluated in full), then optionally one function of the result
+// focus (code.coding.code), first(), ofType(T), where(criteria) (simple comparisons of members
+// decided in place, other criteria evaluated in full), then optionally one function of the result
 // (count(), getReferenceKey(Patient), exists(), ...). It walks document nodes with two reused
 // buffers of plain (node, type) items instead of building a collection of Values at every
 // step; the result is exactly what the evaluator gives (the FHIRPath and SQL-on-FHIR suites
@@ -62,15 +62,24 @@ private:
 	const std::vector<NodeRef> *Walk(Span focus, const detail::Context &ctx) const;
 
 	enum class Op : uint8_t { Member, First, OfType, Where };
+	// where() criteria decided in place: member = literal, member.empty(), member.exists(), and
+	// `and`/`or` of those; true exactly when the evaluator's result is true.
+	struct Criterion {
+		enum class Kind : uint8_t { Equals, Empty, Exists, And, Or };
+		Kind kind;
+		std::string member;             // Equals, Empty, Exists
+		const Value *literal = nullptr; // Equals (points into the Ast)
+		std::shared_ptr<const Criterion> left, right; // And, Or
+	};
+	static std::shared_ptr<const Criterion> CompileCriterion(const Ast &criteria);
+	static bool Holds(const Criterion &c, const NodeRef &item);
 	struct Step {
 		Op op;
 		std::string name; // Member: the element; OfType: the type
 		size_t name_hash = 0;
 		const Ast *criteria = nullptr; // Where (points into the Ast)
-		// Where(member = literal): `name` is the member, this the literal (points into the Ast)
-		const Value *equals = nullptr;
+		std::shared_ptr<const Criterion> simple; // Where: the criteria in a form decided in place
 	};
-	bool MemberEquals(const Step &step, const NodeRef &item) const;
 	void Member(const Step &step, const NodeRef &item, std::vector<NodeRef> &to) const;
 	std::vector<Step> steps_;
 	const Ast *tail_ = nullptr; // a function applied to the result, or null (points into the Ast)
