@@ -93,6 +93,11 @@ SELECT path, json_type, versions, percent_of_versions FROM hdl.catalog_elements 
 SELECT hdl.catalog_compact() > 0 AS compacted;
 SELECT count(*) AS increments_left FROM hdl.catalog_delta;
 SELECT pg_temp.type_mismatches() AS type_mismatches, pg_temp.element_mismatches() AS element_mismatches;
+-- ingest calls run with scans priced out; the compaction they start reads every increment with a
+-- sequential scan, and nothing of theirs starts JIT compilation (it cost 4x the fold itself)
+SELECT p.oid::regprocedure AS function, p.proconfig FROM pg_proc p
+WHERE p.oid IN ('hdl.catalog_compact()'::regprocedure, 'hdl.ingest(jsonb, text)'::regprocedure,
+	'hdl.ingest_bundle(jsonb, text)'::regprocedure, 'hdl._mart_refresh(text, text)'::regprocedure) ORDER BY 1::text;
 -- a rolled-back ingest leaves no count behind
 BEGIN;
 SET LOCAL ROLE regress_cat_feed;

@@ -45,6 +45,25 @@ SELECT hdl.refresh_mart('prop_inc') AS changed; SELECT * FROM pg_temp.compare();
 -- transaction's changes again: harmless, and it would catch later writes of the transaction)
 BEGIN; :ingest SELECT hdl.refresh_mart('prop_inc') > 0 AS changed; COMMIT;
 SELECT * FROM pg_temp.compare();
+-- a resource created in the refreshing transaction before its refresh is in the mart already:
+-- the next refresh replaces its rows (a create normally needs no delete), never adds them twice
+BEGIN;
+SET ROLE regress_prop_feed;
+SELECT hdl.ingest('{"resourceType":"Practitioner","id":"prop-own-1","name":[{"family":"Elm","given":["A"]},{"family":"Oak"}]}') ->> 'id' AS created;
+RESET ROLE;
+SELECT hdl.refresh_mart('prop_inc') AS changed;
+COMMIT;
+:refresh
+SELECT count(*) AS rows_of_own_create FROM mart.prop_inc WHERE _resource_key = 'Practitioner/prop-own-1';
+-- a create by another transaction: rows inserted, none deleted
+SET ROLE regress_prop_feed;
+SELECT hdl.ingest('{"resourceType":"Practitioner","id":"prop-new-1","name":[{"family":"Yew"}]}') ->> 'id' AS created;
+RESET ROLE;
+SELECT hdl.refresh_mart('prop_inc') AS changed;
+SELECT last_refresh_changes, detail ->> 'rows_deleted' AS rows_deleted FROM hdl.mart,
+	LATERAL (SELECT detail FROM hdl_audit.log WHERE event = 'mart_refresh' AND subject = 'mart.prop_inc' ORDER BY entry_id DESC LIMIT 1) a
+WHERE name = 'prop_inc';
+SELECT * FROM pg_temp.compare();
 -- a rolled-back refresh leaves its watermark where it was
 :ingest
 BEGIN; SELECT hdl.refresh_mart('prop_inc') > 0 AS changed; ROLLBACK;

@@ -92,16 +92,17 @@ COMMENT ON VIEW hdl_lake.change_log IS 'Changes in the lake (type, id, version, 
 -- outer role (SET ROLE) and write the lake as the extension owner. Every statement they run is a
 -- key lookup; their plans are cached for the session and may have been made while the lake was
 -- empty, so sequential scans and hash joins are priced out (a stale plan must not turn each
--- lookup into a scan of a table that has since grown).
+-- lookup into a scan of a table that has since grown). Priced out, a scan that must happen
+-- (in a function they call) looks expensive enough to start JIT compilation: JIT is off.
 CREATE FUNCTION hdl.ingest(resource jsonb, level text DEFAULT NULL) RETURNS jsonb
 	LANGUAGE c VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-	SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off
+	SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off SET jit = off
 	AS 'MODULE_PATHNAME', 'hdl_ingest';
 COMMENT ON FUNCTION hdl.ingest(jsonb, text) IS 'Stores one FHIR R4 resource: a create (no id, or an id not stored yet) or an update (new version). Returns the stored resource with meta.versionId and meta.lastUpdated. level: strict (default), structure or minimal.';
 
 CREATE FUNCTION hdl.ingest_bundle(bundle jsonb, level text DEFAULT NULL) RETURNS jsonb
 	LANGUAGE c VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-	SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off
+	SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off SET jit = off
 	AS 'MODULE_PATHNAME', 'hdl_ingest_bundle';
 COMMENT ON FUNCTION hdl.ingest_bundle(jsonb, text) IS 'Stores a FHIR transaction Bundle (all or nothing) or batch Bundle (entries independent); POST and PUT entries only. Returns the transaction-response or batch-response Bundle.';
 

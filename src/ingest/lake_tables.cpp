@@ -110,9 +110,12 @@ PartitionsOf(const std::string &type, bool for_write) {
 	pg::Guard(LeafForC, &history);
 	NameArgs name {current.leaf, {0}};
 	pg::Guard(QualifiedNameC, &name);
+	NameArgs history_name {history.leaf, {0}};
+	pg::Guard(QualifiedNameC, &history_name);
 	out.current = current.leaf;
 	out.history = history.leaf;
 	out.current_name = name.name;
+	out.history_name = history_name.name;
 	return out;
 }
 

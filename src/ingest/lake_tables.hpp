@@ -15,6 +15,7 @@ struct Partitions {
 	Oid current = 0;  // the hdl_lake.resource partition holding the type
 	Oid history = 0;  // the hdl_lake.resource_history partition
 	std::string current_name;  // schema-qualified, quoted: for statements on the partition
+	std::string history_name;
 };
 
 // The leaf partitions that hold `type` (the default partition when no list names it). Locks the

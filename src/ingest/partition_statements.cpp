@@ -50,6 +50,19 @@ ReadSql(const std::string &p) {
 	       " r WHERE r.resource_type OPERATOR(pg_catalog.=) $1 AND r.id OPERATOR(pg_catalog.=) ANY ($2)";
 }
 
+// The change log's rows of a refresh lie together at the end of the partition: one txid range
+// scan reads them, where reading the current versions would probe the key index once per id.
+// The newest changed version of a resource is its current one in the `upto` snapshot.
+std::string
+ChangesSql(const std::string &p) {
+	return "SELECT DISTINCT ON (h.id) h.id, h.resource FROM " + p +
+	       " h WHERE h.resource_type OPERATOR(pg_catalog.=) $1 "
+	       "AND h.txid OPERATOR(pg_catalog.>=) pg_catalog.pg_snapshot_xmin($2) "
+	       "AND NOT pg_catalog.pg_visible_in_snapshot(h.txid, $2) "
+	       "AND (h.txid OPERATOR(pg_catalog.=) $4 OR pg_catalog.pg_visible_in_snapshot(h.txid, $3)) "
+	       "ORDER BY h.id, h.version DESC";
+}
+
 // Kept for the backend's life (the plans are SPI_keepplan'd); a partition made again gets a
 // new oid and new statements.
 std::unordered_map<Oid, std::unique_ptr<PartitionStatements>> cache;
@@ -66,12 +79,14 @@ StatementsFor(Oid partition, const std::string &qualified_name) {
 	s->find_sql = FindSql(qualified_name);
 	s->upsert_sql = UpsertSql(qualified_name);
 	s->read_sql = ReadSql(qualified_name);
+	s->changes_sql = ChangesSql(qualified_name);
 	s->lock = {s->lock_sql.c_str(), 2, {TEXTOID, TEXTARRAYOID}, nullptr};
 	s->find = {s->find_sql.c_str(), 3, {TEXTOID, JSONBOID, INT4OID}, nullptr};
 	s->upsert = {s->upsert_sql.c_str(), 8,
 	             {TEXTOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, JSONBARRAYOID, TIMESTAMPTZOID, INT4OID, INT8OID},
 	             nullptr};
 	s->read = {s->read_sql.c_str(), 2, {TEXTOID, TEXTARRAYOID}, nullptr};
+	s->changes = {s->changes_sql.c_str(), 4, {TEXTOID, PG_SNAPSHOTOID, PG_SNAPSHOTOID, XID8OID}, nullptr};
 	PartitionStatements &out = *s;
 	cache[partition] = std::move(s); // a renamed partition's old plans are simply dropped (they leak little)
 	return out;

@@ -9,7 +9,7 @@
 namespace hdl::ingest {
 
 struct PartitionStatements {
-	std::string lock_sql, find_sql, upsert_sql, read_sql;  // the plans point at these texts
+	std::string lock_sql, find_sql, upsert_sql, read_sql, changes_sql;  // the plans point at these texts
 	// $1 type, $2 ids: locks the rows that exist (in id order) and returns id, version.
 	pg::CachedPlan lock;
 	// $1 type, $2 identifier pattern (jsonb), $3 the caller's source: the ids found, own first.
@@ -17,8 +17,12 @@ struct PartitionStatements {
 	// $1 type, $2 ids, $3 versions, $4 patients, $5 resources, $6 last_updated, $7 source, $8 batch:
 	// inserts or updates current rows whose version follows the stored one; returns the ids written.
 	pg::CachedPlan upsert;
-	// $1 type, $2 ids: id and resource of those that exist (marts' incremental refresh).
+	// $1 type, $2 ids: id and resource of those that exist.
 	pg::CachedPlan read;
+	// (history partitions) $1 type, $2 since, $3 upto (pg_snapshot), $4 own (xid8): id and
+	// resource of the newest version of each resource changed after `since` and seen by `upto`
+	// or written by `own` (marts' incremental refresh).
+	pg::CachedPlan changes;
 };
 
 // The statements of the partition named `qualified_name` (its oid keys the cache).

@@ -108,11 +108,11 @@ Finish() {
 // Evaluates the view over the lake's resources of its type (some ids, or all), naming the
 // resource in errors the data causes.
 void
-RunOverLake(const sof::CompiledView &view, const std::vector<std::string> *ids,
+RunOverLake(const sof::CompiledView &view, const hdl::sof_pg::LakeSelection &which,
             const std::function<void(const std::string &key)> &before, sof::RowSink &sink) {
 	std::string type = view.resourceType();
 	std::string key; // reused: one per resource would allocate each time
-	hdl::sof_pg::ScanLake(type, ids, LakeBatch, [&](std::string_view id, const hdl::json::Node &resource) {
+	hdl::sof_pg::ScanLake(type, which, LakeBatch, [&](std::string_view id, const hdl::json::Node &resource) {
 		key.assign(type).append("/").append(id);
 		if (before)
 			before(key);
@@ -155,7 +155,7 @@ HDL_FUNCTION(hdl_view_run) {
 	{
 		sof::CompiledView view = sof::Compile(hdl::pg::JsonbNode(view_arg));
 		hdl::sof_pg::JsonRows sink(view, fcinfo);
-		RunOverLake(view, nullptr, nullptr, sink);
+		RunOverLake(view, {}, nullptr, sink);
 	}
 	Finish();
 	return (Datum) 0;
@@ -174,35 +174,60 @@ HDL_FUNCTION(hdl_mart_rows) {
 		if (ids_arg)
 			ids = IdList(ids_arg);
 		hdl::sof_pg::TypedRows sink(view, fcinfo);
-		RunOverLake(view, ids_arg ? &ids : nullptr, [&](const std::string &key) { sink.setResourceKey(key); },
-		            sink);
+		hdl::sof_pg::LakeSelection which;
+		which.ids = ids_arg ? &ids : nullptr;
+		RunOverLake(view, which, [&](const std::string &key) { sink.setResourceKey(key); }, sink);
 	}
 	Finish();
 	return (Datum) 0;
 }
 
-// hdl._mart_fill(view jsonb, ids text[], target regclass) returns bigint: the view's typed rows
-// over the lake (all resources of its type when ids is NULL) inserted straight into the mart
-// table (its columns: the view's, then _resource_key); returns the rows inserted.
-HDL_FUNCTION(hdl_mart_fill) {
-	Jsonb *view_arg = PG_GETARG_JSONB_P(0);
-	ArrayType *ids_arg = PG_ARGISNULL(1) ? nullptr : PG_GETARG_ARRAYTYPE_P(1);
-	Oid target = PG_GETARG_OID(2);
+namespace {
+
+// The view's typed rows over the selected resources, inserted straight into the mart table (its
+// columns: the view's, then _resource_key); returns the rows inserted.
+int64
+FillMart(Jsonb *view_arg, const hdl::sof_pg::LakeSelection &which, Oid target) {
 	int64 inserted;
-	Connect();
+	hdl::pg::Guard(Connect); // the caller's C++ objects are live
 	{
 		sof::CompiledView view = sof::Compile(hdl::pg::JsonbNode(view_arg));
-		std::vector<std::string> ids;
-		if (ids_arg)
-			ids = IdList(ids_arg);
 		hdl::sof_pg::TableRows sink(view, target);
-		RunOverLake(view, ids_arg ? &ids : nullptr, [&](const std::string &key) { sink.setResourceKey(key); },
-		            sink);
+		RunOverLake(view, which, [&](const std::string &key) { sink.setResourceKey(key); }, sink);
 		sink.Finish();
 		inserted = static_cast<int64>(sink.rows());
 	}
-	Finish();
-	PG_RETURN_INT64(inserted);
+	hdl::pg::Guard(Finish);
+	return inserted;
+}
+
+} // namespace
+
+// hdl._mart_fill(view jsonb, ids text[], target regclass) returns bigint: the view's rows over
+// the lake (all resources of its type when ids is NULL) into the mart table.
+HDL_FUNCTION(hdl_mart_fill) {
+	Jsonb *view_arg = PG_GETARG_JSONB_P(0);
+	ArrayType *ids_arg = PG_ARGISNULL(1) ? nullptr : PG_GETARG_ARRAYTYPE_P(1);
+	std::vector<std::string> ids;
+	if (ids_arg)
+		ids = IdList(ids_arg);
+	hdl::sof_pg::LakeSelection which;
+	which.ids = ids_arg ? &ids : nullptr;
+	PG_RETURN_INT64(FillMart(view_arg, which, PG_GETARG_OID(2)));
+}
+
+// hdl._mart_fill_changes(view jsonb, since pg_snapshot, upto pg_snapshot, own xid8, target
+// regclass) returns bigint: the view's rows over the current versions of the resources changed
+// after `since` and seen by `upto` or written by `own`, read from the change log, into the mart
+// table.
+HDL_FUNCTION(hdl_mart_fill_changes) {
+	Jsonb *view_arg = PG_GETARG_JSONB_P(0);
+	hdl::sof_pg::LakeSelection which;
+	which.changes = true;
+	which.since = PG_GETARG_DATUM(1);
+	which.upto = PG_GETARG_DATUM(2);
+	which.own = PG_GETARG_DATUM(3);
+	PG_RETURN_INT64(FillMart(view_arg, which, PG_GETARG_OID(4)));
 }
 
 namespace {

@@ -1,6 +1,7 @@
 // ScanLake (see lake_scan.hpp): all resources of a type by a heap scan of its partition (the
-// documents are read in the buffer, not copied); some ids through an SPI cursor over
-// hdl_lake.resource, fetched in batches. The C-style steps run inside pg::Guard and hold no C++
+// documents are read in the buffer, not copied); some ids, or the changes between two snapshots,
+// through an SPI cursor on the type's partition (of hdl_lake.resource or of the change log),
+// fetched in batches. The C-style steps run inside pg::Guard and hold no C++
 // objects.
 #include <string>
 #include <vector>
@@ -26,6 +27,8 @@ extern "C" {
 }
 
 namespace hdl::sof_pg {
+
+static_assert(sizeof(Datum) == sizeof(uintptr_t), "LakeSelection keeps Datums as uintptr_t");
 
 namespace {
 
@@ -168,8 +171,8 @@ NewBatchContext() {
 } // namespace
 
 void
-ScanLake(const std::string &type, const std::vector<std::string> *ids, int batch, const ResourceVisitor &visit) {
-	if (ids == nullptr) {
+ScanLake(const std::string &type, const LakeSelection &which, int batch, const ResourceVisitor &visit) {
+	if (which.ids == nullptr && !which.changes) {
 		HeapScanArgs scan {};
 		scan.partition = ingest::lake::PartitionsOf(type, false).current;
 		scan.type = type.c_str();
@@ -184,18 +187,25 @@ ScanLake(const std::string &type, const std::vector<std::string> *ids, int batch
 		pg::Guard(HeapEndC, &scan);
 		return;
 	}
-	Datum values[2];
+	Datum values[4];
 	values[0] = pg::TextDatum(type);
-	{
-		std::vector<const std::string *> items;
-		items.reserve(ids->size());
-		for (const std::string &id : *ids)
-			items.push_back(&id);
-		values[1] = pg::TextArray(items, false);
-	}
 	// the type's partition itself: a cached generic plan (over the parent it is planned each time)
 	ingest::lake::Partitions partition = ingest::lake::PartitionsOf(type, false);
-	OpenArgs open {&ingest::StatementsFor(partition.current, partition.current_name).read, values, nullptr};
+	pg::CachedPlan *plan;
+	if (which.changes) {
+		values[1] = which.since;
+		values[2] = which.upto;
+		values[3] = which.own;
+		plan = &ingest::StatementsFor(partition.history, partition.history_name).changes;
+	} else {
+		std::vector<const std::string *> items;
+		items.reserve(which.ids->size());
+		for (const std::string &id : *which.ids)
+			items.push_back(&id);
+		values[1] = pg::TextArray(items, false);
+		plan = &ingest::StatementsFor(partition.current, partition.current_name).read;
+	}
+	OpenArgs open {plan, values, nullptr};
 	pg::Guard(OpenC, &open);
 	FetchArgs fetch {open.portal, batch, pg::Guard(NewBatchContext), 0};
 	for (;;) {

@@ -28,9 +28,14 @@ CREATE FUNCTION hdl._mart_fill(view jsonb, ids text[], target regclass) RETURNS 
 	LANGUAGE c VOLATILE SET search_path = pg_catalog, pg_temp
 	AS 'MODULE_PATHNAME', 'hdl_mart_fill';
 COMMENT ON FUNCTION hdl._mart_fill(jsonb, text[], regclass) IS 'Internal: inserts the typed rows of a view over the lake (the given ids of its type, or all when NULL) straight into a mart table whose columns are the view''s, then _resource_key; returns the rows inserted. The caller needs INSERT on the table; the table must have no INSERT triggers.';
+CREATE FUNCTION hdl._mart_fill_changes(view jsonb, since pg_snapshot, upto pg_snapshot, own xid8, target regclass) RETURNS bigint
+	LANGUAGE c VOLATILE STRICT SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'hdl_mart_fill_changes';
+COMMENT ON FUNCTION hdl._mart_fill_changes(jsonb, pg_snapshot, pg_snapshot, xid8, regclass) IS 'Internal: as hdl._mart_fill, for the current versions of the resources changed after the snapshot since and seen by upto (or written by the transaction own), read from the change log.';
 
 REVOKE ALL ON FUNCTION hdl.sof_evaluate(jsonb, jsonb), hdl.view_run(jsonb), hdl._sof_columns(jsonb),
-	hdl._mart_rows(jsonb, text[]), hdl._mart_fill(jsonb, text[], regclass) FROM PUBLIC;
+	hdl._mart_rows(jsonb, text[]), hdl._mart_fill(jsonb, text[], regclass),
+	hdl._mart_fill_changes(jsonb, pg_snapshot, pg_snapshot, xid8, regclass) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION hdl.sof_evaluate(jsonb, jsonb), hdl._sof_columns(jsonb) TO hdl_engineer, hdl_analyst;
 GRANT EXECUTE ON FUNCTION hdl.view_run(jsonb) TO hdl_engineer;
 
@@ -89,9 +94,12 @@ CREATE TABLE hdl.mart (
 	last_refresh_changes bigint,
 	row_count bigint NOT NULL DEFAULT 0,
 	watermark pg_snapshot,
+	-- the transaction of the last refresh: its own ingests before the refresh are in the mart
+	-- already, yet not visible in the watermark
+	watermark_txid xid8,
 	UNIQUE (schema_name, table_name)
 );
-COMMENT ON TABLE hdl.mart IS 'Marts: name, table, ViewDefinition, resource type, last refresh (when, mode, duration, rows changed), row count and the incremental watermark (a snapshot).';
+COMMENT ON TABLE hdl.mart IS 'Marts: name, table, ViewDefinition, resource type, last refresh (when, mode, duration, rows changed), row count and the incremental watermark (a snapshot, and the transaction that took it).';
 REVOKE ALL ON hdl.mart FROM PUBLIC;
 GRANT SELECT ON hdl.mart TO hdl_engineer;
 
@@ -164,15 +172,16 @@ $$;
 -- read again after the lock, so a refresh that waited sees its predecessor's watermark.
 -- Its statements look rows up by key (the change log by txid, the mart by _resource_key): a mart
 -- just rebuilt has no statistics yet, and without them the planner would scan the whole mart to
--- delete a few hundred keys.
+-- delete a few hundred keys (and with scans priced out, JIT would compile a lookup: it is off).
 CREATE FUNCTION hdl._mart_refresh(mart_name text, mode text) RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET enable_seqscan = off AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET enable_seqscan = off SET jit = off AS $$
 DECLARE
 	m hdl.mart;
 	started timestamptz := pg_catalog.clock_timestamp();
 	own xid8 := pg_catalog.pg_current_xact_id();
 	snap pg_snapshot;
 	ids text[];
+	old_keys text[];
 	deleted bigint := 0;
 	inserted bigint := 0;
 	full_rebuild boolean;
@@ -187,22 +196,33 @@ BEGIN
 		EXECUTE pg_catalog.format('TRUNCATE %I.%I', m.schema_name, m.table_name);
 		ids := NULL;
 	ELSE
-		SELECT pg_catalog.array_agg(DISTINCT h.id) INTO ids
-		FROM hdl_lake.resource_history h
-		WHERE h.resource_type OPERATOR(pg_catalog.=) m.resource_type
-		  AND h.txid OPERATOR(pg_catalog.>=) pg_catalog.pg_snapshot_xmin(m.watermark)
-		  AND NOT pg_catalog.pg_visible_in_snapshot(h.txid, m.watermark);
+		-- The changes after the watermark that S sees (or this transaction wrote): the same set
+		-- hdl._mart_fill_changes reads, whatever commits in between. The type is a literal so
+		-- that the plan reads that one partition of the change log. A resource whose version 1 is
+		-- among them did not exist at the watermark and has no mart rows to delete, unless the
+		-- last refresh's own transaction created it (and read it).
+		EXECUTE pg_catalog.format('SELECT pg_catalog.array_agg(c.id), pg_catalog.array_agg(%L OPERATOR(pg_catalog.||) ''/'' '
+			'OPERATOR(pg_catalog.||) c.id) FILTER (WHERE NOT c.created) '
+			'FROM (SELECT h.id, pg_catalog.bool_or(h.version OPERATOR(pg_catalog.=) 1 AND h.txid IS DISTINCT FROM $2) AS created '
+			'FROM hdl_lake.resource_history h '
+			'WHERE h.resource_type OPERATOR(pg_catalog.=) %L AND h.txid OPERATOR(pg_catalog.>=) pg_catalog.pg_snapshot_xmin($1) '
+			'AND NOT pg_catalog.pg_visible_in_snapshot(h.txid, $1) '
+			'AND (h.txid OPERATOR(pg_catalog.=) $4 OR pg_catalog.pg_visible_in_snapshot(h.txid, $3)) GROUP BY h.id) c',
+			m.resource_type, m.resource_type)
+		INTO ids, old_keys USING m.watermark, m.watermark_txid, snap, own;
 		ids := coalesce(ids, '{}');
-		IF pg_catalog.cardinality(ids) OPERATOR(pg_catalog.>) 0 THEN
+		IF pg_catalog.cardinality(old_keys) OPERATOR(pg_catalog.>) 0 THEN
 			EXECUTE pg_catalog.format('DELETE FROM %I.%I WHERE _resource_key OPERATOR(pg_catalog.=) ANY ($1)',
-				m.schema_name, m.table_name)
-			USING (SELECT pg_catalog.array_agg(m.resource_type OPERATOR(pg_catalog.||) '/' OPERATOR(pg_catalog.||) i) FROM pg_catalog.unnest(ids) i);
+				m.schema_name, m.table_name) USING old_keys;
 			GET DIAGNOSTICS deleted = ROW_COUNT;
 		END IF;
 	END IF;
-	IF ids IS NULL OR pg_catalog.cardinality(ids) OPERATOR(pg_catalog.>) 0 THEN
-		-- straight into the table, as COPY does (no tuplestore, no executor per row)
-		inserted := hdl._mart_fill(m.view, ids, pg_catalog.format('%I.%I', m.schema_name, m.table_name)::regclass);
+	-- straight into the table, as COPY does (no tuplestore, no executor per row)
+	IF full_rebuild THEN
+		inserted := hdl._mart_fill(m.view, NULL, pg_catalog.format('%I.%I', m.schema_name, m.table_name)::regclass);
+	ELSIF pg_catalog.cardinality(ids) OPERATOR(pg_catalog.>) 0 THEN
+		inserted := hdl._mart_fill_changes(m.view, m.watermark, snap, own,
+			pg_catalog.format('%I.%I', m.schema_name, m.table_name)::regclass);
 	END IF;
 	UPDATE hdl.mart SET
 		last_refresh_at = started,
@@ -210,7 +230,8 @@ BEGIN
 		last_refresh_ms = pg_catalog.date_part('epoch', pg_catalog.clock_timestamp() OPERATOR(pg_catalog.-) started) OPERATOR(pg_catalog.*) 1000,
 		last_refresh_changes = deleted OPERATOR(pg_catalog.+) inserted,
 		row_count = CASE WHEN full_rebuild THEN inserted ELSE m.row_count OPERATOR(pg_catalog.-) deleted OPERATOR(pg_catalog.+) inserted END,
-		watermark = hdl._mart_watermark(snap, own)
+		watermark = hdl._mart_watermark(snap, own),
+		watermark_txid = own
 	WHERE mart.name OPERATOR(pg_catalog.=) m.name;
 	PERFORM hdl._mart_audit('mart_refresh', m.schema_name, m.table_name, pg_catalog.jsonb_build_object('mode',
 		CASE WHEN full_rebuild THEN 'full' ELSE 'incremental' END, 'resources', pg_catalog.cardinality(ids),
