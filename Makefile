@@ -5,7 +5,7 @@ EXTENSION_NAME = hdl
 EXTVERSION := $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" control/hdl.control)
 
 # Core areas compiled into the module (the same list as HDL_CORE_AREAS in CMakeLists.txt).
-CORE_AREAS = json fhir ingest pseudo etl fhirpath sof s3
+CORE_AREAS = calendar json fhir ingest pseudo etl fhirpath sof s3
 # Capability folders, in the order their SQL fragments build the install script.
 SQL_ORDER = base ingest pseudo audit catalog api sof etl console fdw
 

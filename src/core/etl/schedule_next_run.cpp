@@ -1,10 +1,17 @@
 // NextRun: cron schedules are searched field by field (month, then day, hour, minute), skipping
 // whole months and days that cannot match, so a search costs at most a few thousand steps.
+#include "core/calendar/civil.hpp"
 #include "core/error.hpp"
-#include "core/etl/civil_time.hpp"
 #include "core/etl/schedule.hpp"
 
 namespace hdl::etl {
+
+using calendar::CivilDate;
+using calendar::CivilFromDays;
+using calendar::DaysFromCivil;
+using calendar::DaysInMonth;
+using calendar::FloorDiv;
+using calendar::WeekdayFromDays;
 
 namespace {
 

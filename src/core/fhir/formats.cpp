@@ -1,7 +1,11 @@
 // FHIR R4 primitive formats, checked by hand (this runs on every ingested value).
+#include "core/calendar/civil.hpp"
 #include "core/fhir/formats.hpp"
 
 namespace hdl::fhir {
+
+using calendar::DaysInMonth;
+using calendar::ReadDigits;
 
 namespace {
 
@@ -15,45 +19,21 @@ IsAsciiSpace(char c) noexcept {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-// Reads n digits at s[pos]; false when any is missing.
-bool
-Digits(std::string_view s, size_t pos, size_t n, int &out) noexcept {
-	if (pos + n > s.size())
-		return false;
-	int v = 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[pos + i];
-		if (!IsDigit(c))
-			return false;
-		v = v * 10 + (c - '0');
-	}
-	out = v;
-	return true;
-}
-
-int
-DaysInMonth(int year, int month) noexcept {
-	static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
-		return 29;
-	return kDays[month - 1];
-}
-
 // Date part:
 // ([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|3[0-1]))?)? (any
 // year but 0000). Returns the number of characters read (4, 7 or 10), 0 when invalid.
 size_t
 ParseDatePart(std::string_view s) noexcept {
 	int year, month, day;
-	if (!Digits(s, 0, 4, year) || year == 0)
+	if (!ReadDigits(s, 0, 4, year) || year == 0)
 		return 0;
 	if (s.size() == 4 || s[4] != '-')
 		return 4;
-	if (!Digits(s, 5, 2, month) || month < 1 || month > 12)
+	if (!ReadDigits(s, 5, 2, month) || month < 1 || month > 12)
 		return 0;
 	if (s.size() == 7 || s[7] != '-')
 		return 7;
-	if (!Digits(s, 8, 2, day) || day < 1 || day > DaysInMonth(year, month))
+	if (!ReadDigits(s, 8, 2, day) || day < 1 || day > DaysInMonth(year, month))
 		return 0;
 	return 10;
 }
@@ -62,8 +42,8 @@ ParseDatePart(std::string_view s) noexcept {
 size_t
 ParseTimePart(std::string_view s) noexcept {
 	int h, m, sec;
-	if (!Digits(s, 0, 2, h) || h > 23 || s.size() < 8 || s[2] != ':' || !Digits(s, 3, 2, m) || m > 59 ||
-	    s[5] != ':' || !Digits(s, 6, 2, sec) || sec > 60)
+	if (!ReadDigits(s, 0, 2, h) || h > 23 || s.size() < 8 || s[2] != ':' || !ReadDigits(s, 3, 2, m) || m > 59 ||
+	    s[5] != ':' || !ReadDigits(s, 6, 2, sec) || sec > 60)
 		return 0;
 	size_t pos = 8;
 	if (pos < s.size() && s[pos] == '.') {
@@ -82,8 +62,8 @@ IsTimeZone(std::string_view s) noexcept {
 	if (s == "Z")
 		return true;
 	int h, m;
-	if (s.size() != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':' || !Digits(s, 1, 2, h) ||
-	    !Digits(s, 4, 2, m))
+	if (s.size() != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':' || !ReadDigits(s, 1, 2, h) ||
+	    !ReadDigits(s, 4, 2, m))
 		return false;
 	return (h <= 13 && m <= 59) || (h == 14 && m == 0);
 }

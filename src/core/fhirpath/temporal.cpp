@@ -1,71 +1,38 @@
 // Dates and times with partial precision (see temporal.hpp).
+#include "core/calendar/civil.hpp"
 #include "core/fhirpath/temporal.hpp"
 
 namespace hdl::fhirpath {
 
+using calendar::DaysFromCivil;
+using calendar::DaysInMonth;
+using calendar::ReadDigits;
+
 namespace {
 
-bool
-Digits(std::string_view s, size_t pos, size_t n, int &out) noexcept {
-	if (pos + n > s.size())
-		return false;
-	int v = 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[pos + i];
-		if (c < '0' || c > '9')
-			return false;
-		v = v * 10 + (c - '0');
-	}
-	out = v;
-	return true;
-}
-
-int
-DaysInMonth(int y, int m) noexcept {
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return days[(m - 1) % 12];
-}
-
-// Days since 1970-01-01 (proleptic Gregorian), Howard Hinnant's algorithm.
-int64_t
-DaysFromCivil(int64_t y, int m, int d) noexcept {
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
+// The civil date of a day number into a temporal's fields.
 void
-CivilFromDays(int64_t z, int &y, int &m, int &d) noexcept {
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-	m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-	y = static_cast<int>(yoe + era * 400 + (m <= 2));
+CivilFromDays(int64_t days, int &y, int &m, int &d) noexcept {
+	calendar::CivilDate c = calendar::CivilFromDays(days);
+	y = static_cast<int>(c.year);
+	m = c.month;
+	d = c.day;
 }
 
 // Parses "hh[:mm[:ss[.fff]]]" into t starting at pos; returns the position after it.
 bool
 ParseClock(std::string_view s, size_t &pos, Temporal &t) noexcept {
-	if (!Digits(s, pos, 2, t.hour) || t.hour > 23)
+	if (!ReadDigits(s, pos, 2, t.hour) || t.hour > 23)
 		return false;
 	pos += 2;
 	t.precision = HOUR;
 	if (pos < s.size() && s[pos] == ':') {
-		if (!Digits(s, pos + 1, 2, t.minute) || t.minute > 59)
+		if (!ReadDigits(s, pos + 1, 2, t.minute) || t.minute > 59)
 			return false;
 		pos += 3;
 		t.precision = MINUTE;
 		if (pos < s.size() && s[pos] == ':') {
-			if (!Digits(s, pos + 1, 2, t.second) || t.second > 60)
+			if (!ReadDigits(s, pos + 1, 2, t.second) || t.second > 60)
 				return false;
 			pos += 3;
 			t.precision = SECOND;
@@ -104,7 +71,7 @@ ParseTz(std::string_view s, size_t &pos, Temporal &t) noexcept {
 	if (s[pos] != '+' && s[pos] != '-')
 		return false;
 	int h, m;
-	if (!Digits(s, pos + 1, 2, h) || pos + 3 >= s.size() || s[pos + 3] != ':' || !Digits(s, pos + 4, 2, m))
+	if (!ReadDigits(s, pos + 1, 2, h) || pos + 3 >= s.size() || s[pos + 3] != ':' || !ReadDigits(s, pos + 4, 2, m))
 		return false;
 	t.hasTz = true;
 	t.tzMinutes = (h * 60 + m) * (s[pos] == '-' ? -1 : 1);
@@ -114,17 +81,17 @@ ParseTz(std::string_view s, size_t &pos, Temporal &t) noexcept {
 
 bool
 ParseDatePart(std::string_view s, size_t &pos, Temporal &t) noexcept {
-	if (!Digits(s, 0, 4, t.year))
+	if (!ReadDigits(s, 0, 4, t.year))
 		return false;
 	pos = 4;
 	t.precision = YEAR;
 	if (pos < s.size() && s[pos] == '-') {
-		if (!Digits(s, pos + 1, 2, t.month) || t.month < 1 || t.month > 12)
+		if (!ReadDigits(s, pos + 1, 2, t.month) || t.month < 1 || t.month > 12)
 			return false;
 		pos += 3;
 		t.precision = MONTH;
 		if (pos < s.size() && s[pos] == '-') {
-			if (!Digits(s, pos + 1, 2, t.day) || t.day < 1 || t.day > DaysInMonth(t.year, t.month))
+			if (!ReadDigits(s, pos + 1, 2, t.day) || t.day < 1 || t.day > DaysInMonth(t.year, t.month))
 				return false;
 			pos += 3;
 			t.precision = DAY;
@@ -352,9 +319,9 @@ AddToTemporal(const Temporal &t, int64_t amount, std::string_view unit, Temporal
 bool
 InstantToUnixMicros(std::string_view s, int64_t &micros) noexcept {
 	int year, month, day, hour, minute, second;
-	if (s.size() < 20 || !Digits(s, 0, 4, year) || s[4] != '-' || !Digits(s, 5, 2, month) || s[7] != '-' ||
-	    !Digits(s, 8, 2, day) || s[10] != 'T' || !Digits(s, 11, 2, hour) || s[13] != ':' ||
-	    !Digits(s, 14, 2, minute) || s[16] != ':' || !Digits(s, 17, 2, second))
+	if (s.size() < 20 || !ReadDigits(s, 0, 4, year) || s[4] != '-' || !ReadDigits(s, 5, 2, month) || s[7] != '-' ||
+	    !ReadDigits(s, 8, 2, day) || s[10] != 'T' || !ReadDigits(s, 11, 2, hour) || s[13] != ':' ||
+	    !ReadDigits(s, 14, 2, minute) || s[16] != ':' || !ReadDigits(s, 17, 2, second))
 		return false;
 	if (year < 1 || month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month) || hour > 23 ||
 	    minute > 59 || second > 59)
@@ -369,7 +336,7 @@ InstantToUnixMicros(std::string_view s, int64_t &micros) noexcept {
 		if (n == 0 || n > 6)
 			return false;
 		int f;
-		if (!Digits(s, start, n, f))
+		if (!ReadDigits(s, start, n, f))
 			return false;
 		fraction = f;
 		for (size_t i = n; i < 6; i++)
@@ -380,7 +347,7 @@ InstantToUnixMicros(std::string_view s, int64_t &micros) noexcept {
 		offset_minutes = 0;
 	} else if (at + 6 == s.size() && (s[at] == '+' || s[at] == '-') && s[at + 3] == ':') {
 		int oh, om;
-		if (!Digits(s, at + 1, 2, oh) || !Digits(s, at + 4, 2, om) || oh > 14 || om > 59)
+		if (!ReadDigits(s, at + 1, 2, oh) || !ReadDigits(s, at + 4, 2, om) || oh > 14 || om > 59)
 			return false;
 		offset_minutes = (s[at] == '-' ? -1 : 1) * (oh * 60 + om);
 	} else {

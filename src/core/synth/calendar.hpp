@@ -5,19 +5,16 @@
 #include <string>
 #include <string_view>
 
+#include "core/calendar/civil.hpp"
+
 namespace hdl::synth {
 
 constexpr int64_t SECONDS_PER_DAY = 86400;
 
-struct CivilDate {
-	int year;
-	int month; // 1-12
-	int day;   // 1-31
-};
-
 // Days since 1970-01-01 for a proleptic Gregorian date, and back.
-int64_t DaysFromCivil(int year, int month, int day);
-CivilDate CivilFromDays(int64_t days);
+using calendar::CivilDate;
+using calendar::CivilFromDays;
+using calendar::DaysFromCivil;
 
 // Parses YYYY-MM-DD; returns false for anything else, including impossible dates.
 bool ParseDate(std::string_view text, int64_t &days);

@@ -3,11 +3,11 @@
 
 #include <ctime>
 
-#include "core/etl/civil_time.hpp"
+#include "core/calendar/civil.hpp"
 
-using namespace hdl::etl;
+using namespace hdl::calendar;
 
-TEST(EtlCivilTime, LeapYearsAndMonthLengths) {
+TEST(CalendarCivil, LeapYearsAndMonthLengths) {
 	EXPECT_TRUE(IsLeapYear(2024));
 	EXPECT_TRUE(IsLeapYear(2000));
 	EXPECT_TRUE(IsLeapYear(1600));
@@ -22,7 +22,7 @@ TEST(EtlCivilTime, LeapYearsAndMonthLengths) {
 	EXPECT_EQ(DaysInMonth(2023, 12), 31);
 }
 
-TEST(EtlCivilTime, FloorDivision) {
+TEST(CalendarCivil, FloorDivision) {
 	EXPECT_EQ(FloorDiv(7, 2), 3);
 	EXPECT_EQ(FloorDiv(-7, 2), -4);
 	EXPECT_EQ(FloorDiv(-8, 2), -4);
@@ -31,7 +31,7 @@ TEST(EtlCivilTime, FloorDivision) {
 	EXPECT_EQ(FloorMod(8, 7), 1);
 }
 
-TEST(EtlCivilTime, KnownDays) {
+TEST(CalendarCivil, KnownDays) {
 	EXPECT_EQ(DaysFromCivil(1970, 1, 1), 0);
 	EXPECT_EQ(DaysFromCivil(1969, 12, 31), -1);
 	EXPECT_EQ(DaysFromCivil(2000, 3, 1), 11017);
@@ -44,7 +44,7 @@ TEST(EtlCivilTime, KnownDays) {
 	EXPECT_EQ(d.day, 31);
 }
 
-TEST(EtlCivilTime, AgreesWithGmtime) {
+TEST(CalendarCivil, AgreesWithGmtime) {
 	const int64_t first = DaysFromCivil(1600, 1, 1);
 	const int64_t last = DaysFromCivil(2500, 12, 31);
 	for (int64_t days = first; days <= last; ++days) {
@@ -58,4 +58,25 @@ TEST(EtlCivilTime, AgreesWithGmtime) {
 		ASSERT_EQ(WeekdayFromDays(days), tm.tm_wday) << days;
 		ASSERT_EQ(DaysFromCivil(d.year, d.month, d.day), days);
 	}
+}
+
+TEST(CalendarCivil, MonthsOutsideTheYearHaveNoDays) {
+	EXPECT_EQ(DaysInMonth(2024, 0), 0);
+	EXPECT_EQ(DaysInMonth(2024, 13), 0);
+	EXPECT_EQ(DaysInMonth(2024, -1), 0);
+}
+
+TEST(CalendarCivil, ReadDigits) {
+	int v = -1;
+	EXPECT_TRUE(ReadDigits("2024-07-01", 0, 4, v));
+	EXPECT_EQ(v, 2024);
+	EXPECT_TRUE(ReadDigits("2024-07-01", 5, 2, v));
+	EXPECT_EQ(v, 7);
+	v = -1;
+	EXPECT_FALSE(ReadDigits("2024-07-01", 4, 2, v)); // "-0"
+	EXPECT_FALSE(ReadDigits("2024-07-01", 8, 3, v)); // past the end
+	EXPECT_FALSE(ReadDigits("12a4", 0, 4, v));
+	EXPECT_EQ(v, -1); // untouched on failure
+	EXPECT_TRUE(ReadDigits("0007", 0, 4, v));
+	EXPECT_EQ(v, 7);
 }

@@ -1,9 +1,9 @@
 // Calendar arithmetic: day numbers are counted in 400-year eras of 146097 days, in which the
 // Gregorian leap-year pattern repeats exactly; years are shifted to start in March so that the
 // leap day is the last day of the shifted year.
-#include "core/etl/civil_time.hpp"
+#include "core/calendar/civil.hpp"
 
-namespace hdl::etl {
+namespace hdl::calendar {
 
 namespace {
 
@@ -12,32 +12,6 @@ constexpr int64_t DAYS_PER_ERA = 146097;
 constexpr int64_t EPOCH_SHIFT = 719468;
 
 } // namespace
-
-int64_t
-FloorDiv(int64_t a, int64_t b) noexcept {
-	int64_t q = a / b;
-	if ((a % b != 0) && ((a < 0) != (b < 0)))
-		--q;
-	return q;
-}
-
-int64_t
-FloorMod(int64_t a, int64_t b) noexcept {
-	return a - FloorDiv(a, b) * b;
-}
-
-bool
-IsLeapYear(int64_t year) noexcept {
-	return FloorMod(year, 4) == 0 && (FloorMod(year, 100) != 0 || FloorMod(year, 400) == 0);
-}
-
-int
-DaysInMonth(int64_t year, int month) noexcept {
-	static constexpr int LENGTHS[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (month == 2 && IsLeapYear(year))
-		return 29;
-	return LENGTHS[month - 1];
-}
 
 int64_t
 DaysFromCivil(int64_t year, int month, int day) noexcept {
@@ -72,4 +46,4 @@ WeekdayFromDays(int64_t days) noexcept {
 	return static_cast<int>(FloorMod(days + 4, 7));
 }
 
-} // namespace hdl::etl
+} // namespace hdl::calendar
