@@ -72,4 +72,17 @@ BEGIN; SELECT hdl.refresh_mart('prop_inc') > 0 AS changed; ROLLBACK;
 -- nothing new: nothing changes
 SELECT hdl.refresh_mart('prop_inc') AS changed;
 SELECT count(DISTINCT _resource_key) AS resources, count(*) AS mart_rows FROM mart.prop_inc;
-SELECT hdl.drop_mart('prop_inc'), hdl.drop_mart('prop_full');
+-- a type kept in the default partitions together with other types (Basic): the same contract
+SELECT hdl.create_mart('prop_basic', '{"name":"basic","resource":"Basic","where":[{"path":"id.startsWith(''prop-'')"}],"select":[{"column":[{"name":"id","path":"getResourceKey()"},{"name":"code","path":"code.text"}]}]}')::text;
+SET ROLE regress_prop_feed;
+SELECT count(hdl.ingest(jsonb_build_object('resourceType', 'Basic', 'id', 'prop-b' || n, 'code', jsonb_build_object('text', 'v1')))) AS ingested
+FROM generate_series(1, 3) n;
+RESET ROLE;
+SELECT hdl.refresh_mart('prop_basic') AS changed;
+SET ROLE regress_prop_feed;
+SELECT hdl.ingest('{"resourceType":"Basic","id":"prop-b2","code":{"text":"v2"}}') #>> '{meta,versionId}' AS version,
+	hdl.ingest('{"resourceType":"Basic","id":"prop-b4","code":{"text":"v1"}}') #>> '{meta,versionId}' AS created;
+RESET ROLE;
+SELECT hdl.refresh_mart('prop_basic') AS changed;
+SELECT * FROM mart.prop_basic ORDER BY id;
+SELECT hdl.drop_mart('prop_inc'), hdl.drop_mart('prop_full'), hdl.drop_mart('prop_basic');
