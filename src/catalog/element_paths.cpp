@@ -1,4 +1,6 @@
 // Element paths of a resource (see element_paths.hpp).
+#include <algorithm>
+
 #include "catalog/element_paths.hpp"
 
 namespace hdl::catalog {
@@ -8,8 +10,8 @@ ElementPaths(std::string_view resource_type, const hdl::json::Node &resource) {
 	ElementStats stats;
 	stats.Add(resource_type, resource);
 	std::set<PathType> out;
-	for (const auto &[key, versions] : stats.counts())
-		out.emplace(std::get<1>(key), std::get<2>(key));
+	for (const ElementStats::Count &c : stats.counts())
+		out.emplace(*c.path, *c.json_type);
 	return out;
 }
 
@@ -76,12 +78,12 @@ private:
 			slot = it->second;
 		} else if (it == stats_.by_hash_.end()) {
 			slot = stats_.seen_.size();
-			stats_.seen_.push_back({path_, type, 0, 0});
+			stats_.seen_.push_back({path_, type, hdl::json::TypeName(type), 0, 0});
 			stats_.by_hash_.emplace(h, slot);
 		} else { // another path with the same hash
 			auto [c, added] = stats_.collided_.emplace(std::make_pair(path_, type), stats_.seen_.size());
 			if (added)
-				stats_.seen_.push_back({path_, type, 0, 0});
+				stats_.seen_.push_back({path_, type, hdl::json::TypeName(type), 0, 0});
 			slot = c->second;
 		}
 		ElementStats::Seen &s = stats_.seen_[slot];
@@ -102,16 +104,25 @@ ElementStats::Add(std::string_view resource_type, const hdl::json::Node &resourc
 	walk.Walk(resource, walk.RootHash(), 0);
 }
 
-const std::map<ElementStats::Key, int> &
-ElementStats::counts() {
-	for (Seen &s : seen_) {
+// Views into the seen entries, sorted: no string is copied (this runs for every ingest batch).
+std::vector<ElementStats::Count>
+ElementStats::counts() const {
+	std::vector<Count> out;
+	out.reserve(seen_.size());
+	for (const Seen &s : seen_) {
 		if (s.versions == 0)
 			continue;
-		std::string type = s.path.substr(0, s.path.find_first_of(".["));
-		counts_[Key(std::move(type), s.path, hdl::json::TypeName(s.json_type))] += s.versions;
-		s.versions = 0;
+		std::string_view path = s.path;
+		out.push_back({path.substr(0, path.find_first_of(".[")), &s.path, &s.json_type_name, s.versions});
 	}
-	return counts_;
+	std::sort(out.begin(), out.end(), [](const Count &a, const Count &b) {
+		if (a.type != b.type)
+			return a.type < b.type;
+		if (*a.path != *b.path)
+			return *a.path < *b.path;
+		return *a.json_type < *b.json_type;
+	});
+	return out;
 }
 
 } // namespace hdl::catalog

@@ -6,7 +6,6 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <unordered_map>
 #include <vector>
 #include <utility>
@@ -28,15 +27,23 @@ std::set<PathType> ElementPaths(std::string_view resource_type, const hdl::json:
 // (resource type, path, JSON type).
 class ElementStats {
 public:
-	using Key = std::tuple<std::string, std::string, std::string>;
 	void Add(std::string_view resource_type, const hdl::json::Node &resource);
-	// Sorted by (type, path, JSON type): built from the counts when asked.
-	const std::map<Key, int> &counts();
+
+	// One (resource type, path, JSON type) of the batch and the versions containing it.
+	struct Count {
+		std::string_view type; // the path's first segment
+		const std::string *path;
+		const std::string *json_type;
+		int versions;
+	};
+	// Sorted by (type, path, JSON type). Points into this object: valid until the next Add.
+	std::vector<Count> counts() const;
 
 	// One distinct (path, JSON type) of the batch (internal, public for the walker).
 	struct Seen {
 		std::string path;
 		hdl::json::Type json_type;
+		std::string json_type_name;
 		int versions = 0;
 		uint64_t last_resource = 0; // counts each resource once
 	};
@@ -49,7 +56,6 @@ private:
 	std::map<std::pair<std::string, hdl::json::Type>, size_t> collided_;
 	std::vector<Seen> seen_;
 	uint64_t resources_ = 0;
-	std::map<Key, int> counts_;
 	friend class ElementWalk;
 };
 

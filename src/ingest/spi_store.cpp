@@ -310,17 +310,17 @@ SpiStore::RecordCatalogue(int64_t batch) {
 	lake::DirectRows d;
 	d.table = lake::TableOid("hdl", "catalog_delta");
 	d.columns = {"batch_id", "resource_type", "recorded_at", "created", "updated", "paths", "json_types", "versions"};
-	const auto &elements = elements_.counts();
+	const std::vector<catalog::ElementStats::Count> elements = elements_.counts();
 	auto next = elements.begin();
 	for (const auto &[type, counts] : type_counts_) {
 		std::vector<const std::string *> paths, json_types;
 		std::vector<int32_t> versions;
-		while (next != elements.end() && std::get<0>(next->first) < type)
+		while (next != elements.end() && next->type < type)
 			++next;
-		for (; next != elements.end() && std::get<0>(next->first) == type; ++next) {
-			paths.push_back(&std::get<1>(next->first));
-			json_types.push_back(&std::get<2>(next->first));
-			versions.push_back(next->second);
+		for (; next != elements.end() && next->type == type; ++next) {
+			paths.push_back(next->path);
+			json_types.push_back(next->json_type);
+			versions.push_back(next->versions);
 		}
 		bool none = paths.empty();
 		d.values.insert(d.values.end(), {Int64GetDatum(batch), pg::TextDatum(type),
