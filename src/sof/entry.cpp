@@ -203,17 +203,10 @@ FillMart(Jsonb *view_arg, const hdl::sof_pg::LakeSelection &which, Oid target) {
 
 } // namespace
 
-// hdl._mart_fill(view jsonb, ids text[], target regclass) returns bigint: the view's rows over
-// the lake (all resources of its type when ids is NULL) into the mart table.
+// hdl._mart_fill(view jsonb, target regclass) returns bigint: the view's rows over all the lake's
+// resources of its type into the mart table (a full refresh).
 HDL_FUNCTION(hdl_mart_fill) {
-	Jsonb *view_arg = PG_GETARG_JSONB_P(0);
-	ArrayType *ids_arg = PG_ARGISNULL(1) ? nullptr : PG_GETARG_ARRAYTYPE_P(1);
-	std::vector<std::string> ids;
-	if (ids_arg)
-		ids = IdList(ids_arg);
-	hdl::sof_pg::LakeSelection which;
-	which.ids = ids_arg ? &ids : nullptr;
-	PG_RETURN_INT64(FillMart(view_arg, which, PG_GETARG_OID(2)));
+	PG_RETURN_INT64(FillMart(PG_GETARG_JSONB_P(0), {}, PG_GETARG_OID(1)));
 }
 
 // hdl._mart_fill_changes(view jsonb, since pg_snapshot, upto pg_snapshot, own xid8, target

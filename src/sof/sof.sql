@@ -24,17 +24,17 @@ CREATE FUNCTION hdl._mart_rows(view jsonb, ids text[]) RETURNS SETOF record
 	AS 'MODULE_PATHNAME', 'hdl_mart_rows';
 COMMENT ON FUNCTION hdl._mart_rows(jsonb, text[]) IS 'Internal: typed rows of a view over the lake (the given ids of its type, or all when NULL), resource key last; the column definition list gives the types.';
 
-CREATE FUNCTION hdl._mart_fill(view jsonb, ids text[], target regclass) RETURNS bigint
-	LANGUAGE c VOLATILE SET search_path = pg_catalog, pg_temp
+CREATE FUNCTION hdl._mart_fill(view jsonb, target regclass) RETURNS bigint
+	LANGUAGE c VOLATILE STRICT SET search_path = pg_catalog, pg_temp
 	AS 'MODULE_PATHNAME', 'hdl_mart_fill';
-COMMENT ON FUNCTION hdl._mart_fill(jsonb, text[], regclass) IS 'Internal: inserts the typed rows of a view over the lake (the given ids of its type, or all when NULL) straight into a mart table whose columns are the view''s, then _resource_key; returns the rows inserted. The caller needs INSERT on the table; the table must have no INSERT triggers.';
+COMMENT ON FUNCTION hdl._mart_fill(jsonb, regclass) IS 'Internal: inserts the typed rows of a view over all the lake''s resources of its type straight into a mart table whose columns are the view''s, then _resource_key; returns the rows inserted. The caller needs INSERT on the table; the table must have no INSERT triggers.';
 CREATE FUNCTION hdl._mart_fill_changes(view jsonb, since pg_snapshot, upto pg_snapshot, own xid8, target regclass) RETURNS bigint
 	LANGUAGE c VOLATILE STRICT SET search_path = pg_catalog, pg_temp
 	AS 'MODULE_PATHNAME', 'hdl_mart_fill_changes';
 COMMENT ON FUNCTION hdl._mart_fill_changes(jsonb, pg_snapshot, pg_snapshot, xid8, regclass) IS 'Internal: as hdl._mart_fill, for the current versions of the resources changed after the snapshot since and seen by upto (or written by the transaction own), read from the change log.';
 
 REVOKE ALL ON FUNCTION hdl.sof_evaluate(jsonb, jsonb), hdl.view_run(jsonb), hdl._sof_columns(jsonb),
-	hdl._mart_rows(jsonb, text[]), hdl._mart_fill(jsonb, text[], regclass),
+	hdl._mart_rows(jsonb, text[]), hdl._mart_fill(jsonb, regclass),
 	hdl._mart_fill_changes(jsonb, pg_snapshot, pg_snapshot, xid8, regclass) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION hdl.sof_evaluate(jsonb, jsonb), hdl._sof_columns(jsonb) TO hdl_engineer, hdl_analyst;
 GRANT EXECUTE ON FUNCTION hdl.view_run(jsonb) TO hdl_engineer;
@@ -219,7 +219,7 @@ BEGIN
 	END IF;
 	-- straight into the table, as COPY does (no tuplestore, no executor per row)
 	IF full_rebuild THEN
-		inserted := hdl._mart_fill(m.view, NULL, pg_catalog.format('%I.%I', m.schema_name, m.table_name)::regclass);
+		inserted := hdl._mart_fill(m.view, pg_catalog.format('%I.%I', m.schema_name, m.table_name)::regclass);
 	ELSIF pg_catalog.cardinality(ids) OPERATOR(pg_catalog.>) 0 THEN
 		inserted := hdl._mart_fill_changes(m.view, m.watermark, snap, own,
 			pg_catalog.format('%I.%I', m.schema_name, m.table_name)::regclass);
