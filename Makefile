@@ -61,7 +61,16 @@ ifneq ($(ISOLATION_SPECS),)
 		$(basename $(notdir $(ISOLATION_SPECS)))
 endif
 
-.PHONY: print-sources
+# Developers: a subset of the regress tests (names from test/schedule; list "extension" first),
+# or the isolation specs alone: make installcheck-tests TESTS="extension ingest_api"; make isolationcheck.
+installcheck-tests: all
+	$(pg_regress_installcheck) $(filter-out --schedule=%,$(REGRESS_OPTS)) $(TESTS)
+SPECS ?= $(basename $(notdir $(ISOLATION_SPECS)))
+isolationcheck: all
+	$(pg_isolation_regress_installcheck) --temp-instance=./tmp_check_iso --temp-config=test/regress.conf \
+		--load-extension=pgcrypto --load-extension=hdl --inputdir=./ --outputdir=./output_iso $(SPECS)
+
+.PHONY: print-sources installcheck-tests isolationcheck
 
 # TAP tests (t/*.pl with PostgreSQL::Test::Cluster): the ETL launcher and workers on real
 # clusters, and the console page in headless Chromium. Run after make install, not as root.
