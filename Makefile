@@ -53,7 +53,10 @@ print-sources:
 REGRESS_OPTS = --temp-instance=./tmp_check --temp-config=test/regress.conf --load-extension=pgcrypto \
 	--schedule=test/schedule --dlpath=$(CURDIR)
 ISOLATION_SPECS = $(sort $(wildcard specs/*.spec))
-installcheck: all
+# hdl refuses a key file others can read, and git checks files out 0644.
+test-keys:
+	chmod 0600 test/regress.keys
+installcheck: all test-keys
 	$(pg_regress_installcheck) $(REGRESS_OPTS)
 ifneq ($(ISOLATION_SPECS),)
 	$(pg_isolation_regress_installcheck) --temp-instance=./tmp_check_iso --temp-config=test/regress.conf \
@@ -63,14 +66,14 @@ endif
 
 # Developers: a subset of the regress tests (names from test/schedule; list "extension" first),
 # or the isolation specs alone: make installcheck-tests TESTS="extension ingest_api"; make isolationcheck.
-installcheck-tests: all
+installcheck-tests: all test-keys
 	$(pg_regress_installcheck) $(filter-out --schedule=%,$(REGRESS_OPTS)) $(TESTS)
 SPECS ?= $(basename $(notdir $(ISOLATION_SPECS)))
-isolationcheck: all
+isolationcheck: all test-keys
 	$(pg_isolation_regress_installcheck) --temp-instance=./tmp_check_iso --temp-config=test/regress.conf \
 		--load-extension=pgcrypto --load-extension=hdl --inputdir=./ --outputdir=./output_iso $(SPECS)
 
-.PHONY: print-sources installcheck-tests isolationcheck
+.PHONY: print-sources installcheck-tests isolationcheck test-keys
 
 # TAP tests (t/*.pl with PostgreSQL::Test::Cluster): the ETL launcher and workers on real
 # clusters, and the console page in headless Chromium. Run after make install, not as root.

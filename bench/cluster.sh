@@ -20,10 +20,13 @@ listen_addresses = ''
 port = $BENCH_PORT
 unix_socket_directories = '$WORK'
 shared_preload_libraries = 'hdl'
-hdl.pseudonym_key = 'bench1:bench-pseudonym-key-0123456789abcdef'
-hdl.vault_key = 'bench1:bench-vault-key-0123456789abcdef'
+hdl.key_file = 'hdl.keys'
 ${3:-}
 CONF
+	# Bench keys, in a file only the server's OS user reads (hdl refuses others).
+	printf '%s\n' 'pseudonym_key = bench1:bench-pseudonym-key-0123456789abcdef' \
+		'vault_key = bench1:bench-vault-key-0123456789abcdef' | $AS tee "$WORK/data/hdl.keys" >/dev/null
+	$AS chmod 0600 "$WORK/data/hdl.keys"
 }
 
 bench_cluster_start() {

@@ -50,10 +50,6 @@ mkdir -p "$STATE" "$SOCK"
 [ -n "$AS_DB" ] && chown -R postgres:postgres "$STATE"
 if [ ! -f "$DATA/PG_VERSION" ]; then
 	$AS_DB "$PGBIN/initdb" -D "$DATA" -U postgres --auth=trust >/dev/null
-	# Fresh random keys for this local lake (pseudonyms and the identity vault), readable only by
-	# the server's OS user (postgresql.conf is mode 0600).
-	pkey=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
-	vkey=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
 	cat >>"$DATA/postgresql.conf" <<CONF
 # added by scripts/run-lake.sh
 listen_addresses = ''
@@ -62,10 +58,21 @@ unix_socket_directories = '$SOCK'
 shared_preload_libraries = 'hdl'
 max_worker_processes = 16
 hdl.etl_database = 'hdl'
-hdl.pseudonym_key = 'local1:$pkey'
-hdl.vault_key = 'local1:$vkey'
+hdl.key_file = 'hdl.keys'
 CONF
+	# Fresh random keys for this local lake (pseudonyms and the identity vault), in a file only the
+	# server's OS user can read (hdl refuses a key file others can read; keys are never settings).
+	pkey=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
+	vkey=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
+	(umask 077; printf 'pseudonym_key = local1:%s\nvault_key = local1:%s\n' "$pkey" "$vkey" >"$DATA/hdl.keys")
 fi
+# A lake made before keys left postgresql.conf: move them into the key file.
+if [ ! -f "$DATA/hdl.keys" ] && grep -qE "^hdl\.(pseudonym|vault)_key = " "$DATA/postgresql.conf"; then
+	(umask 077; sed -nE "s/^hdl\.((pseudonym|vault)_key) = '(.*)'\$/\1 = \3/p" "$DATA/postgresql.conf" >"$DATA/hdl.keys")
+	sed -i -E '/^hdl\.(pseudonym|vault)_key = /d' "$DATA/postgresql.conf"
+	echo "hdl.key_file = 'hdl.keys'" >>"$DATA/postgresql.conf"
+fi
+if [ -n "$AS_DB" ] && [ -f "$DATA/hdl.keys" ]; then chown postgres:postgres "$DATA/hdl.keys"; fi
 if ! $AS_DB "$PGBIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
 	chmod 0700 "$DATA" # Postgres refuses a data directory others can read (a recursive chmod of the checkout)
 	$AS_DB "$PGBIN/pg_ctl" -D "$DATA" -l "$STATE/server.log" -w start >/dev/null

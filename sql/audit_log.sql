@@ -6,6 +6,7 @@
 \set ECHO none
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/test/sql/try.sql
+\i :abs_srcdir/test/sql/keys.sql
 \set ECHO all
 \set VERBOSITY terse
 CREATE EXTENSION IF NOT EXISTS hdl CASCADE;
@@ -76,9 +77,12 @@ SELECT * FROM pg_temp.entries(:mark);
 
 -- key rotation: key ids and counts, never secrets
 SELECT coalesce(max(entry_id), 0) AS mark FROM hdl_audit.log \gset
+SELECT pg_temp.write_keys('regress_audit_rotation.keys', ARRAY[
+	'pseudonym_key = test1:regress-pseudonym-key-0123456789abcdef',
+	'vault_key = vault9:regress-vault-key-audit-rotation-0000',
+	'vault_key_previous = vault1:regress-vault-key-0123456789abcdef']) AS key_file \gset
 BEGIN;
-SET LOCAL hdl.vault_key_previous = 'vault1:regress-vault-key-0123456789abcdef';
-SET LOCAL hdl.vault_key = 'vault9:regress-vault-key-audit-rotation-0000';
+SET LOCAL hdl.key_file = :'key_file';
 SELECT hdl.rotate_vault_key() >= 1 AS reencrypted;
 SELECT event, subject, detail ->> 'from_key_id' AS from_key, detail ->> 'to_key_id' AS to_key, (detail ->> 'rows')::int >= 1 AS rows
 FROM hdl_audit.log WHERE entry_id > :mark;
@@ -199,13 +203,17 @@ RESET ROLE;
 RESET hdl.audit_ingest;
 SELECT count(*) AS entries_with_auditing_off FROM hdl_audit.log WHERE entry_id > :mark;
 
--- changes to hdl's own settings leave a server-log audit line (never the value: keys are settings)
+-- changes to hdl's own settings leave a server-log audit line (never the value); keys are not
+-- settings: a statement that tries to set one is refused (and not logged)
 CREATE ROLE regress_au_dba SUPERUSER;
 SET SESSION AUTHORIZATION regress_au_dba;
 SET hdl.audit_log_client = on;
 SET hdl.validation_level = 'structure';
-SET hdl.vault_key_previous = 'old:a-secret-that-must-not-be-logged';
-RESET hdl.vault_key_previous;
+SET hdl.key_file = '../../test/regress.keys';
+SELECT pg_temp.regress_try($$SET hdl.vault_key_previous = 'old:a-secret-that-must-not-be-logged'$$);
+ALTER SYSTEM SET hdl.pseudonym_key = 'k1:a-secret-that-must-not-be-logged'; -- ERROR
+SELECT pg_temp.regress_try($$ALTER ROLE regress_au_dba SET hdl.vault_key = 'k1:a-secret-that-must-not-be-logged'$$);
+RESET hdl.key_file;
 SET search_path = public;  -- not hdl's: no line
 RESET hdl.audit_log_client;
 RESET hdl.validation_level;

@@ -27,6 +27,7 @@ SELECT pg_temp.regress_try($$SELECT hdl._test_throw('not_supported')$$);      --
 SELECT pg_temp.regress_try($$SELECT hdl._test_throw('external_service')$$);   -- ERROR 58030
 SELECT pg_temp.regress_try($$SELECT hdl._test_throw('config_limit')$$);       -- ERROR 53400
 SELECT pg_temp.regress_try($$SELECT hdl._test_throw('not_configured')$$);     -- ERROR 55000
+SELECT pg_temp.regress_try($$SELECT hdl._test_throw('config_file')$$);        -- ERROR F0000
 SELECT pg_temp.regress_try($$SELECT hdl._test_throw('internal')$$);           -- ERROR XX000
 SELECT pg_temp.regress_try($$SELECT hdl._test_throw('std')$$);                -- ERROR XX000, a std::exception
 SELECT pg_temp.regress_try($$SELECT hdl._test_throw('bad_alloc')$$);          -- ERROR 53200

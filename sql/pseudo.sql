@@ -4,6 +4,7 @@
 \set ECHO none
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/test/sql/try.sql
+\i :abs_srcdir/test/sql/keys.sql
 \set ECHO all
 CREATE EXTENSION IF NOT EXISTS hdl CASCADE;
 SELECT current_user AS superuser \gset
@@ -15,8 +16,9 @@ CREATE ROLE regress_ps_reid IN ROLE hdl_reidentifier;
 SELECT hdl.register_source('regress_ps_gp', 'PSGP1', 'Pseudo test GP') > 0 AS gp,
        hdl.register_source('regress_ps_acute', 'PSAC1', 'Pseudo test acute trust') > 0 AS acute;
 
--- the SQL pseudonym equals pgcrypto's HMAC under the same (test) key
-SELECT hdl.pseudonymise('9434765919') = encode(hmac('9434765919', hdl._key('hdl.pseudonym_key', 2), 'sha256'), 'hex') AS matches_pgcrypto;
+-- the SQL pseudonym equals pgcrypto's HMAC under the same key (test/regress.keys)
+SELECT hdl.pseudonymise('9434765919') = encode(hmac('9434765919', 'regress-pseudonym-key-0123456789abcdef', 'sha256'), 'hex') AS matches_pgcrypto;
+SELECT * FROM hdl.key_ids() ORDER BY name;
 SELECT length(hdl.pseudonymise('9434765919')) AS pseudonym_length;
 SELECT hdl.pseudonymise('9434765919') AS pseudonym \gset
 
@@ -140,12 +142,23 @@ RESET ROLE;
 SELECT resource -> 'component' -> 0 -> 'valueQuantity' ->> 'value' AS long_decimal
 FROM hdl_lake.resource WHERE resource_type = 'Observation' AND resource -> 'code' ->> 'text' = 'temp';
 
--- key rotation: the vault is re-encrypted, links are rebuilt under the new key, pseudonyms stay
-SET hdl.vault_key_previous = 'vault1:regress-vault-key-0123456789abcdef';
-SET hdl.vault_key = 'vault2:regress-vault-key-rotated-fedcba9876543210';
+-- key rotation: the vault is re-encrypted, links are rebuilt under the new key, pseudonyms stay.
+-- The new keys come from a new key file (hdl.key_file; the file's previous keys still decrypt).
+\set no_file :abs_srcdir/no/such/file.keys
+SET hdl.key_file = :'no_file';
+SELECT pg_temp.regress_try('SELECT hdl.rotate_vault_key()') ~ '^F0000: could not use key file ".*/no/such/file.keys": it cannot be opened' AS missing_file_refused;
+SELECT pg_temp.write_keys('regress_vault2.keys', ARRAY['# the vault key rotated',
+	'pseudonym_key = test1:regress-pseudonym-key-0123456789abcdef',
+	'vault_key = vault2:regress-vault-key-rotated-fedcba9876543210',
+	'vault_key_previous = vault1:regress-vault-key-0123456789abcdef']) AS key_file \gset
+SET hdl.key_file = :'key_file';
+SELECT * FROM hdl.key_ids() ORDER BY name;
 SELECT hdl.rotate_vault_key() AS reencrypted;
 SELECT DISTINCT key_id FROM hdl_vault.identity;
-SET hdl.pseudonym_key = 'test2:regress-pseudonym-key-rotated-fedcba98765';
+SELECT pg_temp.write_keys('regress_pseudonym2.keys', ARRAY[
+	'pseudonym_key = test2:regress-pseudonym-key-rotated-fedcba98765',
+	'vault_key = "vault2:regress-vault-key-rotated-fedcba9876543210"']) AS key_file \gset
+SET hdl.key_file = :'key_file';
 SELECT hdl.rotate_pseudonym_key() > 0 AS relinked;
 SELECT DISTINCT key_id FROM hdl_vault.link;
 SET ROLE regress_ps_acute;
@@ -156,7 +169,13 @@ SET ROLE regress_ps_reid;
 SELECT jsonb_path_query_first(hdl.reidentify(:'pseudonym', 'audit of key rotation RT-7'), '$.identities[*] ? (@.source == "PSGP1").identity.name') AS decrypts_with_new_key;
 RESET ROLE;
 -- without keys, nothing can be ingested
-SET hdl.pseudonym_key = '';
+SELECT pg_temp.write_keys('regress_vault_only.keys', ARRAY['vault_key = vault2:regress-vault-key-rotated-fedcba9876543210']) AS key_file \gset
+SET hdl.key_file = :'key_file';
 SET ROLE regress_ps_gp;
 SELECT pg_temp.regress_try($$SELECT hdl.ingest('{"resourceType":"Patient"}')$$);
 RESET ROLE;
+SET hdl.key_file = '';
+SET ROLE regress_ps_gp;
+SELECT pg_temp.regress_try($$SELECT hdl.ingest('{"resourceType":"Patient"}')$$);
+RESET ROLE;
+RESET hdl.key_file;

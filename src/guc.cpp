@@ -1,6 +1,8 @@
 // All hdl.* settings in one place. Security-relevant ones are PGC_SUSET (a user cannot switch
-// them off for their own session) and secrets are GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL.
+// them off for their own session). No setting holds a secret: keys are read from the file or
+// command that hdl.key_file or hdl.key_command names (src/pseudo/keys.cpp).
 #include "guc.hpp"
+#include "pseudo/keys.hpp"
 
 #include "pg/postgres.hpp"
 
@@ -12,10 +14,8 @@ namespace hdl::guc {
 
 bool enable_test_functions = false;
 int validation_level = VALIDATION_STRICT;
-char *pseudonym_key = nullptr;
-char *pseudonym_key_previous = nullptr;
-char *vault_key = nullptr;
-char *vault_key_previous = nullptr;
+char *key_file = nullptr;
+char *key_command = nullptr;
 int pseudo_birth_date = BIRTHDATE_YEAR_MONTH;
 int pseudo_postcode = POSTCODE_DISTRICT;
 bool pseudo_keep_narrative = false;
@@ -49,13 +49,6 @@ static const struct config_enum_entry postcode_options[] = {
     {nullptr, 0, false},
 };
 
-// Secrets: only superusers can see or set them, and SHOW ALL and the sample file leave them out.
-static void
-DefineSecret(const char *name, const char *short_desc, const char *long_desc, char **var) {
-	DefineCustomStringVariable(name, short_desc, long_desc, var, "", PGC_SUSET,
-	                           GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE, nullptr, nullptr, nullptr);
-}
-
 void
 Define() noexcept {
 	DefineCustomBoolVariable("hdl.enable_test_functions", "Enables hdl's test-only SQL functions.",
@@ -71,17 +64,20 @@ Define() noexcept {
 	                         &validation_level, VALIDATION_STRICT, validation_level_options, PGC_SUSET, 0, nullptr,
 	                         nullptr, nullptr);
 
-	DefineSecret("hdl.pseudonym_key", "Key of the keyed hash (HMAC-SHA256) behind patient pseudonyms.",
-	             "Format '<key id>:<secret>'. Set it in postgresql.conf; rotate with hdl.rotate_pseudonym_key().",
-	             &pseudonym_key);
-	DefineSecret("hdl.pseudonym_key_previous", "The pseudonym key being rotated away from.",
-	             "Set only while hdl.rotate_pseudonym_key() re-links the vault to hdl.pseudonym_key.",
-	             &pseudonym_key_previous);
-	DefineSecret("hdl.vault_key", "Key that encrypts the identity vault (pgcrypto, AES-256).",
-	             "Format '<key id>:<secret>', separate from the pseudonym key; rotate with hdl.rotate_vault_key().",
-	             &vault_key);
-	DefineSecret("hdl.vault_key_previous", "The vault key being rotated away from.",
-	             "Set only while hdl.rotate_vault_key() re-encrypts the vault with hdl.vault_key.", &vault_key_previous);
+	// Where the keys are, never the keys: visible to pg_read_all_settings like ssl_key_file.
+	DefineCustomStringVariable("hdl.key_file", "File the server reads hdl's keys from.",
+	                           "One \"<name> = <key id>:<secret>\" per line for pseudonym_key, vault_key and, "
+	                           "while rotating, pseudonym_key_previous and vault_key_previous. It must be "
+	                           "readable only by the server's OS user (as ssl_key_file); a relative path is "
+	                           "relative to the data directory. Changes to the file are seen on next use.",
+	                           &key_file, "", PGC_SUSET, GUC_SUPERUSER_ONLY, nullptr, hdl::keys::SourceChanged,
+	                           nullptr);
+	DefineCustomStringVariable("hdl.key_command", "Command that prints hdl's keys, instead of hdl.key_file.",
+	                           "Run by each server process that needs a key, in the data directory, when it first "
+	                           "needs one and after the setting changes or the configuration is reloaded; it "
+	                           "prints the lines of a key file. The command itself must not hold a secret.",
+	                           &key_command, "", PGC_SUSET, GUC_SUPERUSER_ONLY, nullptr, hdl::keys::SourceChanged,
+	                           nullptr);
 
 	DefineCustomEnumVariable("hdl.pseudo_birth_date", "What the clinical copy keeps of a patient's birth date.",
 	                         "year-month (default), year, or drop; the exact date goes to the vault.",

@@ -10,10 +10,8 @@ enum PostcodeSetting { POSTCODE_DISTRICT = 0, POSTCODE_DROP = 1 };
 
 extern bool enable_test_functions;
 extern int validation_level;
-extern char *pseudonym_key;          // "<key id>:<secret>", superuser-only
-extern char *pseudonym_key_previous; // the key being rotated away from
-extern char *vault_key;
-extern char *vault_key_previous;
+extern char *key_file;    // where the server reads the keys (never a key itself)
+extern char *key_command; // or the command that prints them
 extern int pseudo_birth_date;
 extern int pseudo_postcode;
 extern bool pseudo_keep_narrative;

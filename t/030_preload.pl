@@ -2,15 +2,20 @@
 # the preloaded module (the ETL launcher) refuse with a clear error and a hint.
 use strict;
 use warnings;
+use FindBin;
+use lib $FindBin::RealBin;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use hdl_node;
 
 my $node = PostgreSQL::Test::Cluster->new('nopreload');
 $node->init;
 my $conf = slurp_file('test/regress.conf');
 $conf =~ s/^shared_preload_libraries.*$//m;
 $node->append_conf('postgresql.conf', $conf);
+hdl_node::install_keys($node, slurp_file('test/regress.keys'));
+$node->append_conf('postgresql.conf', "hdl.key_file = 'hdl.keys'\n");
 $node->start;
 $node->safe_psql('postgres', 'CREATE EXTENSION hdl CASCADE');
 is($node->safe_psql('postgres', 'SELECT hdl.version()'), '0.1', 'the extension installs without preloading');

@@ -44,8 +44,10 @@ if [ "${REUSE:-0}" != 1 ]; then
 		echo "synchronous_commit = off"
 		echo "fsync = off"
 		echo "full_page_writes = off"
-		grep -E '^hdl\.(pseudonym_key|vault_key)' "$ROOT/test/regress.conf"
+		echo "hdl.key_file = 'hdl.keys'"
 	} | "${RUN[@]}" tee -a "$WORK/pgdata/postgresql.conf" >/dev/null
+	"${RUN[@]}" tee "$WORK/pgdata/hdl.keys" <"$ROOT/test/regress.keys" >/dev/null
+	"${RUN[@]}" chmod 0600 "$WORK/pgdata/hdl.keys"
 fi
 "${RUN[@]}" "$PGBIN/pg_ctl" -D "$WORK/pgdata" -l "$WORK/postmaster.log" -w start >/dev/null 2>&1 || true
 if [ "${REUSE:-0}" != 1 ]; then

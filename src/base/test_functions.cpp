@@ -56,6 +56,7 @@ ParseKind(const char *name, hdl::ErrorKind &kind) {
 	    {"external_service", hdl::ErrorKind::ExternalService},
 	    {"config_limit", hdl::ErrorKind::ConfigLimit},
 	    {"not_configured", hdl::ErrorKind::NotConfigured},
+	    {"config_file", hdl::ErrorKind::ConfigFile},
 	    {"internal", hdl::ErrorKind::Internal},
 	};
 	for (const auto &k : kinds)

@@ -18,6 +18,7 @@ enum class ErrorKind {
 	ExternalService,    // S3 or another remote answered with an error (58030)
 	ConfigLimit,        // a configured limit was hit (53400)
 	NotConfigured,      // a required setting (e.g. a key) is missing (55000)
+	ConfigFile,         // a file or command the configuration names is unusable, e.g. the key file (F0000)
 	Internal            // a bug in hdl (XX000)
 };
 

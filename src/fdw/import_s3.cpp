@@ -16,6 +16,7 @@
 #include "core/json/jsonb_format.hpp"
 #include "ingest/context.hpp"
 #include "ingest/spi_store.hpp"
+#include "pseudo/keys.hpp"
 #include "fdw/reader.hpp"
 #include "fdw/table.hpp"
 #include "guc.hpp"
@@ -186,7 +187,7 @@ HDL_FUNCTION(hdl_import_s3) {
 	{
 		auto [bucket, prefix] = hdl::fdw::SplitS3Url(location);
 		hdl::ingest::PseudoContext ctx = hdl::ingest::MakePseudoContext(source);
-		hdl::pseudo::Key vault = hdl::pseudo::ParseKey(hdl::guc::vault_key ? hdl::guc::vault_key : "", "hdl.vault_key");
+		hdl::pseudo::Key vault = hdl::keys::Require("vault_key");
 		ImportStore store(source.source_id, source.role, source.org_code, ctx.key.id, vault.id, vault.secret);
 		hdl::ingest::Validator validate = hdl::ingest::MakeValidator(level);
 		std::unique_ptr<hdl::s3::Client> client = hdl::fdw::Connect(server->serverid, caller);

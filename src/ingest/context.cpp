@@ -2,6 +2,7 @@
 #include <vector>
 
 #include "core/pseudo/hmac.hpp"
+#include "pseudo/keys.hpp"
 #include "guc.hpp"
 #include "ingest/context.hpp"
 
@@ -26,7 +27,7 @@ MakeValidator(hdl::fhir::Level level) {
 PseudoContext
 MakePseudoContext(const CallerSource &source) {
 	hdl::ingest::PseudoContext ctx;
-	ctx.key = hdl::pseudo::ParseKey(hdl::guc::pseudonym_key ? hdl::guc::pseudonym_key : "", "hdl.pseudonym_key");
+	ctx.key = hdl::keys::Require("pseudonym_key");
 	ctx.org_code = source.org_code;
 	switch (hdl::guc::pseudo_birth_date) {
 	case hdl::guc::BIRTHDATE_YEAR:

@@ -12,8 +12,8 @@ namespace hdl::ingest {
 // Errors (and fatal issues) of the FHIR validator as pipeline problems.
 Validator MakeValidator(hdl::fhir::Level level);
 
-// The pseudonymisation context from hdl.pseudonym_key and the hdl.pseudo_* settings; throws
-// hdl::Error(NotConfigured) when the key is not set.
+// The pseudonymisation context from the pseudonym key (src/pseudo/keys.hpp) and the hdl.pseudo_*
+// settings; throws hdl::Error when the key cannot be had.
 PseudoContext MakePseudoContext(const CallerSource &source);
 
 } // namespace hdl::ingest

@@ -11,6 +11,7 @@
 #include "guc.hpp"
 #include "ingest/context.hpp"
 #include "ingest/spi_store.hpp"
+#include "pseudo/keys.hpp"
 #include "pg/entry.hpp"
 #include "pg/jsonb.hpp"
 #include "pg/memory.hpp"
@@ -61,8 +62,7 @@ Ingest(FunctionCallInfo fcinfo, Call call) {
 	{
 		try {
 			hdl::ingest::PseudoContext ctx = hdl::ingest::MakePseudoContext(source);
-			hdl::pseudo::Key vault =
-			    hdl::pseudo::ParseKey(hdl::guc::vault_key ? hdl::guc::vault_key : "", "hdl.vault_key");
+			hdl::pseudo::Key vault = hdl::keys::Require("vault_key");
 			hdl::ingest::SpiStore store(source.source_id, source.role, source.org_code, ctx.key.id, vault.id, vault.secret);
 			hdl::json::Node node = hdl::pg::JsonbNode(input);
 			std::string bytes = call == Call::Bundle

@@ -38,6 +38,8 @@ SqlStateFor(ErrorKind kind) noexcept {
 		return ERRCODE_CONFIGURATION_LIMIT_EXCEEDED;
 	case ErrorKind::NotConfigured:
 		return ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE;
+	case ErrorKind::ConfigFile:
+		return ERRCODE_CONFIG_FILE_ERROR;
 	case ErrorKind::Internal:
 		return ERRCODE_INTERNAL_ERROR;
 	}

@@ -1,8 +1,9 @@
-// SQL entry points of pseudonymisation implemented in C++: hdl.pseudonymise, hdl._outer_role.
+// SQL entry points of pseudonymisation implemented in C++: hdl.pseudonymise, hdl._outer_role,
+// and the key accessors hdl._key and hdl.key_ids.
 #include <string>
 
 #include "core/pseudo/hmac.hpp"
-#include "guc.hpp"
+#include "pseudo/keys.hpp"
 #include "pg/entry.hpp"
 #include "pg/spi.hpp"
 
@@ -12,11 +13,51 @@ HDL_FUNCTION(hdl_pseudonymise) {
 	text *value = PG_GETARG_TEXT_PP(0);
 	text *result;
 	{
-		hdl::pseudo::Key key = hdl::pseudo::ParseKey(hdl::guc::pseudonym_key ? hdl::guc::pseudonym_key : "", "hdl.pseudonym_key");
+		hdl::pseudo::Key key = hdl::keys::Require("pseudonym_key");
 		std::string hex = hdl::pseudo::HmacSha256Hex(key.secret, std::string_view(VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value)));
 		result = DatumGetTextP(hdl::pg::TextDatum(hex));
 	}
 	PG_RETURN_TEXT_P(result);
+}
+
+// hdl._key(name, part): part 1 is the key id, part 2 the secret; NULL when the keys have no such
+// key. Only the extension owner may execute it (its SECURITY DEFINER functions and superusers,
+// who can read the key file anyway).
+HDL_FUNCTION(hdl_key) {
+	text *name = PG_GETARG_TEXT_PP(0);
+	int32 part = PG_GETARG_INT32(1);
+	text *result = nullptr;
+	{
+		const hdl::pseudo::Keyring &keys = hdl::keys::Current();
+		const hdl::pseudo::Key *key = keys.Find(std::string_view(VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name)));
+		if (key != nullptr && (part == 1 || part == 2))
+			result = DatumGetTextP(hdl::pg::TextDatum(part == 1 ? key->id : key->secret));
+	}
+	if (result == nullptr)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(result);
+}
+
+// hdl.key_ids(): which keys the server has, by name and key id (never a secret).
+HDL_FUNCTION(hdl_key_ids) {
+	ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+	InitMaterializedSRF(fcinfo, 0);
+	static const char *const NAMES[] = {"pseudonym_key", "pseudonym_key_previous", "vault_key", "vault_key_previous"};
+	Datum ids[4] = {0, 0, 0, 0};
+	{
+		const hdl::pseudo::Keyring &keys = hdl::keys::Current(); // a reference: nothing to destroy
+		for (int i = 0; i < 4; i++)
+			if (const hdl::pseudo::Key *k = keys.Find(NAMES[i]))
+				ids[i] = hdl::pg::TextDatum(k->id);
+	}
+	for (int i = 0; i < 4; i++) {
+		if (ids[i] == 0)
+			continue;
+		Datum values[2] = {CStringGetTextDatum(NAMES[i]), ids[i]};
+		bool nulls[2] = {false, false};
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	PG_RETURN_NULL();
 }
 
 // GetOuterUserId is the SET ROLE (or login) role even inside SECURITY DEFINER functions, where

@@ -40,15 +40,17 @@ COMMENT ON FUNCTION hdl._outer_role() IS 'The role the caller acts as (SET ROLE 
 
 CREATE FUNCTION hdl.pseudonymise(value text) RETURNS text
 	LANGUAGE c STRICT STABLE AS 'MODULE_PATHNAME', 'hdl_pseudonymise';
-COMMENT ON FUNCTION hdl.pseudonymise(text) IS 'HMAC-SHA256 of value under the current hdl.pseudonym_key, hex: the pseudonym a patient first seen with this NHS number gets.';
+COMMENT ON FUNCTION hdl.pseudonymise(text) IS 'HMAC-SHA256 of value under the pseudonym key (the key file''s pseudonym_key), hex: the pseudonym a patient first seen with this NHS number gets.';
 
--- Splits '<key id>:<secret>' settings; the secret never leaves SECURITY DEFINER code.
-CREATE FUNCTION hdl._key(setting text, part int) RETURNS text
-	LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-	SELECT CASE WHEN v IS NULL OR v = '' THEN NULL
-	            WHEN part = 1 THEN split_part(v, ':', 1)
-	            ELSE substr(v, strpos(v, ':') + 1) END
-	FROM (SELECT current_setting(setting, true) AS v) s $$;
+-- The keys the server read from hdl.key_file or hdl.key_command (src/pseudo/keys.cpp): part 1 is
+-- the key id, part 2 the secret; NULL when there is no such key. The secret never leaves
+-- SECURITY DEFINER code: only the extension owner may execute this.
+CREATE FUNCTION hdl._key(name text, part int) RETURNS text
+	LANGUAGE c STRICT STABLE AS 'MODULE_PATHNAME', 'hdl_key';
+
+CREATE FUNCTION hdl.key_ids(OUT name text, OUT key_id text) RETURNS SETOF record
+	LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', 'hdl_key_ids';
+COMMENT ON FUNCTION hdl.key_ids() IS 'The keys the server has (pseudonym_key, vault_key and the previous ones while rotating), by name and key id; never a secret.';
 
 CREATE FUNCTION hdl._pgcrypto() RETURNS text
 	LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
@@ -69,8 +71,9 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 			      HINT = 'Say why, in at least 10 characters (e.g. ''safeguarding referral 2024-118'').';
 	END IF;
-	IF hdl._key('hdl.vault_key', 1) IS NULL THEN
-		RAISE EXCEPTION 'hdl.vault_key is not set' USING ERRCODE = 'object_not_in_prerequisite_state';
+	IF hdl._key('vault_key', 1) IS NULL THEN
+		RAISE EXCEPTION 'the keys have no vault_key' USING ERRCODE = 'object_not_in_prerequisite_state',
+			HINT = 'A superuser adds vault_key to the key file named by hdl.key_file (docs/pseudonymisation.md).';
 	END IF;
 	INSERT INTO hdl_vault.reidentification (role_name, pseudonym, purpose) VALUES (caller, reidentify.pseudonym, purpose);
 	IF to_regprocedure('hdl.audit_write(text,text,jsonb)') IS NOT NULL THEN
@@ -81,8 +84,8 @@ BEGIN
 		SELECT jsonb_build_object('pseudonym', $1, 'identities', jsonb_agg(jsonb_build_object(
 			'source', s.org_code, 'received', i.received_at,
 			'identity', %1$s.pgp_sym_decrypt(i.payload,
-				CASE i.key_id WHEN hdl._key('hdl.vault_key', 1) THEN hdl._key('hdl.vault_key', 2)
-				              ELSE hdl._key('hdl.vault_key_previous', 2) END)::jsonb - 'hdlLocalId')
+				CASE i.key_id WHEN hdl._key('vault_key', 1) THEN hdl._key('vault_key', 2)
+				              ELSE hdl._key('vault_key_previous', 2) END)::jsonb - 'hdlLocalId')
 			ORDER BY s.org_code, i.identity_id))
 		FROM hdl_vault.identity i JOIN hdl.source s ON s.source_id = i.source_id
 		WHERE i.subject = 'Patient/' || $1
@@ -98,49 +101,51 @@ END
 $$;
 COMMENT ON FUNCTION hdl.reidentify(text, text) IS 'Decrypts the identities behind a pseudonym, for hdl_reidentifier only; every call is recorded with its purpose.';
 
--- Re-encrypts every vault row written under hdl.vault_key_previous with hdl.vault_key.
+-- Re-encrypts every vault row written under vault_key_previous with vault_key (the key file's).
 CREATE FUNCTION hdl.rotate_vault_key() RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	crypto text := hdl._pgcrypto();
 	n bigint;
 BEGIN
-	IF hdl._key('hdl.vault_key', 1) IS NULL OR hdl._key('hdl.vault_key_previous', 1) IS NULL THEN
-		RAISE EXCEPTION 'set hdl.vault_key to the new key and hdl.vault_key_previous to the old one'
-			USING ERRCODE = 'object_not_in_prerequisite_state';
+	IF hdl._key('vault_key', 1) IS NULL OR hdl._key('vault_key_previous', 1) IS NULL THEN
+		RAISE EXCEPTION 'rotating the vault key needs vault_key and vault_key_previous'
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      HINT = 'Put the new key as vault_key and the old one as vault_key_previous in the key file.';
 	END IF;
 	EXECUTE format($q$
 		UPDATE hdl_vault.identity SET
-			payload = %1$s.pgp_sym_encrypt(%1$s.pgp_sym_decrypt(payload, hdl._key('hdl.vault_key_previous', 2)),
-			                               hdl._key('hdl.vault_key', 2), 'cipher-algo=aes256, s2k-mode=1'),
-			key_id = hdl._key('hdl.vault_key', 1)
-		WHERE key_id = hdl._key('hdl.vault_key_previous', 1) $q$, crypto);
+			payload = %1$s.pgp_sym_encrypt(%1$s.pgp_sym_decrypt(payload, hdl._key('vault_key_previous', 2)),
+			                               hdl._key('vault_key', 2), 'cipher-algo=aes256, s2k-mode=1'),
+			key_id = hdl._key('vault_key', 1)
+		WHERE key_id = hdl._key('vault_key_previous', 1) $q$, crypto);
 	GET DIAGNOSTICS n = ROW_COUNT;
-	PERFORM hdl.audit_write('key_rotate', 'setting:hdl.vault_key', jsonb_build_object(
-		'from_key_id', hdl._key('hdl.vault_key_previous', 1), 'to_key_id', hdl._key('hdl.vault_key', 1), 'rows', n));
+	PERFORM hdl.audit_write('key_rotate', 'key:vault_key', jsonb_build_object(
+		'from_key_id', hdl._key('vault_key_previous', 1), 'to_key_id', hdl._key('vault_key', 1), 'rows', n));
 	RETURN n;
 END
 $$;
 
--- Rebuilds every link under hdl.pseudonym_key from the vault (decrypting it), keeping every
+-- Rebuilds every link under the key file's pseudonym_key from the vault (decrypting it), keeping every
 -- pseudonym as it is, then drops the links made with other keys.
 CREATE FUNCTION hdl.rotate_pseudonym_key() RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	crypto text := hdl._pgcrypto();
-	new_id text := hdl._key('hdl.pseudonym_key', 1);
+	new_id text := hdl._key('pseudonym_key', 1);
 	n bigint;
 BEGIN
-	IF new_id IS NULL OR hdl._key('hdl.vault_key', 1) IS NULL THEN
-		RAISE EXCEPTION 'set hdl.pseudonym_key to the new key (and hdl.vault_key)'
-			USING ERRCODE = 'object_not_in_prerequisite_state';
+	IF new_id IS NULL OR hdl._key('vault_key', 1) IS NULL THEN
+		RAISE EXCEPTION 'rotating the pseudonym key needs pseudonym_key and vault_key'
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      HINT = 'Put the new key as pseudonym_key in the key file (the vault key decrypts the identities to re-link).';
 	END IF;
 	EXECUTE format($q$
 		WITH ident AS (
 			SELECT substr(i.subject, 9) AS pseudonym, s.org_code,
 			       %1$s.pgp_sym_decrypt(i.payload,
-			           CASE i.key_id WHEN hdl._key('hdl.vault_key', 1) THEN hdl._key('hdl.vault_key', 2)
-			                         ELSE hdl._key('hdl.vault_key_previous', 2) END)::jsonb AS doc
+			           CASE i.key_id WHEN hdl._key('vault_key', 1) THEN hdl._key('vault_key', 2)
+			                         ELSE hdl._key('vault_key_previous', 2) END)::jsonb AS doc
 			FROM hdl_vault.identity i JOIN hdl.source s ON s.source_id = i.source_id
 			WHERE i.subject LIKE 'Patient/%%'),
 		message AS (
@@ -151,19 +156,19 @@ BEGIN
 			UNION
 			SELECT pseudonym, 'id|' || org_code || '|Patient/' || (doc ->> 'hdlLocalId') FROM ident WHERE doc ? 'hdlLocalId')
 		INSERT INTO hdl_vault.link (link_hash, key_id, pseudonym)
-		SELECT encode(%1$s.hmac(m, hdl._key('hdl.pseudonym_key', 2), 'sha256'), 'hex'), $1, pseudonym FROM message
+		SELECT encode(%1$s.hmac(m, hdl._key('pseudonym_key', 2), 'sha256'), 'hex'), $1, pseudonym FROM message
 		ON CONFLICT (link_hash) DO NOTHING $q$, crypto) USING new_id;
 	GET DIAGNOSTICS n = ROW_COUNT;
 	DELETE FROM hdl_vault.link WHERE key_id <> new_id;
-	PERFORM hdl.audit_write('key_rotate', 'setting:hdl.pseudonym_key', jsonb_build_object(
+	PERFORM hdl.audit_write('key_rotate', 'key:pseudonym_key', jsonb_build_object(
 		'to_key_id', new_id, 'links', n));
 	RETURN n;
 END
 $$;
-COMMENT ON FUNCTION hdl.rotate_vault_key() IS 'Re-encrypts the vault from hdl.vault_key_previous to hdl.vault_key; returns the rows re-encrypted.';
-COMMENT ON FUNCTION hdl.rotate_pseudonym_key() IS 'Re-links every patient under the new hdl.pseudonym_key, keeping pseudonyms; returns the links made.';
+COMMENT ON FUNCTION hdl.rotate_vault_key() IS 'Re-encrypts the vault from the key file''s vault_key_previous to its vault_key; returns the rows re-encrypted.';
+COMMENT ON FUNCTION hdl.rotate_pseudonym_key() IS 'Re-links every patient under the key file''s new pseudonym_key, keeping pseudonyms; returns the links made.';
 
 REVOKE ALL ON ALL TABLES IN SCHEMA hdl_vault FROM PUBLIC;
-REVOKE ALL ON FUNCTION hdl._outer_role(), hdl.pseudonymise(text), hdl._key(text, int), hdl._pgcrypto(),
+REVOKE ALL ON FUNCTION hdl._outer_role(), hdl.pseudonymise(text), hdl._key(text, int), hdl.key_ids(), hdl._pgcrypto(),
 	hdl.reidentify(text, text), hdl.rotate_vault_key(), hdl.rotate_pseudonym_key() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION hdl.reidentify(text, text), hdl.pseudonymise(text) TO hdl_reidentifier;
