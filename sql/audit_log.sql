@@ -1,6 +1,7 @@
--- The audit trail: every ingest batch, re-identification, key rotation, source registration
--- and capability event leaves an entry in its own transaction; refusals leave a server-log
--- line (shown here as NOTICEs through hdl.audit_log_client); the log is append-only for every
+-- The audit trail: every ingest batch, key rotation, source registration and capability event
+-- leaves an entry in its own transaction, re-identifications and their refusals a durable one;
+-- rejected ingests leave a server-log line (shown here as NOTICEs through
+-- hdl.audit_log_client); the log is append-only for every
 -- role; a superuser's edit, deletion, chain rewrite or forged entry is named by
 -- hdl.audit_verify(); entries are valid FHIR R4 AuditEvents and name pseudonyms only.
 \set ECHO none
@@ -66,7 +67,8 @@ SELECT pg_temp.regress_try($$SELECT hdl.ingest('{"resourceType":"Patient"}')$$);
 RESET ROLE;
 SELECT count(*) AS entries_after_rejections FROM hdl_audit.log WHERE entry_id > :mark;
 
--- re-identification: an entry with who, pseudonym and purpose; refusals are log lines
+-- re-identification: an entry with who, pseudonym and purpose; refusals are entries too (both
+-- durable: sql/audit_durable.sql)
 SET ROLE regress_au_reid;
 SELECT hdl.reidentify(:'pseudonym', 'safeguarding referral AU-17') -> 'identities' -> 0 ->> 'source' AS reidentified_from;
 SELECT pg_temp.regress_try($$SELECT hdl.reidentify('9449305552', 'short')$$);

@@ -66,7 +66,7 @@ INSERT INTO hdl_audit.event_kind VALUES
 	('export', 'http://dicom.nema.org/resources/ontology/DCM', '110106', 'Export', 'R', 'marts, s3 export',
 	 'Data exported out of the database (e.g. a mart to S3).'),
 	('reidentify', 'http://dicom.nema.org/resources/ontology/DCM', '110110', 'Patient Record', 'R', 'pseudo',
-	 'A re-identification: who, which pseudonym, and the stated purpose.'),
+	 'A re-identification: who, which pseudonym, and the stated purpose; durable, written before any identity is released.'),
 	('mart_create', 'http://dicom.nema.org/resources/ontology/DCM', '110100', 'Application Activity', 'C', 'marts',
 	 'A mart was created.'),
 	('mart_refresh', 'http://dicom.nema.org/resources/ontology/DCM', '110100', 'Application Activity', 'U', 'marts',
@@ -81,6 +81,14 @@ INSERT INTO hdl_audit.event_kind VALUES
 	 'A provider source was changed.'),
 	('source_remove', 'http://dicom.nema.org/resources/ontology/DCM', '110100', 'Application Activity', 'D', 'audit (trigger on hdl.source)',
 	 'A provider source was removed.'),
+	('reidentify_refused', 'http://dicom.nema.org/resources/ontology/DCM', '110110', 'Patient Record', 'R', 'pseudo',
+	 'A refused re-identification (not a re-identifier, no purpose, unknown pseudonym, no vault key): who and why; durable.'),
+	('pseudonymise', 'http://dicom.nema.org/resources/ontology/DCM', '110112', 'Query', 'E', 'pseudo',
+	 'An NHS number turned into its pseudonym (hdl.pseudonymise): who and which pseudonym (never the number); durable.'),
+	('pseudonymise_refused', 'http://dicom.nema.org/resources/ontology/DCM', '110112', 'Query', 'E', 'pseudo',
+	 'A refused hdl.pseudonymise call (not a member of hdl_reidentifier): who and why; durable.'),
+	('s3_read', 'http://dicom.nema.org/resources/ontology/DCM', '110100', 'Application Activity', 'R', 's3 (hdl_s3 scans)',
+	 'One scan of an hdl_s3 foreign table: the server, bucket, objects read and rows returned; durable.'),
 	('key_rotate', 'http://dicom.nema.org/resources/ontology/DCM', '110100', 'Application Activity', 'U', 'pseudo',
 	 'A key rotation (hdl.rotate_vault_key, hdl.rotate_pseudonym_key): key ids and row counts, never secrets.'),
 	('setting_change', 'http://dicom.nema.org/resources/ontology/DCM', '110100', 'Application Activity', 'U', 'any',
@@ -119,33 +127,59 @@ CREATE TRIGGER seal_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON hdl_audit
 CREATE TRIGGER seal_run_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON hdl_audit.seal_run
 	FOR EACH STATEMENT EXECUTE FUNCTION hdl_audit._refuse_change();
 
--- The one function capabilities call, in the transaction that acts. SECURITY DEFINER so that
--- SECURITY DEFINER callers and the owner write; nobody else may call it.
-CREATE FUNCTION hdl.audit_write(event text, subject text, detail jsonb) RETURNS bigint
-	LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Inserts one entry for the given actor (the hashing and the event check in one place).
+CREATE FUNCTION hdl_audit._insert(role_name name, login_role name, client_addr inet, event text, subject text,
+	detail jsonb) RETURNS bigint
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	e hdl_audit.log;
 BEGIN
-	IF audit_write.event IS NULL OR audit_write.event !~ '^[a-z][a-z0-9_]{0,62}$' THEN
-		RAISE EXCEPTION 'invalid audit event name "%"', audit_write.event
+	IF _insert.event IS NULL OR _insert.event !~ '^[a-z][a-z0-9_]{0,62}$' THEN
+		RAISE EXCEPTION 'invalid audit event name "%"', _insert.event
 			USING ERRCODE = 'invalid_parameter_value',
 			      HINT = 'Event names are lower case letters, digits and underscores; see hdl_audit.event_kind.';
 	END IF;
 	e.entry_id := nextval('hdl_audit.log_entry_id_seq');
 	e.logged_at := clock_timestamp();
 	e.txid := pg_current_xact_id();
-	e.role_name := hdl._outer_role();
-	e.login_role := session_user;
-	e.client_addr := inet_client_addr();
-	e.event := audit_write.event;
-	e.subject := audit_write.subject;
-	e.detail := coalesce(audit_write.detail, '{}'::jsonb);
+	e.role_name := _insert.role_name;
+	e.login_role := _insert.login_role;
+	e.client_addr := _insert.client_addr;
+	e.event := _insert.event;
+	e.subject := _insert.subject;
+	e.detail := coalesce(_insert.detail, '{}'::jsonb);
 	e.entry_hash := sha256(convert_to(hdl_audit._canonical(e), 'UTF8'));
 	INSERT INTO hdl_audit.log VALUES (e.*);
 	RETURN e.entry_id;
 END
 $$;
+
+-- The one function capabilities call, in the transaction that acts. SECURITY DEFINER so that
+-- SECURITY DEFINER callers and the owner write; nobody else may call it.
+CREATE FUNCTION hdl.audit_write(event text, subject text, detail jsonb) RETURNS bigint
+	LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+	SELECT hdl_audit._insert(hdl._outer_role(), session_user, inet_client_addr(), event, subject, detail) $$;
 COMMENT ON FUNCTION hdl.audit_write(text, text, jsonb) IS 'Records an audit entry in the calling transaction: event (see hdl_audit.event_kind), subject (a FHIR reference with pseudonyms, or kind:name), detail. Records the acting role, login role, client address, time and transaction. Returns the entry id.';
+
+-- Durable entries (docs/audit.md): hdl._audit_durable starts a background worker that calls
+-- hdl_audit._write_durable in a transaction of its own and commits before the caller goes on. A
+-- re-identification also gets its hdl_vault.reidentification row in that transaction.
+CREATE FUNCTION hdl_audit._write_durable(role_name name, login_role name, client_addr inet, event text,
+	subject text, detail jsonb) RETURNS bigint
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	id bigint := hdl_audit._insert(role_name, login_role, client_addr, event, subject, detail);
+BEGIN
+	IF event = 'reidentify' THEN
+		INSERT INTO hdl_vault.reidentification (role_name, pseudonym, purpose)
+		VALUES (_write_durable.role_name, substr(subject, 9), detail ->> 'purpose');
+	END IF;
+	RETURN id;
+END
+$$;
+CREATE FUNCTION hdl._audit_durable(event text, subject text, detail jsonb) RETURNS bigint
+	LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'hdl_audit_durable';
+COMMENT ON FUNCTION hdl._audit_durable(text, text, jsonb) IS 'Writes an audit entry for the calling role in a transaction of its own (a background worker) and returns its id once it has committed: no rollback of the caller takes it back. For releases of identity and their refusals.';
 
 -- A structured server-log line ("hdl audit: {json}", LOG_SERVER_ONLY) that survives a rollback:
 -- for refusals and failures, which leave no row in hdl_audit.log.
@@ -316,7 +350,8 @@ SELECT pg_catalog.pg_extension_config_dump('hdl_audit.seal_run', '');
 
 REVOKE ALL ON ALL TABLES IN SCHEMA hdl_audit FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA hdl_audit FROM PUBLIC;
-REVOKE ALL ON FUNCTION hdl.audit_write(text, text, jsonb), hdl.audit_log_line(text, text, jsonb), hdl.audit_seal(),
+REVOKE ALL ON FUNCTION hdl.audit_write(text, text, jsonb), hdl._audit_durable(text, text, jsonb),
+	hdl.audit_log_line(text, text, jsonb), hdl.audit_seal(),
 	hdl.audit_verify(), hdl.audit_tip() FROM PUBLIC;
 GRANT USAGE ON SCHEMA hdl_audit TO hdl_auditor;
 GRANT SELECT ON hdl_audit.log, hdl_audit.seal, hdl_audit.seal_run, hdl_audit.event_kind TO hdl_auditor;

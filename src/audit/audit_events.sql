@@ -32,9 +32,10 @@ SELECT l.entry_id, l.logged_at, l.event, jsonb_strip_nulls(jsonb_build_object(
 		   ELSE '[]'::jsonb END,
 	'action', coalesce(k.action, 'E'),
 	'recorded', to_char(l.logged_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-	'outcome', CASE WHEN coalesce((l.detail ->> 'rejected')::int, 0) > 0 THEN '4' ELSE '0' END,
+	'outcome', CASE WHEN coalesce((l.detail ->> 'rejected')::int, 0) > 0 OR l.event LIKE '%\_refused' THEN '4' ELSE '0' END,
 	'outcomeDesc', CASE WHEN coalesce((l.detail ->> 'rejected')::int, 0) > 0
-		THEN (l.detail ->> 'rejected') || ' entries rejected' END,
+		THEN (l.detail ->> 'rejected') || ' entries rejected'
+		WHEN l.event LIKE '%\_refused' THEN 'refused: ' || coalesce(l.detail ->> 'reason', 'see detail') END,
 	'purposeOfEvent', CASE WHEN l.detail ? 'purpose' THEN jsonb_build_array(jsonb_build_object('text', l.detail ->> 'purpose')) END,
 	'agent', jsonb_build_array(jsonb_build_object(
 		'who', jsonb_build_object('identifier', jsonb_build_object('system', 'urn:hdl:postgres-role', 'value', l.role_name::text),
@@ -46,13 +47,14 @@ SELECT l.entry_id, l.logged_at, l.event, jsonb_strip_nulls(jsonb_build_object(
 		'observer', jsonb_build_object('display', 'hdl ' || coalesce(hdl.version(), '')),
 		'type', jsonb_build_array(jsonb_build_object('system', 'http://terminology.hl7.org/CodeSystem/security-source-type',
 			'code', '4', 'display', 'Application Server'))),
-	'entity', CASE WHEN l.subject IS NOT NULL THEN jsonb_build_array(hdl_audit._entity(l.subject, l.detail)) ELSE '[]'::jsonb END
+	-- an entry without subject or resources has no entity (FHIR arrays are never empty)
+	'entity', nullif(CASE WHEN l.subject IS NOT NULL THEN jsonb_build_array(hdl_audit._entity(l.subject, l.detail)) ELSE '[]'::jsonb END
 		|| coalesce((SELECT jsonb_agg(jsonb_build_object('what', jsonb_build_object('reference', r.key),
 		                  'type', jsonb_build_object('system', 'http://terminology.hl7.org/CodeSystem/audit-entity-type',
 		                                             'code', '2', 'display', 'System Object')) ORDER BY r.ord)
 		             FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(l.detail -> 'resources') = 'array'
 		                                                 THEN l.detail -> 'resources' END) WITH ORDINALITY r(key, ord)),
-		            '[]'::jsonb)
+		            '[]'::jsonb), '[]'::jsonb)
 )) AS resource
 FROM hdl_audit.log l LEFT JOIN hdl_audit.event_kind k ON k.event OPERATOR(pg_catalog.=) l.event;
 COMMENT ON VIEW hdl.audit_events IS 'The audit trail as FHIR R4 AuditEvent resources: type and action from hdl_audit.event_kind, subtype the hdl event (and the RESTful interaction of ingests), agent the acting role, entities the subject and every resource version written.';

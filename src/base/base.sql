@@ -48,6 +48,12 @@ REVOKE ALL ON FUNCTION hdl._test_throw(text), hdl._test_guarded_pg_error(), hdl.
 	hdl._test_subxact(boolean), hdl._test_jsonb_reencode_identical(jsonb), hdl._test_jsonb_reencode(jsonb)
 	FROM PUBLIC;
 
+-- The ERROR of hdl's PL/pgSQL functions, without the caller's statement or a context in the
+-- server log (src/base/raise.cpp). NULL detail or hint: none.
+CREATE FUNCTION hdl._raise(sqlstate text, message text, detail text, hint text) RETURNS void
+	LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'hdl_raise';
+REVOKE ALL ON FUNCTION hdl._raise(text, text, text, text) FROM PUBLIC;
+
 CREATE FUNCTION hdl.version() RETURNS text
 	LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp
 	AS $$ SELECT extversion::text FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.=) 'hdl' $$;

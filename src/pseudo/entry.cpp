@@ -4,20 +4,37 @@
 
 #include "core/pseudo/hmac.hpp"
 #include "pseudo/keys.hpp"
+#include "audit/durable.hpp"
 #include "pg/entry.hpp"
 #include "pg/spi.hpp"
 
 #include "pg/postgres.hpp"
 
+extern "C" {
+#include "utils/acl.h"
+}
+
+// hdl.pseudonymise(value) tells whether and where a person is in the lake (a linkage capability),
+// so it is a release of identity: only members of hdl_reidentifier, and every call (and refusal)
+// is a durable audit entry naming the pseudonym, never the value, committed before it returns.
 HDL_FUNCTION(hdl_pseudonymise) {
 	text *value = PG_GETARG_TEXT_PP(0);
-	text *result;
+	Oid reidentifier = get_role_oid("hdl_reidentifier", true);
+	if (!OidIsValid(reidentifier) || !has_privs_of_role(GetOuterUserId(), reidentifier)) {
+		hdl::audit::RecordRefusal("pseudonymise_refused", nullptr, "{\"reason\": \"not a member of hdl_reidentifier\"}");
+		ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("permission denied to pseudonymise"),
+		                errhint("Only members of hdl_reidentifier may turn identifiers into pseudonyms; the attempt is "
+		                        "recorded in the audit trail."),
+		                errhidestmt(true)));
+	}
+	char hex[65];
 	{
 		hdl::pseudo::Key key = hdl::keys::Require("pseudonym_key");
-		std::string hex = hdl::pseudo::HmacSha256Hex(key.secret, std::string_view(VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value)));
-		result = DatumGetTextP(hdl::pg::TextDatum(hex));
-	}
-	PG_RETURN_TEXT_P(result);
+		std::string h = hdl::pseudo::HmacSha256Hex(key.secret, std::string_view(VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value)));
+		strlcpy(hex, h.c_str(), sizeof hex);
+	} // no C++ object from here on: the durable write may ereport
+	(void)hdl::audit::WriteDurable("pseudonymise", psprintf("Patient/%s", hex), nullptr);
+	PG_RETURN_TEXT_P(cstring_to_text(hex));
 }
 
 // hdl._key(name, part): part 1 is the key id, part 2 the secret; NULL when the keys have no such

@@ -25,7 +25,8 @@ CREATE TABLE hdl_vault.link (
 CREATE INDEX link_pseudonym_idx ON hdl_vault.link (pseudonym);
 COMMENT ON TABLE hdl_vault.link IS 'Keyed hashes of patient identifiers -> pseudonym, for linkage across feeds without decryption.';
 
--- Re-identifications, recorded in the same transaction as the disclosure.
+-- Re-identifications, recorded with their audit entry by the audit writer (committed before the
+-- disclosure: see hdl.reidentify).
 CREATE TABLE hdl_vault.reidentification (
 	reidentified_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
 	role_name name NOT NULL,
@@ -39,8 +40,8 @@ CREATE FUNCTION hdl._outer_role() RETURNS name
 COMMENT ON FUNCTION hdl._outer_role() IS 'The role the caller acts as (SET ROLE or login role), also inside SECURITY DEFINER functions.';
 
 CREATE FUNCTION hdl.pseudonymise(value text) RETURNS text
-	LANGUAGE c STRICT STABLE AS 'MODULE_PATHNAME', 'hdl_pseudonymise';
-COMMENT ON FUNCTION hdl.pseudonymise(text) IS 'HMAC-SHA256 of value under the pseudonym key (the key file''s pseudonym_key), hex: the pseudonym a patient first seen with this NHS number gets.';
+	LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', 'hdl_pseudonymise';
+COMMENT ON FUNCTION hdl.pseudonymise(text) IS 'HMAC-SHA256 of value under the pseudonym key, hex: the pseudonym a patient first seen with this NHS number gets. hdl_reidentifier members only; every call and refusal is a durable audit entry naming the pseudonym.';
 
 -- The keys the server read from hdl.key_file or hdl.key_command (src/pseudo/keys.cpp): part 1 is
 -- the key id, part 2 the secret; NULL when there is no such key. The secret never leaves
@@ -57,29 +58,56 @@ CREATE FUNCTION hdl._pgcrypto() RETURNS text
 	SELECT quote_ident(n.nspname) FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
 	WHERE e.extname = 'pgcrypto' $$;
 
+-- A refusal of a release of identity: a durable audit entry (or, when even that cannot be
+-- written, a server-log line), then the error, raised without the caller's statement.
+CREATE FUNCTION hdl._refuse(event text, subject text, detail jsonb, sqlstate text, message text, hint text)
+	RETURNS void LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	BEGIN
+		PERFORM hdl._audit_durable(event, subject, detail);
+	EXCEPTION WHEN OTHERS THEN
+		PERFORM hdl.audit_log_line(event, subject, detail || jsonb_build_object('durable_entry', 'failed'));
+	END;
+	PERFORM hdl._raise(sqlstate, message, NULL, hint);
+END
+$$;
+
+-- Re-identification (docs/audit.md, "Durable entries"): every check that fails is a durable
+-- refusal entry; a release is recorded (audit entry and hdl_vault.reidentification row) and
+-- committed by the audit writer before any identity is decrypted and returned, so that rolling
+-- back the caller's transaction takes nothing back. Executable by every role that may use the
+-- schema, so that attempts by the wrong role are recorded too.
 CREATE FUNCTION hdl.reidentify(pseudonym text, purpose text) RETURNS jsonb
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	caller name := hdl._outer_role();
 	crypto text := hdl._pgcrypto();
+	subject text := hdl_audit._pseudonym_subject(reidentify.pseudonym);
 	result jsonb;
 BEGIN
+	IF NOT pg_has_role(caller, 'hdl_reidentifier', 'USAGE') THEN
+		PERFORM hdl._refuse('reidentify_refused', subject,
+			jsonb_build_object('reason', 'not a member of hdl_reidentifier', 'purpose', purpose),
+			'42501', 'permission denied to re-identify',
+			'Only members of hdl_reidentifier may re-identify; the attempt is recorded in the audit trail.');
+	END IF;
 	IF purpose IS NULL OR length(btrim(purpose)) < 10 THEN
-		PERFORM hdl.audit_log_line('reidentify_refused', hdl_audit._pseudonym_subject(reidentify.pseudonym),
-			jsonb_build_object('reason', 'no purpose given'));
-		RAISE EXCEPTION 're-identification needs a purpose'
-			USING ERRCODE = 'invalid_parameter_value',
-			      HINT = 'Say why, in at least 10 characters (e.g. ''safeguarding referral 2024-118'').';
+		PERFORM hdl._refuse('reidentify_refused', subject, jsonb_build_object('reason', 'no purpose given'),
+			'22023', 're-identification needs a purpose',
+			'Say why, in at least 10 characters (e.g. ''safeguarding referral 2024-118'').');
 	END IF;
 	IF hdl._key('vault_key', 1) IS NULL THEN
-		RAISE EXCEPTION 'the keys have no vault_key' USING ERRCODE = 'object_not_in_prerequisite_state',
-			HINT = 'A superuser adds vault_key to the key file named by hdl.key_file (docs/pseudonymisation.md).';
+		PERFORM hdl._refuse('reidentify_refused', subject, jsonb_build_object('reason', 'no vault key', 'purpose', purpose),
+			'55000', 'the keys have no vault_key',
+			'A superuser adds vault_key to the key file named by hdl.key_file (docs/pseudonymisation.md).');
 	END IF;
-	INSERT INTO hdl_vault.reidentification (role_name, pseudonym, purpose) VALUES (caller, reidentify.pseudonym, purpose);
-	IF to_regprocedure('hdl.audit_write(text,text,jsonb)') IS NOT NULL THEN
-		PERFORM hdl.audit_write('reidentify', 'Patient/' || reidentify.pseudonym,
-			jsonb_build_object('purpose', purpose));
+	IF NOT EXISTS (SELECT 1 FROM hdl_vault.identity i WHERE i.subject OPERATOR(pg_catalog.=) ('Patient/' || reidentify.pseudonym)) THEN
+		PERFORM hdl._refuse('reidentify_refused', subject, jsonb_build_object('reason', 'no such pseudonym', 'purpose', purpose),
+			'42704', 'no patient has this pseudonym',
+			'Pseudonyms are the 64 hexadecimal characters of Patient.id in the lake.');
 	END IF;
+	-- committed before anything is decrypted; an error here releases nothing
+	PERFORM hdl._audit_durable('reidentify', subject, jsonb_build_object('purpose', purpose));
 	EXECUTE format($q$
 		SELECT jsonb_build_object('pseudonym', $1, 'identities', jsonb_agg(jsonb_build_object(
 			'source', s.org_code, 'received', i.received_at,
@@ -91,15 +119,10 @@ BEGIN
 		WHERE i.subject = 'Patient/' || $1
 		HAVING count(*) > 0 $q$, crypto)
 	INTO result USING reidentify.pseudonym;
-	IF result IS NULL THEN
-		PERFORM hdl.audit_log_line('reidentify_refused', hdl_audit._pseudonym_subject(reidentify.pseudonym),
-			jsonb_build_object('reason', 'no such pseudonym', 'purpose', purpose));
-		RAISE EXCEPTION 'no patient with pseudonym "%"', reidentify.pseudonym USING ERRCODE = 'undefined_object';
-	END IF;
 	RETURN result;
 END
 $$;
-COMMENT ON FUNCTION hdl.reidentify(text, text) IS 'Decrypts the identities behind a pseudonym, for hdl_reidentifier only; every call is recorded with its purpose.';
+COMMENT ON FUNCTION hdl.reidentify(text, text) IS 'Decrypts the identities behind a pseudonym, for hdl_reidentifier members only, with a purpose; every call and every refusal is a durable audit entry, committed before anything is returned.';
 
 -- Re-encrypts every vault row written under vault_key_previous with vault_key (the key file's).
 CREATE FUNCTION hdl.rotate_vault_key() RETURNS bigint
@@ -170,5 +193,8 @@ COMMENT ON FUNCTION hdl.rotate_pseudonym_key() IS 'Re-links every patient under 
 
 REVOKE ALL ON ALL TABLES IN SCHEMA hdl_vault FROM PUBLIC;
 REVOKE ALL ON FUNCTION hdl._outer_role(), hdl.pseudonymise(text), hdl._key(text, int), hdl.key_ids(), hdl._pgcrypto(),
-	hdl.reidentify(text, text), hdl.rotate_vault_key(), hdl.rotate_pseudonym_key() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION hdl.reidentify(text, text), hdl.pseudonymise(text) TO hdl_reidentifier;
+	hdl._refuse(text, text, jsonb, text, text, text), hdl.reidentify(text, text), hdl.rotate_vault_key(),
+	hdl.rotate_pseudonym_key() FROM PUBLIC;
+-- Every role that may use the schema may try: the functions check hdl_reidentifier themselves and
+-- record refusals (docs/audit.md).
+GRANT EXECUTE ON FUNCTION hdl.reidentify(text, text), hdl.pseudonymise(text) TO PUBLIC;
