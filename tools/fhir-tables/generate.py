@@ -12,6 +12,8 @@ Usage:
   python3 tools/fhir-tables/generate.py --check    exit 1 when the committed file is out of date
   options: --definitions DIR (default ../shared/data/fhir-r4), --output FILE
 
+The de-identification rules (deid_rules.py) are generated from the same definitions in the same run.
+
 Standard library only. The output is deterministic (sorted everywhere).
 """
 
@@ -383,4 +385,6 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    import deid_rules  # the de-identification rules: their own module and outputs (deid_rules.py)
+    sys.exit(max(status, deid_rules.main(sys.argv[1:])))
