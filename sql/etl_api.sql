@@ -15,6 +15,19 @@ DO $$ BEGIN
 END $$;
 CREATE TABLE public.etl_target (n int, who name DEFAULT current_user);
 GRANT SELECT, INSERT ON public.etl_target TO regress_etl_eng, regress_etl_other;
+-- What the jobs below name: a mart (over Practitioners of a feed), an hdl_s3 server
+CREATE ROLE regress_etl_feed IN ROLE hdl_provider;
+SELECT hdl.register_source('regress_etl_feed', 'ETL01', 'etl regress feed') > 0 AS registered;
+SET ROLE regress_etl_feed;
+SELECT hdl.ingest('{"resourceType":"Practitioner","id":"etl-dr-1","birthDate":"1970-01-02"}') -> 'meta' ->> 'versionId' AS version;
+RESET ROLE;
+SET hdl.s3_allowed_endpoints = 'http://127.0.0.1:9';
+CREATE SERVER regress_etl_s3 FOREIGN DATA WRAPPER hdl_s3 OPTIONS (endpoint 'http://127.0.0.1:9');
+GRANT USAGE ON FOREIGN SERVER regress_etl_s3 TO regress_etl_eng;
+SET ROLE regress_etl_eng;
+SELECT hdl.create_mart('etl_born', '{"resource":"Practitioner","where":[{"path":"id.startsWith(''etl-dr-'')"}],"select":[{"column":[
+	{"name":"id","path":"id"},{"name":"born","path":"birthDate","type":"date","tag":[{"name":"postgres/type","value":"date"}]}]}]}') AS mart_rows;
+RESET ROLE;
 
 -- Schedules: normalised, described, next run (cron in UTC, intervals from the anchor)
 SELECT hdl.etl_normalize_schedule(s), hdl.etl_describe_schedule(s)
@@ -34,9 +47,9 @@ SELECT pg_temp.regress_try($$SELECT hdl.etl_normalize_schedule('every 0 seconds'
 SET ROLE regress_etl_eng;
 SELECT hdl.schedule_job('load-target', 'sql', 'INSERT INTO public.etl_target (n) SELECT g FROM generate_series(1, 3) g', '1 minute') > 0 AS scheduled;
 SELECT hdl.schedule_job('divide', 'sql', 'SELECT 1 / 0', '0 3 29 2 *', retries => 2, retry_delay => '10 seconds') > 0 AS scheduled;
-SELECT hdl.schedule_job('refresh-patients', 'refresh_mart', 'patients', '@hourly') > 0 AS scheduled;
-SELECT hdl.schedule_job('import', 'import_s3', 's3://bucket/in/', '@daily', enabled => false) > 0 AS scheduled;
-SELECT hdl.schedule_job('export', 'export_s3', 'patients', '@daily', options => '{"server": "lake"}') > 0 AS scheduled;
+SELECT hdl.schedule_job('refresh-born', 'refresh_mart', 'etl_born', '@hourly') > 0 AS scheduled;
+SELECT hdl.schedule_job('import', 'import_s3', 'regress_etl_s3', '@daily', enabled => false, options => '{"location": "s3://bucket/in/"}') > 0 AS scheduled;
+SELECT hdl.schedule_job('export', 'export_s3', 'etl_born', '@daily', options => '{"server": "regress_etl_s3", "location": "s3://bucket/born.ndjson"}') > 0 AS scheduled;
 SELECT name, kind, schedule, enabled, max_retries, retry_delay, timeout, owner FROM hdl.etl_job ORDER BY job_id;
 -- Bad input, each with a clear error
 SELECT pg_temp.regress_try($$SELECT hdl.schedule_job('load-target', 'sql', 'SELECT 1', '1 minute')$$);
@@ -53,6 +66,20 @@ SELECT pg_temp.regress_try($$SELECT hdl.schedule_job('x', 'sql', 'SELECT 1', '1 
 SELECT pg_temp.regress_try($$SELECT hdl.schedule_job('x', 'sql', 'SELECT 1', '1 minute', retry_delay => '0 seconds')$$);
 SELECT pg_temp.regress_try($$SELECT hdl.schedule_job('x', 'sql', 'SELECT 1', '1 minute', timeout => '8 days')$$);
 SELECT pg_temp.regress_try($$SELECT hdl.schedule_job('x', 'sql', 'SELECT 1', '1 minute', options => '[1]')$$);
+-- What a job names must exist: refused at once rather than failing at every run
+SELECT pg_temp.regress_try($$SELECT hdl.schedule_job('x', 'refresh_mart', 'nosuch', '1 minute')$$);
+SELECT pg_temp.regress_try($$SELECT hdl.schedule_job('x', 'refresh_mart', 'Bad Name', '1 minute')$$);
+SELECT pg_temp.regress_try($$SELECT hdl.schedule_job('x', 'export_s3', 'nosuch', '1 minute', options => '{"server": "regress_etl_s3", "location": "s3://b/k"}')$$);
+SELECT pg_temp.regress_try($$SELECT hdl.schedule_job('x', 'export_s3', 'public.etl_target', '1 minute', options => '{"server": "regress_etl_s3", "location": "s3://b/k"}')$$);
+SELECT pg_temp.regress_try($$SELECT hdl.schedule_job('x', 'export_s3', 'etl_born', '1 minute', options => '{"server": "nosuch", "location": "s3://b/k"}')$$);
+SELECT pg_temp.regress_try($$SELECT hdl.schedule_job('x', 'export_s3', 'etl_born', '1 minute', options => '{"server": "regress_etl_s3"}')$$);
+SELECT pg_temp.regress_try($$SELECT hdl.schedule_job('x', 'import_s3', 's3://bucket/in/', '1 minute', options => '{"location": "s3://bucket/in/"}')$$);
+SELECT pg_temp.regress_try($$SELECT hdl.schedule_job('x', 'import_s3', 'regress_etl_s3', '1 minute')$$);
+SELECT pg_temp.regress_try($$SELECT hdl.schedule_job('x', 'import_s3', 'regress_etl_s3', '1 minute', options => '{"location": " "}')$$);
+SELECT pg_temp.regress_try($$SELECT hdl.alter_job('refresh-born', target => 'nosuch')$$);
+SELECT pg_temp.regress_try($$SELECT hdl.alter_job('import', options => '{"location": ""}')$$);
+SELECT pg_temp.regress_try($$SELECT hdl.alter_job('export', target => 'etl_target')$$);
+SELECT target, options FROM hdl.etl_job WHERE name IN ('refresh-born', 'import', 'export') ORDER BY name;
 SELECT pg_temp.regress_try($$SELECT hdl.unschedule_job('no-such-job')$$);
 SELECT pg_temp.regress_try($$SELECT hdl.run_job_now('no-such-job')$$);
 SELECT pg_temp.regress_try($$SELECT hdl.alter_job('no-such-job', enabled => false)$$);
@@ -64,9 +91,21 @@ SELECT status, trigger, attempt, rows_in, rows_out, sqlstate, error, run_by, fin
 FROM hdl.run_job_now('load-target');
 SELECT n, who FROM public.etl_target ORDER BY n;
 SELECT status, rows_out, sqlstate, error FROM hdl.run_job_now('divide');
-SELECT status, sqlstate, error FROM hdl.run_job_now('refresh-patients');
+SELECT status, rows_in, rows_out, sqlstate, error FROM hdl.run_job_now('refresh-born');
 SELECT status, sqlstate, error FROM hdl.run_job_now('import');
 SELECT status, sqlstate, error FROM hdl.run_job_now('export');
+-- A failed run keeps where it failed (the resource key and column), as the interactive error did
+RESET ROLE;
+SET ROLE regress_etl_feed;
+SELECT hdl.ingest('{"resourceType":"Practitioner","id":"etl-dr-2","birthDate":"1971"}') -> 'meta' ->> 'versionId' AS version;
+SET ROLE regress_etl_eng;
+-- (the first context line: the lines below it name PL/pgSQL frames of the marts capability)
+SELECT status, sqlstate, error, error_hint, split_part(error_context, E'\n', 1) AS error_context
+FROM hdl.run_job_now('refresh-born');
+SELECT pg_temp.regress_try($$SELECT hdl.refresh_mart('etl_born')$$);
+-- The maintenance job docs/catalogue.md describes works for an engineer
+SELECT hdl.schedule_job('hdl-maintenance', 'sql', 'SELECT hdl.audit_seal(); SELECT hdl.catalog_compact()', '1 minute') > 0 AS scheduled;
+SELECT status, sqlstate, error FROM hdl.run_job_now('hdl-maintenance');
 -- A manual failure is not retried; the job state shows the last run
 SELECT name, last_status, last_trigger, active, next_is_retry, next_run > now() AS next_run_ahead
 FROM hdl.etl_job_state ORDER BY job_id;
@@ -149,3 +188,6 @@ SELECT job_id IS NULL AS job_gone, count(*) FROM hdl.etl_run WHERE job_name = 'd
 SELECT hdl.unschedule_job(name) FROM hdl.etl_job ORDER BY name;
 DELETE FROM hdl.etl_run;
 DROP TABLE public.etl_target;
+SELECT hdl.drop_mart('etl_born');
+DROP SERVER regress_etl_s3 CASCADE;
+RESET hdl.s3_allowed_endpoints;

@@ -52,6 +52,7 @@ GRANT USAGE ON FOREIGN SERVER s3 TO regress_s3_stranger;
 SET ROLE regress_s3_stranger;
 SELECT pg_temp.regress_try($$SELECT hdl.import_s3('s3', 'imports/export1/')$$);
 RESET ROLE;
+CREATE ROLE regress_s3_watcher IN ROLE hdl_engineer;
 
 -- A whole export: plain and gzip NDJSON (manifest.json is not NDJSON and is skipped).
 SET ROLE regress_s3_feed;
@@ -94,6 +95,15 @@ DO $$ BEGIN
 END $$;
 SELECT server, files_done, files_total, resources, rejected, lines, bytes_done > 0 AS bytes, bytes_total > 0 AS total
 FROM hdl.import_progress;
+-- engineers see every import under way, providers only their own
+SET LOCAL ROLE regress_s3_watcher;
+SELECT server, role_name, source_id = (SELECT source_id FROM hdl.source WHERE org_code = 'S3F') AS source, lines
+FROM hdl.import_progress;
+SET LOCAL ROLE regress_s3_stranger;
+SELECT count(*) AS stranger_sees FROM hdl.import_progress;
+SET LOCAL ROLE regress_s3_feed;
+SELECT count(*) AS importer_sees FROM hdl.import_progress;
+RESET ROLE;
 COMMIT;
 SELECT * FROM dblink_get_result('feed') AS t(summary jsonb);
 SELECT dblink_disconnect('feed');
@@ -173,7 +183,7 @@ REVOKE hdl_engineer FROM regress_s3_feed;
 SET client_min_messages = warning;
 DROP TABLE mart.regress_obs, mart.regress_big;
 DROP SERVER s3 CASCADE;
-DROP ROLE regress_s3_stranger;
+DROP ROLE regress_s3_stranger, regress_s3_watcher;
 ALTER ROLE regress_s3_feed RESET ALL;
 \else
 \echo skipped: no local S3 server (HDL_S3_ENDPOINT is not set; start test/s3/s3rver.sh)

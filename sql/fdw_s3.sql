@@ -45,6 +45,24 @@ BEGIN
 END
 $$;
 \set ECHO all
+-- Engineers make the schema IMPORT FOREIGN SCHEMA writes into (they have no CREATE on the
+-- database): hdl.create_import_schema, a name s3_*, owned by the caller.
+CREATE EXTENSION IF NOT EXISTS hdl CASCADE;
+CREATE ROLE regress_s3_eng IN ROLE hdl_engineer;
+CREATE ROLE regress_s3_analyst IN ROLE hdl_analyst;
+SET ROLE regress_s3_eng;
+SELECT pg_temp.regress_try('CREATE SCHEMA s3_direct');
+SELECT hdl.create_import_schema('s3_bulk_eng');
+SELECT nspowner::regrole AS owner FROM pg_namespace WHERE nspname = 's3_bulk_eng';
+CREATE TABLE s3_bulk_eng.notes (n text);
+SELECT pg_temp.regress_try($$SELECT hdl.create_import_schema('s3_bulk_eng')$$);
+SELECT n, pg_temp.regress_try(format('SELECT hdl.create_import_schema(%L)', n))
+FROM unnest(ARRAY['mart_x', 'hdl_lake', 'public', 's3_', 's3_Upper', 's3_x; DROP SCHEMA public', NULL]) n;
+SELECT pg_temp.regress_try($$SELECT hdl.create_import_schema(repeat('a', 70))$$);
+RESET ROLE;
+SET ROLE regress_s3_analyst;
+SELECT pg_temp.regress_try($$SELECT hdl.create_import_schema('s3_analyst')$$);
+RESET ROLE;
 \if :present
 CREATE EXTENSION IF NOT EXISTS hdl CASCADE;
 SET hdl.enable_test_functions = on;
@@ -216,6 +234,13 @@ SELECT count(*) FROM fhir_manifest.patient;
 SELECT pg_temp.try_ctx($$IMPORT FOREIGN SCHEMA bulk FROM SERVER s3 INTO fhir_manifest OPTIONS (manifest 'export1/Patient.ndjson')$$);
 SELECT pg_temp.try_ctx($$IMPORT FOREIGN SCHEMA bulk FROM SERVER s3 INTO fhir_manifest OPTIONS (manifest 'export1/nope.json')$$);
 SELECT pg_temp.try_ctx($$IMPORT FOREIGN SCHEMA bulk FROM SERVER s3 INTO fhir_manifest OPTIONS (prefx 'export1/')$$);
+-- ... and an engineer imports into the schema it made, with its own user mapping
+GRANT USAGE ON FOREIGN SERVER s3 TO regress_s3_eng;
+CREATE USER MAPPING FOR regress_s3_eng SERVER s3 OPTIONS (access_key_id :'access_key', secret_access_key :'secret_key');
+SET ROLE regress_s3_eng;
+IMPORT FOREIGN SCHEMA bulk LIMIT TO (patient) FROM SERVER s3 INTO s3_bulk_eng OPTIONS (prefix 'export1/');
+SELECT count(*) AS patients FROM s3_bulk_eng.patient;
+RESET ROLE;
 
 SET client_min_messages = warning;
 DROP SCHEMA fhir_prefix, fhir_manifest CASCADE;
@@ -225,3 +250,7 @@ DROP SERVER s3_aws, s3_trusted;
 \else
 \echo skipped: no local S3 server (HDL_S3_ENDPOINT is not set; start test/s3/s3rver.sh)
 \endif
+SET client_min_messages = warning;
+DROP SCHEMA s3_bulk_eng CASCADE;
+DROP ROLE regress_s3_eng, regress_s3_analyst;
+RESET client_min_messages;

@@ -10,7 +10,8 @@ CREATE ROLE regress_authenticator LOGIN NOINHERIT;
 CREATE ROLE regress_ambulance IN ROLE hdl_provider;
 CREATE ROLE regress_gateway IN ROLE hdl_provider;
 CREATE ROLE regress_intruder IN ROLE hdl_provider;
-GRANT regress_ambulance, regress_gateway, regress_intruder TO regress_authenticator;
+CREATE ROLE regress_api_engineer IN ROLE hdl_engineer;
+GRANT regress_ambulance, regress_gateway, regress_intruder, regress_api_engineer TO regress_authenticator;
 SELECT hdl.register_source('regress_ambulance', 'RX9', 'Regress ambulance trust') > 0 AS registered;
 SELECT hdl.register_source('regress_gateway', 'G111', 'NHS 111 via the gateway', gateway => true) > 0 AS registered;
 SELECT hdl.register_source('regress_gateway', 'G222', 'Mental health via the gateway', gateway => true) > 0 AS registered;
@@ -54,6 +55,19 @@ BEGIN;
 SELECT set_config('role', 'regress_intruder', true) IS NOT NULL AS role_set;
 SELECT pg_temp.regress_try('SELECT hdl_api.pre_request()');
 SELECT pg_temp.regress_try($$SELECT hdl_api.ingest('{"resourceType":"Encounter","status":"planned","class":{"code":"AMB"}}')$$);
+ROLLBACK;
+-- GET /rpc/console with an engineer's JWT: engineers pass pre_request and get the page; what
+-- else they may call is up to function privileges (ingestion stays with sources)
+BEGIN;
+SELECT set_config('role', 'regress_api_engineer', true), set_config('request.jwt.claims', '{"role":"regress_api_engineer"}', true) IS NOT NULL AS claims_set;
+SELECT hdl_api.pre_request();
+SELECT left(hdl_api.console()::text, 15) AS page, pg_typeof(hdl_api.console()) AS media_type;
+SELECT pg_temp.regress_try($$SELECT hdl_api.ingest('{"resourceType":"Encounter","status":"planned","class":{"code":"AMB"}}')$$);
+ROLLBACK;
+-- ... and a provider does not get the console
+BEGIN;
+SELECT set_config('role', 'regress_ambulance', true) IS NOT NULL AS role_set;
+SELECT pg_temp.regress_try($$SELECT hdl_api.console()$$);
 ROLLBACK;
 -- a failing request rolls back as a whole: nothing stored
 BEGIN;

@@ -71,6 +71,17 @@ sleep(3);
 is($node->safe_psql('postgres', "SELECT count(*) FROM hdl.etl_run WHERE job_name = 'fail'"), '3', 'no retry after the last');
 is($node->safe_psql('postgres', "SELECT status FROM hdl.console_jobs WHERE job = 'fail'"), 'failed', 'the console shows it');
 
+# A worker's failure keeps the error's hint and context (where it happened), as an interactive
+# call shows them.
+$node->safe_psql('postgres', q{SELECT hdl.schedule_job('context', 'sql',
+	$x$DO $$BEGIN RAISE EXCEPTION 'no luck' USING HINT = 'Try again.'; END$$$x$, '1 hour')});
+make_due('context');
+ok($node->poll_query_until('postgres',
+	"SELECT count(*) = 1 FROM hdl.etl_run WHERE job_name = 'context' AND status = 'failed'"), 'the run failed');
+is($node->safe_psql('postgres', q{SELECT trigger || '|' || error || '|' || error_hint || '|' || split_part(error_context, E'\n', 1)
+	FROM hdl.etl_run WHERE job_name = 'context'}),
+	'schedule|no luck|Try again.|PL/pgSQL function inline_code_block line 1 at RAISE', 'with its hint and context');
+
 # A run longer than its timeout is cancelled and recorded as failed.
 $node->safe_psql('postgres', "SELECT hdl.schedule_job('slow', 'sql', 'SELECT pg_sleep(30)', '1 hour', timeout => '1 second')");
 make_due('slow');

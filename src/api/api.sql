@@ -21,11 +21,14 @@ COMMENT ON FUNCTION hdl_api.ingest(jsonb) IS 'POST /rpc/ingest: one FHIR resourc
 COMMENT ON FUNCTION hdl_api.validate(jsonb) IS 'POST /rpc/validate: an OperationOutcome for a resource or Bundle; stores nothing.';
 
 -- PostgREST's db-pre-request hook: refuse unregistered roles before any function runs, with
--- 42501 (which PostgREST answers as 403).
+-- 42501 (which PostgREST answers as 403). Engineers pass (GET /rpc/console); function
+-- privileges decide the rest.
 CREATE FUNCTION hdl_api.pre_request() RETURNS void
 	LANGUAGE c VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 	AS 'MODULE_PATHNAME', 'hdl_api_pre_request';
-COMMENT ON FUNCTION hdl_api.pre_request() IS 'PostgREST db-pre-request: raises 42501 unless the request''s role (and claim hdl_org for gateways) is a registered hdl source.';
+COMMENT ON FUNCTION hdl_api.pre_request() IS 'PostgREST db-pre-request: raises 42501 unless the request''s role (and claim hdl_org for gateways) is a registered hdl source, or a member of hdl_engineer (the console).';
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA hdl_api FROM PUBLIC;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA hdl_api TO hdl_provider;
+-- PostgREST calls the hook as the JWT's role on every request, the console's included.
+GRANT EXECUTE ON FUNCTION hdl_api.pre_request() TO hdl_engineer;

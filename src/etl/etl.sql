@@ -39,12 +39,17 @@ CREATE TABLE hdl.etl_run (
 	sqlstate text,
 	error text,
 	error_detail text,
+	-- where the error happened, as the interactive error showed it (the errcontext lines: the
+	-- resource key and column of a mart row, the S3 object and line, the SQL statement)
+	error_context text,
+	error_hint text,
 	worker_pid int,
 	run_by name NOT NULL
 );
 CREATE INDEX etl_run_job_idx ON hdl.etl_run (job_id, run_id);
 CREATE INDEX etl_run_active_idx ON hdl.etl_run (job_id) WHERE status IN ('pending', 'running');
-COMMENT ON TABLE hdl.etl_run IS 'One row per ETL run: trigger (schedule, retry, manual), attempt, status (pending, running, succeeded, failed), times, rows in and out, and the error of a failed run. Kept when its job is unscheduled.';
+COMMENT ON TABLE hdl.etl_run IS 'One row per ETL run: trigger (schedule, retry, manual), attempt, status (pending, running, succeeded, failed), times, rows in and out, and the error of a failed run (SQLSTATE, message, detail, hint and context). Kept when its job is unscheduled.';
+COMMENT ON COLUMN hdl.etl_run.error_context IS 'Where a failed run''s error happened: the error context lines (a mart row''s resource key and column, an S3 object and line, the SQL statement), as an interactive call shows them.';
 
 SELECT pg_catalog.pg_extension_config_dump('hdl.etl_job', '');
 SELECT pg_catalog.pg_extension_config_dump('hdl.etl_job_job_id_seq', '');
@@ -135,6 +140,64 @@ BEGIN
 END
 $$;
 
+-- What a job names must exist when it is scheduled or changed, so a typo fails once, at once,
+-- rather than at every run. One branch per kind; kinds without a branch are not checked here.
+-- A sql job's SQL is not parsed ahead: it runs as its owner and may name objects made later.
+CREATE FUNCTION hdl._etl_check_target(kind text, target text, options jsonb)
+RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	rel regclass;
+	schema_name name;
+BEGIN
+	CASE kind
+	WHEN 'refresh_mart' THEN
+		PERFORM hdl._mart_get(target); -- 'mart "x" does not exist', as the run itself would say
+	WHEN 'export_s3' THEN
+		rel := pg_catalog.to_regclass(CASE WHEN pg_catalog.strpos(target, '.') OPERATOR(pg_catalog.>) 0
+			THEN target ELSE 'mart.' OPERATOR(pg_catalog.||) target END);
+		SELECT n.nspname INTO schema_name FROM pg_catalog.pg_class c
+			JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+			WHERE c.oid OPERATOR(pg_catalog.=) rel;
+		IF rel IS NULL OR NOT (schema_name OPERATOR(pg_catalog.=) 'mart' OR schema_name OPERATOR(pg_catalog.~) '^mart_') THEN
+			RAISE EXCEPTION 'mart "%" does not exist', target USING ERRCODE = 'undefined_table',
+				HINT = 'An export_s3 job''s target is a table or view of the schema mart or a mart_* schema; hdl.marts lists the marts.';
+		END IF;
+		PERFORM hdl._etl_check_server(kind, options OPERATOR(pg_catalog.->>) 'server', 'server option');
+		PERFORM hdl._etl_check_location(kind, options);
+	WHEN 'import_s3' THEN
+		PERFORM hdl._etl_check_server(kind, target, 'target');
+		PERFORM hdl._etl_check_location(kind, options);
+	ELSE
+		NULL;
+	END CASE;
+END
+$$;
+COMMENT ON FUNCTION hdl._etl_check_target(text, text, jsonb) IS 'Internal: checks that what an ETL job names exists (the mart of refresh_mart and export_s3, the hdl_s3 server and location of import_s3 and export_s3).';
+
+CREATE FUNCTION hdl._etl_check_server(kind text, server text, what text)
+RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF server IS NULL OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_foreign_server s
+		JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid OPERATOR(pg_catalog.=) s.srvfdw
+		WHERE s.srvname OPERATOR(pg_catalog.=) server AND w.fdwname OPERATOR(pg_catalog.=) 'hdl_s3') THEN
+		RAISE EXCEPTION 'hdl_s3 server "%" does not exist', coalesce(server, 'NULL') USING ERRCODE = 'undefined_object',
+			DETAIL = pg_catalog.format('The %s of an %s job names the foreign server of the hdl_s3 wrapper it uses.', what, kind),
+			HINT = 'CREATE SERVER ... FOREIGN DATA WRAPPER hdl_s3 creates one (docs/s3.md).';
+	END IF;
+END
+$$;
+
+CREATE FUNCTION hdl._etl_check_location(kind text, options jsonb)
+RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF coalesce(pg_catalog.btrim(options OPERATOR(pg_catalog.->>) 'location'), '') OPERATOR(pg_catalog.=) '' THEN
+		RAISE EXCEPTION '% jobs need a location in their options', kind USING ERRCODE = 'invalid_parameter_value',
+			HINT = CASE kind WHEN 'import_s3' THEN 'For example options => ''{"location": "s3://bucket/prefix/"}''.'
+				ELSE 'For example options => ''{"server": "s3", "location": "s3://bucket/patients.ndjson"}''.' END;
+	END IF;
+END
+$$;
+
 CREATE FUNCTION hdl._require_preload(feature text) RETURNS void
 	LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'hdl_require_preload';
 COMMENT ON FUNCTION hdl._require_preload(text) IS 'Raises a clear error with a hint when hdl was not loaded through shared_preload_libraries.';
@@ -169,6 +232,7 @@ BEGIN
 	IF options IS NULL OR pg_catalog.jsonb_typeof(options) OPERATOR(pg_catalog.<>) 'object' THEN
 		RAISE EXCEPTION 'ETL job options must be a JSON object' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
+	PERFORM hdl._etl_check_target(kind, target, options);
 	IF EXISTS (SELECT 1 FROM hdl.etl_job j WHERE j.name OPERATOR(pg_catalog.=) schedule_job.name) THEN
 		RAISE EXCEPTION 'ETL job "%" already exists', name USING ERRCODE = 'duplicate_object',
 			HINT = 'Change it with hdl.alter_job, or remove it first with hdl.unschedule_job.';
@@ -195,6 +259,9 @@ BEGIN
 		coalesce(retry_delay, j.retry_delay), coalesce(timeout, j.timeout));
 	IF options IS NOT NULL AND pg_catalog.jsonb_typeof(options) OPERATOR(pg_catalog.<>) 'object' THEN
 		RAISE EXCEPTION 'ETL job options must be a JSON object' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF target IS NOT NULL OR options IS NOT NULL THEN
+		PERFORM hdl._etl_check_target(j.kind, coalesce(target, j.target), coalesce(options, j.options));
 	END IF;
 	UPDATE hdl.etl_job AS u SET
 		schedule = normalised,
@@ -256,7 +323,7 @@ END
 $$;
 
 CREATE FUNCTION hdl._etl_run_finish(run bigint, rows_in bigint, rows_out bigint, sqlstate text, error text,
-	error_detail text) RETURNS void
+	error_detail text, error_hint text DEFAULT NULL, error_context text DEFAULT NULL) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
 	UPDATE hdl.etl_run r SET
@@ -264,7 +331,8 @@ BEGIN
 		finished_at = pg_catalog.clock_timestamp(),
 		started_at = coalesce(r.started_at, pg_catalog.clock_timestamp()),
 		rows_in = _etl_run_finish.rows_in, rows_out = _etl_run_finish.rows_out,
-		sqlstate = _etl_run_finish.sqlstate, error = _etl_run_finish.error, error_detail = _etl_run_finish.error_detail
+		sqlstate = _etl_run_finish.sqlstate, error = _etl_run_finish.error, error_detail = _etl_run_finish.error_detail,
+		error_hint = _etl_run_finish.error_hint, error_context = _etl_run_finish.error_context
 	WHERE r.run_id OPERATOR(pg_catalog.=) run AND r.status IN ('pending', 'running');
 END
 $$;
@@ -339,7 +407,7 @@ $$;
 
 -- Runs the body of a run in a subtransaction as the job's owner (src/etl/jobs.cpp).
 CREATE FUNCTION hdl._etl_execute(run bigint, OUT rows_in bigint, OUT rows_out bigint, OUT sqlstate text,
-	OUT error text, OUT error_detail text)
+	OUT error text, OUT error_detail text, OUT error_hint text, OUT error_context text)
 	LANGUAGE c VOLATILE STRICT SET search_path = pg_catalog, pg_temp AS 'MODULE_PATHNAME', 'hdl_etl_execute';
 
 CREATE FUNCTION hdl.run_job_now(name text) RETURNS hdl.etl_run
@@ -359,7 +427,8 @@ BEGIN
 		hdl._outer_role())
 	RETURNING run_id INTO run;
 	res := hdl._etl_execute(run);
-	PERFORM hdl._etl_run_finish(run, res.rows_in, res.rows_out, res.sqlstate, res.error, res.error_detail);
+	PERFORM hdl._etl_run_finish(run, res.rows_in, res.rows_out, res.sqlstate, res.error, res.error_detail,
+		res.error_hint, res.error_context);
 	SELECT * INTO result FROM hdl.etl_run r WHERE r.run_id OPERATOR(pg_catalog.=) run;
 	RETURN result;
 END
@@ -404,9 +473,10 @@ REVOKE ALL ON FUNCTION hdl.etl_normalize_schedule(text), hdl.etl_describe_schedu
 	hdl.etl_next_run(text, timestamptz), hdl._etl_slot(text, timestamptz, timestamptz),
 	hdl._etl_retry_delay(int, interval), hdl._etl_check_kind(text), hdl._etl_audit(text, text, jsonb),
 	hdl._etl_job_for_change(text, boolean), hdl._etl_check_job_args(text, text, int, interval, interval),
+	hdl._etl_check_target(text, text, jsonb), hdl._etl_check_server(text, text, text), hdl._etl_check_location(text, jsonb),
 	hdl.schedule_job(text, text, text, text, boolean, int, interval, interval, jsonb),
 	hdl.alter_job(text, text, boolean, text, int, interval, interval, jsonb), hdl.unschedule_job(text),
-	hdl._etl_lock_class(), hdl._etl_run_start(bigint, int), hdl._etl_run_finish(bigint, bigint, bigint, text, text, text),
+	hdl._etl_lock_class(), hdl._etl_run_start(bigint, int), hdl._etl_run_finish(bigint, bigint, bigint, text, text, text, text, text),
 	hdl._etl_mark_stale(bigint[], text), hdl._etl_claim_due_runs(int), hdl._etl_execute(bigint),
 	hdl.run_job_now(text), hdl._etl_run_notify(), hdl._ingest_batch_notify() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION hdl.etl_normalize_schedule(text), hdl.etl_describe_schedule(text),

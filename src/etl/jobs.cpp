@@ -152,7 +152,8 @@ ExecuteStep(void *arg) {
 
 // hdl._etl_execute(run): the body of a manual run in a subtransaction of the caller's
 // transaction, so a failing job is recorded instead of aborting hdl.run_job_now. The caller
-// (run_job_now) holds the job's advisory lock. Returns (rows_in, rows_out, sqlstate, error, detail).
+// (run_job_now) holds the job's advisory lock. Returns (rows_in, rows_out, sqlstate, error, detail,
+// hint, context): a failure keeps where it happened, as the interactive error shows it.
 HDL_FUNCTION(hdl_etl_execute) {
 	int64 run_id = PG_GETARG_INT64(0);
 	TupleDesc desc;
@@ -170,18 +171,20 @@ HDL_FUNCTION(hdl_etl_execute) {
 		                errmsg("ETL run %lld does not exist", static_cast<long long>(run_id))));
 
 	ExecuteArgs args {&spec, {}};
-	Datum values[5] = {0, 0, 0, 0, 0};
-	bool nulls[5] = {true, true, true, true, true};
+	Datum values[7] = {0, 0, 0, 0, 0, 0, 0};
+	bool nulls[7] = {true, true, true, true, true, true, true};
 	{
 		hdl::pg::StepError error = hdl::pg::InSubtransaction(ExecuteStep, &args);
 		if (error.failed) {
 			values[2] = hdl::pg::TextDatum(hdl::pg::Guard(unpack_sql_state, error.sqlstate));
 			values[3] = hdl::pg::TextDatum(error.message);
 			nulls[2] = nulls[3] = false;
-			if (!error.detail.empty()) {
-				values[4] = hdl::pg::TextDatum(error.detail);
-				nulls[4] = false;
-			}
+			const std::string *optional[3] = {&error.detail, &error.hint, &error.context};
+			for (int i = 0; i < 3; i++)
+				if (!optional[i]->empty()) {
+					values[4 + i] = hdl::pg::TextDatum(*optional[i]);
+					nulls[4 + i] = false;
+				}
 		}
 	}
 	if (nulls[3]) {

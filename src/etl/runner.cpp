@@ -36,6 +36,8 @@ struct RunState {
 	char sqlstate[6];
 	char *error;
 	char *detail;
+	char *hint;
+	char *context; // the errcontext lines: which resource, column, object, statement
 };
 
 void
@@ -118,6 +120,8 @@ ExecuteRun(RunState *st) {
 		else
 			st->error = pstrdup(edata->message ? edata->message : "unknown error");
 		st->detail = edata->detail ? pstrdup(edata->detail) : nullptr;
+		st->hint = edata->hint ? pstrdup(edata->hint) : nullptr;
+		st->context = edata->context ? pstrdup(edata->context) : nullptr;
 		FreeErrorData(edata);
 		RESUME_INTERRUPTS();
 	}
@@ -130,14 +134,16 @@ FinishRun(RunState *st) {
 	BeginTx("hdl etl run: finish");
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "hdl: SPI_connect failed");
-	Oid argtypes[6] = {INT8OID, INT8OID, INT8OID, TEXTOID, TEXTOID, TEXTOID};
-	Datum values[6] = {Int64GetDatum(st->run_id),
+	Oid argtypes[8] = {INT8OID, INT8OID, INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+	Datum values[8] = {Int64GetDatum(st->run_id),
 	                   Int64GetDatum(st->result.rows_in),
 	                   Int64GetDatum(st->result.rows_out),
 	                   (Datum)0,
 	                   (Datum)0,
+	                   (Datum)0,
+	                   (Datum)0,
 	                   (Datum)0};
-	char nulls[7] = "      ";
+	char nulls[9] = "        ";
 	if (!st->result.has_rows_in || st->failed)
 		nulls[1] = 'n';
 	if (!st->result.has_rows_out || st->failed)
@@ -145,14 +151,17 @@ FinishRun(RunState *st) {
 	if (st->failed) {
 		values[3] = CStringGetTextDatum(st->sqlstate);
 		values[4] = CStringGetTextDatum(st->error);
-		if (st->detail != nullptr)
-			values[5] = CStringGetTextDatum(st->detail);
-		else
-			nulls[5] = 'n';
+		const char *optional[3] = {st->detail, st->hint, st->context};
+		for (int i = 0; i < 3; i++) {
+			if (optional[i] != nullptr)
+				values[5 + i] = CStringGetTextDatum(optional[i]);
+			else
+				nulls[5 + i] = 'n';
+		}
 	} else {
-		nulls[3] = nulls[4] = nulls[5] = 'n';
+		nulls[3] = nulls[4] = nulls[5] = nulls[6] = nulls[7] = 'n';
 	}
-	int rc = SPI_execute_with_args("SELECT hdl._etl_run_finish($1, $2, $3, $4, $5, $6)", 6, argtypes, values,
+	int rc = SPI_execute_with_args("SELECT hdl._etl_run_finish($1, $2, $3, $4, $5, $6, $7, $8)", 8, argtypes, values,
 	                               nulls, false, 1);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "hdl: could not record the result of ETL run %lld", static_cast<long long>(st->run_id));

@@ -45,16 +45,56 @@ GRANT EXECUTE ON FUNCTION hdl.import_s3(name, text, boolean, text) TO hdl_provid
 
 -- Imports running now (the importing session publishes pgstat progress parameters, which other
 -- sessions see while its transaction is open). Also visible, unlabelled, in pg_stat_progress_copy.
+-- pgstat shows a session's parameters only to its own login role (or pg_read_all_stats), so a
+-- SECURITY DEFINER function reads them: engineers (and superusers) see every import in this
+-- database, any other role the imports it runs itself (parameter 9, the importing role).
+CREATE FUNCTION hdl._import_progress(OUT pid int, OUT server text, OUT files_done bigint, OUT files_total bigint,
+	OUT resources bigint, OUT rejected bigint, OUT bytes_done bigint, OUT bytes_total bigint, OUT lines bigint,
+	OUT role_name name, OUT source_id int)
+RETURNS SETOF record LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+	SELECT p.pid, s.srvname::text, p.param1, p.param2, p.param3, p.param4, p.param5, p.param6, p.param7,
+		r.rolname, p.param10::int
+	FROM pg_catalog.pg_stat_get_progress_info('COPY') p
+	LEFT JOIN pg_catalog.pg_foreign_server s ON s.oid OPERATOR(pg_catalog.=) p.param8::oid
+	LEFT JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) p.param9::oid
+	WHERE p.relid OPERATOR(pg_catalog.=) 'hdl.import_quarantine'::pg_catalog.regclass
+	  AND p.datid OPERATOR(pg_catalog.=) (SELECT d.oid FROM pg_catalog.pg_database d
+		WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())
+	  AND (p.param9::oid OPERATOR(pg_catalog.=) (SELECT x.oid FROM pg_catalog.pg_roles x WHERE x.rolname OPERATOR(pg_catalog.=) hdl._outer_role())
+		OR pg_catalog.pg_has_role(hdl._outer_role(), 'hdl_engineer', 'USAGE')
+		OR (SELECT x.rolsuper FROM pg_catalog.pg_roles x WHERE x.rolname OPERATOR(pg_catalog.=) hdl._outer_role()))
+$$;
+REVOKE ALL ON FUNCTION hdl._import_progress() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION hdl._import_progress() TO hdl_provider, hdl_engineer;
 CREATE VIEW hdl.import_progress AS
-SELECT p.pid, s.srvname AS server, p.param1 AS files_done, p.param2 AS files_total,
-       p.param3 AS resources, p.param4 AS rejected, p.param5 AS bytes_done, p.param6 AS bytes_total,
-       p.param7 AS lines
-FROM pg_catalog.pg_stat_get_progress_info('COPY') p
-LEFT JOIN pg_catalog.pg_foreign_server s ON s.oid OPERATOR(pg_catalog.=) p.param8::oid
-WHERE p.relid OPERATOR(pg_catalog.=) 'hdl.import_quarantine'::pg_catalog.regclass
-  AND p.datid OPERATOR(pg_catalog.=) (SELECT oid FROM pg_catalog.pg_database WHERE datname OPERATOR(pg_catalog.=) pg_catalog.current_database());
-COMMENT ON VIEW hdl.import_progress IS 'hdl.import_s3 calls in progress: files done/total, resources stored, lines rejected, bytes.';
+SELECT p.pid, p.server, p.files_done, p.files_total, p.resources, p.rejected, p.bytes_done, p.bytes_total, p.lines,
+	p.role_name, p.source_id
+FROM hdl._import_progress() p;
+COMMENT ON VIEW hdl.import_progress IS 'hdl.import_s3 calls in progress: files done/total, resources stored, lines rejected, bytes, the importing role and source. Engineers see every import of the database, other roles their own.';
 GRANT SELECT ON hdl.import_progress TO hdl_provider, hdl_engineer;
+
+-- The local schema IMPORT FOREIGN SCHEMA writes into, for an engineer (who has no CREATE on the
+-- database): named s3_*, so it cannot take a name the lake, the marts or other tools rely on, and
+-- owned by the caller, who may then import into it, grant it and drop it.
+CREATE FUNCTION hdl.create_import_schema(name text) RETURNS regnamespace
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF name IS NULL OR name !~ '^s3_[a-z0-9_]{1,60}$' THEN
+		RAISE EXCEPTION 'invalid import schema name "%"', name USING ERRCODE = 'invalid_parameter_value',
+			DETAIL = 'An import schema is named s3_ and 1 to 60 lower-case letters, digits or "_".',
+			HINT = 'Use a name such as s3_bulk_2024.';
+	END IF;
+	IF pg_catalog.to_regnamespace(name) IS NOT NULL THEN
+		RAISE EXCEPTION 'schema "%" already exists', name USING ERRCODE = 'duplicate_schema',
+			HINT = 'Import into it if it is yours, or choose another name.';
+	END IF;
+	EXECUTE pg_catalog.format('CREATE SCHEMA %I AUTHORIZATION %I', name, hdl._outer_role());
+	RETURN pg_catalog.to_regnamespace(name);
+END
+$$;
+COMMENT ON FUNCTION hdl.create_import_schema(text) IS 'Creates a schema named s3_* owned by the caller, for IMPORT FOREIGN SCHEMA ... FROM SERVER ... INTO it (engineers have no CREATE on the database). Engineers only.';
+REVOKE ALL ON FUNCTION hdl.create_import_schema(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION hdl.create_import_schema(text) TO hdl_engineer;
 
 -- Resubmits one quarantined line, as stored or replaced by a corrected resource, through hdl.ingest.
 CREATE FUNCTION hdl.resubmit_quarantine(quarantine_id bigint, resource jsonb DEFAULT NULL) RETURNS jsonb

@@ -54,8 +54,20 @@ enum ProgressParam {
 	PROGRESS_BYTES_DONE,
 	PROGRESS_BYTES_TOTAL,
 	PROGRESS_LINES,
-	PROGRESS_SERVER
+	PROGRESS_SERVER,
+	PROGRESS_ROLE,  // the importing role (hdl.import_progress shows a provider its own imports)
+	PROGRESS_SOURCE // its source id (the console names the organisation)
 };
+
+// The parameters that do not change during an import (set again when a rolled-back
+// subtransaction ended the report).
+void
+StartProgress(Oid quarantine, Oid server, Oid role, int32 source_id) {
+	pgstat_progress_start_command(PROGRESS_COMMAND_COPY, quarantine);
+	pgstat_progress_update_param(PROGRESS_SERVER, server);
+	pgstat_progress_update_param(PROGRESS_ROLE, role);
+	pgstat_progress_update_param(PROGRESS_SOURCE, source_id);
+}
 
 // The ingest pipeline's Store for one import: one batch per object, its summary summed over
 // the object's lines (the pipeline finishes a batch per resource).
@@ -181,8 +193,7 @@ HDL_FUNCTION(hdl_import_s3) {
 		elog(ERROR, "SPI_connect failed");
 	hdl::ingest::CallerSource source = hdl::ingest::CurrentSource();
 	MemoryContext line_cxt = AllocSetContextCreate(CurrentMemoryContext, "hdl import line", ALLOCSET_DEFAULT_SIZES);
-	pgstat_progress_start_command(PROGRESS_COMMAND_COPY, quarantine);
-	pgstat_progress_update_param(PROGRESS_SERVER, server->serverid);
+	StartProgress(quarantine, server->serverid, caller, source.source_id);
 	Jsonb *result;
 	{
 		auto [bucket, prefix] = hdl::fdw::SplitS3Url(location);
@@ -263,8 +274,7 @@ HDL_FUNCTION(hdl_import_s3) {
 					hdl::pg::ExecutePlan(quarantine_plan, values, nullptr, false);
 				}
 				if (err.failed) { // rolling back the subtransaction ended the progress report: restart it
-					pgstat_progress_start_command(PROGRESS_COMMAND_COPY, quarantine);
-					pgstat_progress_update_param(PROGRESS_SERVER, server->serverid);
+					StartProgress(quarantine, server->serverid, caller, source.source_id);
 					pgstat_progress_update_param(PROGRESS_FILES_TOTAL, static_cast<int64>(objects.size()));
 					pgstat_progress_update_param(PROGRESS_BYTES_TOTAL, bytes_total);
 					pgstat_progress_update_param(PROGRESS_FILES_DONE, files);

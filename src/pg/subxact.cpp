@@ -61,6 +61,7 @@ InSubtransaction(StepFn step, void *arg) noexcept {
 		result.message = edata->message ? edata->message : "";
 		result.detail = edata->detail ? edata->detail : "";
 		result.hint = edata->hint ? edata->hint : "";
+		result.context = edata->context ? edata->context : "";
 		FreeErrorData(edata);
 	}
 	return result;

@@ -11,6 +11,7 @@ struct StepError {
 	std::string message;
 	std::string detail;
 	std::string hint;
+	std::string context; // the errcontext lines (where the error happened)
 };
 
 // Calls step(arg) inside BeginInternalSubTransaction. On a Postgres ERROR (or a C++ exception
