@@ -49,6 +49,18 @@ hdl--$(EXTVERSION).sql: $(foreach cap,$(SQL_ORDER),$(sort $(wildcard src/$(cap)/
 print-sources:
 	@echo $(SRCS) | tr ' ' '\n' | sort
 
+# The ingest_generator test runs the project's generator (tools/hdl-synth, a CMake target):
+# $(HDL_SYNTH) when set, else build/tools/hdl-synth/hdl-synth, built here when it is missing and
+# build/ is a CMake tree. Without it that test is skipped, and this says so.
+HDL_SYNTH ?= $(CURDIR)/build/tools/hdl-synth/hdl-synth
+export HDL_SYNTH
+synth-for-tests:
+	@if [ ! -x "$(HDL_SYNTH)" ] && [ -f build/CMakeCache.txt ] && command -v cmake >/dev/null; then \
+		echo "building the generator for ingest_generator: cmake --build build --target hdl-synth"; \
+		cmake --build build --target hdl-synth -j2 >/dev/null || echo "hdl-synth did not build"; \
+	fi
+	@[ -x "$(HDL_SYNTH)" ] || echo "NOTE: ingest_generator will be skipped: no generator at $(HDL_SYNTH) (build it: cmake -S . -B build && cmake --build build --target hdl-synth; or set HDL_SYNTH)"
+
 # Tests: pg_regress against a temporary instance with hdl preloaded, then isolation specs.
 REGRESS_OPTS = --temp-instance=./tmp_check --temp-config=test/regress.conf --load-extension=pgcrypto \
 	--schedule=test/schedule --dlpath=$(CURDIR)
@@ -56,7 +68,7 @@ ISOLATION_SPECS = $(sort $(wildcard specs/*.spec))
 # hdl refuses a key file others can read, and git checks files out 0644.
 test-keys:
 	chmod 0600 test/regress.keys
-installcheck: all test-keys
+installcheck: all test-keys synth-for-tests
 	$(pg_regress_installcheck) $(REGRESS_OPTS)
 ifneq ($(ISOLATION_SPECS),)
 	$(pg_isolation_regress_installcheck) --temp-instance=./tmp_check_iso --temp-config=test/regress.conf \
@@ -66,14 +78,14 @@ endif
 
 # Developers: a subset of the regress tests (names from test/schedule; list "extension" first),
 # or the isolation specs alone: make installcheck-tests TESTS="extension ingest_api"; make isolationcheck.
-installcheck-tests: all test-keys
+installcheck-tests: all test-keys synth-for-tests
 	$(pg_regress_installcheck) $(filter-out --schedule=%,$(REGRESS_OPTS)) $(TESTS)
 SPECS ?= $(basename $(notdir $(ISOLATION_SPECS)))
 isolationcheck: all test-keys
 	$(pg_isolation_regress_installcheck) --temp-instance=./tmp_check_iso --temp-config=test/regress.conf \
 		--load-extension=pgcrypto --load-extension=hdl --inputdir=./ --outputdir=./output_iso $(SPECS)
 
-.PHONY: print-sources installcheck-tests isolationcheck test-keys
+.PHONY: print-sources installcheck-tests isolationcheck test-keys synth-for-tests
 
 # TAP tests (t/*.pl with PostgreSQL::Test::Cluster): the ETL launcher and workers on real
 # clusters, and the console page in headless Chromium. Run after make install, not as root.

@@ -9,6 +9,7 @@ PACKAGES=(
 	nlohmann-json3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
 	libgtest-dev googletest libipc-run-perl chromium
 	nodejs npm
+	docker-compose
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -2,19 +2,38 @@
 # Loads sample data into the lake made by scripts/run-lake.sh: generates N synthetic patients with
 # tools/hdl-synth (five provider feeds), registers one provider role per feed, ingests every feed's
 # transaction Bundles as that role, installs and refreshes the starter marts, and schedules the
-# maintenance and mart-refresh jobs. Environment: PSQL_CMD (psql command line for the lake
-# database), AS_DB (prefix to run commands as the database OS user, or empty).
+# maintenance and mart-refresh jobs. Once per lake: a feed whose role has ingested before is not
+# loaded again (each feed loads in one transaction), so a second run adds nothing.
+# Environment: PSQL_CMD (psql command line for the lake database), AS_DB (prefix to run commands
+# as the database OS user, or empty), HDL_SYNTH (the generator; build/tools/hdl-synth/hdl-synth).
 # Usage: scripts/load-sample.sh [PATIENTS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PATIENTS=${1:-200}
-SYNTH=build/tools/hdl-synth/hdl-synth
-[ -x "$SYNTH" ] || { echo "load-sample: $SYNTH is missing (cmake --build build --target hdl-synth)" >&2; exit 1; }
-OUT=$(mktemp -d /tmp/hdl-sample.XXXXXX)
-trap 'rm -rf "$OUT"' EXIT
-"$SYNTH" --patients "$PATIENTS" --seed 2024 --format bundles --out "$OUT" --quiet
-chmod -R a+rX "$OUT"
+SYNTH=${HDL_SYNTH:-build/tools/hdl-synth/hdl-synth}
 psql() { $AS_DB $PSQL_CMD "$@"; }
+FEEDS="gp:gp_feed acute:acute_feed ambulance:ambulance_feed nhs111:nhs111_feed mental-health:mental_health_feed"
+
+# The feeds loaded already: their roles have ingest batches.
+loaded=$(psql -At -c "SELECT string_agg(s.role_name, ' ') FROM hdl.source s
+	WHERE EXISTS (SELECT 1 FROM hdl.ingest_batch b WHERE b.source_id = s.source_id)
+	  AND s.role_name IN ('gp_feed', 'acute_feed', 'ambulance_feed', 'nhs111_feed', 'mental_health_feed')")
+todo=""
+for pair in $FEEDS; do
+	case " $loaded " in
+	*" ${pair##*:} "*) echo "${pair%%:*}: loaded before, skipped" ;;
+	*) todo="$todo $pair" ;;
+	esac
+done
+if [ -n "$todo" ]; then
+	[ -x "$SYNTH" ] || { echo "load-sample: $SYNTH is missing (cmake --build build --target hdl-synth)" >&2; exit 1; }
+	OUT=$(mktemp -d /tmp/hdl-sample.XXXXXX)
+	trap 'rm -rf "$OUT"' EXIT
+	"$SYNTH" --patients "$PATIENTS" --seed 2024 --format bundles --out "$OUT" --quiet
+	chmod -R a+rX "$OUT"
+else
+	echo "the sample is loaded (run-lake.sh --reset starts a new lake)"
+fi
 
 psql <<'SQL'
 DO $$
@@ -34,13 +53,12 @@ CREATE TABLE IF NOT EXISTS public.sample_bundles(feed text, doc text);
 TRUNCATE public.sample_bundles;
 GRANT SELECT ON public.sample_bundles TO hdl_provider;
 SQL
-for feed in gp acute ambulance nhs111 mental-health; do
-	psql -c "\\copy public.sample_bundles(doc) FROM '$OUT/$feed.bundles.ndjson' WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')" \
-		-c "UPDATE public.sample_bundles SET feed = '$feed' WHERE feed IS NULL"
-done
-for pair in gp:gp_feed acute:acute_feed ambulance:ambulance_feed nhs111:nhs111_feed mental-health:mental_health_feed; do
+for pair in $todo; do
 	feed=${pair%%:*}
 	role=${pair##*:}
+	psql -c "\\copy public.sample_bundles(doc) FROM '$OUT/$feed.bundles.ndjson' WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')" \
+		-c "UPDATE public.sample_bundles SET feed = '$feed' WHERE feed IS NULL"
+	# one statement, one transaction: the feed is loaded whole or not at all
 	psql -At -c "SET ROLE $role" \
 		-c "SELECT '$feed: ' || count(*) || ' bundles ingested' FROM (SELECT hdl.ingest_bundle(doc::jsonb) FROM public.sample_bundles WHERE feed = '$feed') s"
 done
