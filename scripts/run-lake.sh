@@ -6,7 +6,7 @@
 # Usage: scripts/run-lake.sh [--patients N] [--port P] [--listen] [--reset] [--stop] [--dir D] [--skip-build]
 #   --patients N   sample size (default 200); the sample is loaded once per lake
 #   --port P       the server's port (default 54329, or $HDL_PORT)
-#   --listen       also accept TCP connections on localhost (scram-sha-256, password in D/password)
+#   --listen       also accept TCP on localhost (scram-sha-256, password in D/password); a run without it turns TCP off
 #   --reset        stop the lake and delete it (data and keys) first, then make a new one
 #   --stop         stop the lake (nothing to do when it is not running)
 #   --dir D        where the lake lives (default .hdl in the checkout)

@@ -14,17 +14,22 @@ plan skip_all => "the generator is not built ($synth; cmake --build build --targ
 	unless -x $synth;
 plan skip_all => 'run-lake.sh runs a cluster as the postgres OS user when run as root' if $> == 0;
 
+my $bin = `pg_config --bindir`;
+chomp $bin;
 my $dir = PostgreSQL::Test::Utils::tempdir_short();
 my $port = PostgreSQL::Test::Cluster::get_free_port();
 local $ENV{HDL_SYNTH} = $synth;
+# Whatever happens below, no server is left running (pg_ctl stop; the exit status is kept).
+END {
+	local $?;
+	system("'$bin/pg_ctl' -D '$dir/data' stop -m immediate >/dev/null 2>&1") if $dir && -f "$dir/data/postmaster.pid";
+}
 sub lake {
 	my ($stdout, $stderr) = ('', '');
 	my $ok = IPC::Run::run(['bash', 'scripts/run-lake.sh', '--skip-build', '--dir', $dir, '--port', $port, @_],
 		'<', \undef, '>', \$stdout, '2>', \$stderr);
 	return ($ok, $stdout, $stderr);
 }
-my $bin = `pg_config --bindir`;
-chomp $bin;
 sub sql {
 	my ($query) = @_;
 	my $out = `'$bin/psql' -XAt -h '$dir/run' -p $port -U postgres -d hdl -c "$query"`;
