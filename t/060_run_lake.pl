@@ -97,11 +97,12 @@ like($out, qr/the lake in \Q$dir\E is not running/, 'and says so');
 is($err, '', 'with no error output');
 
 # --reset: a new lake with new keys and the sample loaded again
-my $key = `grep '^hdl.pseudonym_key' '$dir/data/postgresql.conf'`;
+my $key = slurp_file("$dir/data/hdl.keys");
+is(sprintf('%04o', (stat("$dir/data/hdl.keys"))[2] & 07777), '0600', 'the keys are in a file only the server user reads');
 ($ok, $out, $err) = lake('--patients', 3, '--reset');
 ok($ok, '--reset') or diag("$out\n$err");
 like($out, qr/deleted the lake's data and keys/, 'says what it deleted');
-isnt(`grep '^hdl.pseudonym_key' '$dir/data/postgresql.conf'`, $key, 'new keys');
+isnt(slurp_file("$dir/data/hdl.keys"), $key, 'new keys');
 ok(sql("SELECT count(*) FROM hdl_lake.resource WHERE resource_type = 'Patient'") > 0, 'the sample loaded again');
 ok(!-e "$dir/password", 'the old password is gone');
 ($ok, $out, $err) = lake('--stop');
