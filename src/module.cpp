@@ -1,5 +1,6 @@
 // The module: PG_MODULE_MAGIC and _PG_init (settings, then features that need preloading).
 // Nothing else lives here.
+#include "core/depth.hpp"
 #include "etl/launcher.hpp"
 #include "audit/settings_hook.hpp"
 #include "guc.hpp"
@@ -25,6 +26,13 @@ RequirePreload(const char *feature) {
 		                errhint("Add hdl to shared_preload_libraries in postgresql.conf and restart the server.")));
 }
 
+// The core's recursion guards ask Postgres whether the stack is too deep (max_stack_depth);
+// stack_is_too_deep() only compares addresses, so it cannot ereport.
+static bool
+PgStackTooDeep() noexcept {
+	return stack_is_too_deep();
+}
+
 static void
 InitImpl() {
 	static bool initialised = false;
@@ -32,6 +40,7 @@ InitImpl() {
 		return;
 	initialised = true;
 	preloaded = process_shared_preload_libraries_in_progress;
+	depth::SetStackCheck(PgStackTooDeep);
 	guc::Define();
 	audit::InstallSettingsHook();
 	if (preloaded && !IsBinaryUpgrade)

@@ -1,9 +1,8 @@
 // SQL entry point of the catalogue implemented in C++: the element paths of one resource, the
 // same walk the ingest store aggregates per batch (tests compare it with the catalogue).
-#include <nlohmann/json.hpp>
-
 #include "catalog/element_paths.hpp"
 #include "core/json/jsonb_format.hpp"
+#include "core/json/value.hpp"
 #include "pg/entry.hpp"
 #include "pg/jsonb.hpp"
 
@@ -15,10 +14,14 @@ HDL_FUNCTION(hdl_catalog_element_paths) {
 	{
 		hdl::json::Node node = hdl::pg::JsonbNode(input);
 		std::string type(node.get("resourceType").str());
-		nlohmann::json pairs = nlohmann::json::array();
+		hdl::json::Value pairs = hdl::json::Value::array();
 		if (!type.empty())
-			for (const auto &pt : hdl::catalog::ElementPaths(type, node))
-				pairs.push_back({pt.first, pt.second});
+			for (const auto &pt : hdl::catalog::ElementPaths(type, node)) {
+				hdl::json::Value pair = hdl::json::Value::array();
+				pair.push_back(pt.first);
+				pair.push_back(pt.second);
+				pairs.push_back(std::move(pair));
+			}
 		result = hdl::pg::JsonbFromBytes(hdl::json::jsonb::Encode(pairs));
 	}
 	PG_RETURN_JSONB_P(result);

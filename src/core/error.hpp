@@ -19,6 +19,7 @@ enum class ErrorKind {
 	ConfigLimit,        // a configured limit was hit (53400)
 	NotConfigured,      // a required setting (e.g. a key) is missing (55000)
 	ConfigFile,         // a file or command the configuration names is unusable, e.g. the key file (F0000)
+	TooDeep,            // input nests deeper than a recursion budget allows (54001, see core/depth.hpp)
 	Internal            // a bug in hdl (XX000)
 };
 

@@ -9,11 +9,10 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "core/fhir/validator.hpp"
 #include "core/ingest/pipeline.hpp"
 #include "core/json/jsonb_format.hpp"
+#include "core/json/value.hpp"
 #include "ingest/context.hpp"
 #include "ingest/spi_store.hpp"
 #include "pseudo/keys.hpp"
@@ -83,10 +82,8 @@ public:
 	void
 	FinishBatch(int64_t, const BatchSummary &summary) override {
 		total_.stored += summary.stored;
-		if (!total_.counts.is_object())
-			total_.counts = nlohmann::json::object();
-		for (auto it = summary.counts.begin(); it != summary.counts.end(); ++it)
-			total_.counts[it.key()] = total_.counts.value(it.key(), 0) + it.value().get<int>();
+		for (const auto &[type, n] : summary.counts)
+			total_.counts[type] += n;
 	}
 	void
 	Rejected() {
@@ -99,8 +96,6 @@ public:
 		if (total_.stored > 0 || total_.rejected > 0) {
 			batch = NewBatch();
 			total_.kind = "import";
-			if (total_.counts.is_null())
-				total_.counts = nlohmann::json::object();
 			SpiStore::FinishBatch(batch, total_);
 		}
 		batch_ = 0;
@@ -138,19 +133,30 @@ hdl::pg::CachedPlan quarantine_plan {
     "submitted_by) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)",
     9, {TEXTOID, TEXTOID, TEXTOID, INT8OID, TEXTOID, TEXTOID, TEXTOID, INT4OID, NAMEOID}, nullptr};
 
-// The OperationOutcome of a rejected line: the pipeline's own, or one made from the error.
+// The OperationOutcome of a rejected line: the pipeline's own (hdl::ingest::Fail puts it in the
+// detail of every FHIR-invalid error, as {"issue":[...],"resourceType":"OperationOutcome"}), or
+// one made from the error.
 std::string
 OutcomeOf(const hdl::pg::StepError &err) {
-	if (err.sqlstate == hdl::pg::FhirInvalidSqlState()) {
-		nlohmann::json doc = nlohmann::json::parse(err.detail, nullptr, false);
-		if (doc.is_object() && doc.value("resourceType", "") == "OperationOutcome")
-			return doc.dump();
+	using hdl::json::Value;
+	static const std::string_view start = "{\"issue\":[", end = "],\"resourceType\":\"OperationOutcome\"}";
+	const std::string &d = err.detail;
+	if (err.sqlstate == hdl::pg::FhirInvalidSqlState() && d.size() > start.size() + end.size() &&
+	    d.compare(0, start.size(), start) == 0 && d.compare(d.size() - end.size(), end.size(), end) == 0)
+		return d;
+	Value issue = Value::object();
+	issue["severity"] = "error";
+	issue["code"] = err.sqlstate == ERRCODE_INVALID_TEXT_REPRESENTATION ? "structure" : "invalid";
+	issue["diagnostics"] = err.message;
+	if (!err.detail.empty()) {
+		issue["details"] = Value::object();
+		issue["details"]["text"] = err.detail;
 	}
-	std::string code = err.sqlstate == ERRCODE_INVALID_TEXT_REPRESENTATION ? "structure" : "invalid";
-	nlohmann::json issue = {{"severity", "error"}, {"code", code}, {"diagnostics", err.message}};
-	if (!err.detail.empty())
-		issue["details"] = {{"text", err.detail}};
-	return nlohmann::json({{"resourceType", "OperationOutcome"}, {"issue", nlohmann::json::array({issue})}}).dump();
+	Value outcome = Value::object();
+	outcome["resourceType"] = "OperationOutcome";
+	outcome["issue"] = Value::array();
+	outcome["issue"].push_back(std::move(issue));
+	return outcome.dump();
 }
 
 bool
@@ -229,7 +235,7 @@ HDL_FUNCTION(hdl_import_s3) {
 		pgstat_progress_update_param(PROGRESS_BYTES_TOTAL, bytes_total);
 		hdl::fdw::RecordReader reader(*client, table);
 		int64 lines = 0, stored = 0, rejected = 0, files = 0;
-		nlohmann::json batches = nlohmann::json::array();
+		hdl::json::Value batches = hdl::json::Value::array();
 		for (const auto &object : objects) {
 			std::string uri = "s3://" + bucket + "/" + object.key;
 			reader.Open(object);
@@ -290,9 +296,13 @@ HDL_FUNCTION(hdl_import_s3) {
 			pgstat_progress_update_param(PROGRESS_FILES_DONE, ++files);
 			pgstat_progress_update_param(PROGRESS_BYTES_DONE, static_cast<int64>(reader.bytes_read()));
 		}
-		nlohmann::json summary = {{"objects", files},   {"lines", lines},   {"stored", stored},
-		                          {"rejected", rejected}, {"bytes", static_cast<int64>(reader.bytes_read())},
-		                          {"batches", batches}};
+		hdl::json::Value summary = hdl::json::Value::object();
+		summary["objects"] = files;
+		summary["lines"] = lines;
+		summary["stored"] = stored;
+		summary["rejected"] = rejected;
+		summary["bytes"] = static_cast<int64>(reader.bytes_read());
+		summary["batches"] = std::move(batches);
 		hdl::pg::ContextScope in_caller(caller_cxt);
 		result = hdl::pg::JsonbFromBytes(hdl::json::jsonb::Encode(summary));
 	}

@@ -7,7 +7,7 @@
 #include "core/fhir/validator.hpp"
 #include "core/ingest/pipeline.hpp"
 #include "core/json/jsonb_format.hpp"
-#include "core/json/nlohmann_node.hpp"
+#include "core/json/value.hpp"
 #include "guc.hpp"
 #include "ingest/context.hpp"
 #include "ingest/spi_store.hpp"
@@ -104,7 +104,8 @@ HDL_FUNCTION(hdl_validate) {
 	Jsonb *result;
 	{
 		hdl::fhir::ValidationResult vr = hdl::fhir::ValidateResource(hdl::pg::JsonbNode(input), level);
-		nlohmann::json outcome = hdl::fhir::ToOperationOutcome(vr); // a valid resource gets an information issue
+		hdl::json::Value outcome =
+		    hdl::fhir::ToOperationOutcome(vr); // a valid resource gets an information issue
 		result = hdl::pg::JsonbFromBytes(hdl::json::jsonb::Encode(outcome));
 	}
 	PG_RETURN_JSONB_P(result);

@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/json/jsonb_format.hpp"
+#include "core/json/value.hpp"
 #include "audit/log_line.hpp"
 #include "guc.hpp"
 #include "ingest/lake_tables.hpp"
@@ -79,6 +80,15 @@ PgcryptoSchemaC(SchemaArgs *a) {
 		ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT), errmsg("hdl needs the pgcrypto extension"),
 		                errhint("CREATE EXTENSION pgcrypto;")));
 	strlcpy(a->name, quote_identifier(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)), sizeof a->name);
+}
+
+// {"Patient": 2, ...}: a batch's resource counts as JSON text.
+std::string
+CountsJson(const std::map<std::string, int> &counts) {
+	hdl::json::Value out = hdl::json::Value::object();
+	for (const auto &[type, n] : counts)
+		out[type] = n;
+	return out.dump();
 }
 
 // A jsonb datum of the encoded bytes (a whole varlena), copied into the current context.
@@ -167,9 +177,12 @@ SpiStore::LockAndReadVersions(const std::vector<ResourceKey> &keys) {
 
 std::vector<std::string>
 SpiStore::FindByIdentifier(const RequestUrl &search) {
-	nlohmann::json pattern = {{{"value", search.identifier_value}}};
+	hdl::json::Value identifier = hdl::json::Value::object();
+	identifier["value"] = search.identifier_value;
 	if (search.has_system)
-		pattern[0]["system"] = search.identifier_system;
+		identifier["system"] = search.identifier_system;
+	hdl::json::Value pattern = hdl::json::Value::array();
+	pattern.push_back(std::move(identifier));
 	std::string encoded = hdl::json::jsonb::Encode(pattern);
 	const lake::Partitions &p = PartitionOf(search.type);
 	PartitionStatements &st = StatementsFor(p.current, p.current_name);
@@ -286,13 +299,19 @@ SpiStore::FinishBatch(int64_t batch, const BatchSummary &summary) {
 	                   TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()),
 	                   Int32GetDatum(summary.stored),
 	                   Int32GetDatum(summary.rejected),
-	                   pg::TextDatum(summary.counts.dump())};
+	                   pg::TextDatum(CountsJson(summary.counts))};
 	pg::ExecutePlan(finish_batch_plan, values, nullptr, false);
 
 	if (guc::audit_ingest) {
-		nlohmann::json detail = {{"batch", batch},          {"kind", summary.kind},
-		                         {"source", org_code_},     {"stored", summary.stored},
-		                         {"rejected", summary.rejected}, {"resources", written_}};
+		hdl::json::Value detail = hdl::json::Value::object();
+		detail["batch"] = batch;
+		detail["kind"] = summary.kind;
+		detail["source"] = org_code_;
+		detail["stored"] = summary.stored;
+		detail["rejected"] = summary.rejected;
+		hdl::json::Value &resources = detail["resources"] = hdl::json::Value::array();
+		for (const std::string &r : written_)
+			resources.push_back(r);
 		std::string encoded = hdl::json::jsonb::Encode(detail);
 		Datum audit_values[2] = {pg::TextDatum("batch:" + std::to_string(batch)),
 		                         PointerGetDatum(pg::JsonbFromBytes(encoded))};

@@ -40,6 +40,8 @@ SqlStateFor(ErrorKind kind) noexcept {
 		return ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE;
 	case ErrorKind::ConfigFile:
 		return ERRCODE_CONFIG_FILE_ERROR;
+	case ErrorKind::TooDeep:
+		return ERRCODE_STATEMENT_TOO_COMPLEX; // 54001, as Postgres's own check_stack_depth()
 	case ErrorKind::Internal:
 		return ERRCODE_INTERNAL_ERROR;
 	}

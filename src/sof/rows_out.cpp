@@ -8,7 +8,7 @@
 #include "core/error.hpp"
 #include "core/fhirpath/temporal.hpp"
 #include "core/json/jsonb_format.hpp"
-#include "core/json/nlohmann_node.hpp"
+#include "core/json/value.hpp"
 #include "sof/rows_out.hpp"
 #include "pg/direct_insert.hpp"
 #include "pg/guard.hpp"
@@ -299,10 +299,10 @@ CellText(const sof::CellValue &cell, std::string &buffer) {
 		buffer = std::to_string(cell.integer);
 		return buffer;
 	case Kind::Node:
-		buffer = json::Dump(json::ToNlohmann(cell.node));
+		buffer = json::ToValue(cell.node).dump();
 		return buffer;
 	case Kind::Collection:
-		buffer = json::Dump(sof::CellToJson(cell));
+		buffer = sof::CellToValue(cell).dump();
 		return buffer;
 	default:
 		if (cell.node.isString())
@@ -319,7 +319,7 @@ std::string
 CellJsonb(const sof::CellValue &cell) {
 	if (cell.kind != sof::CellValue::Kind::Collection && !cell.node.missing())
 		return json::jsonb::Encode(cell.node);
-	return json::jsonb::Encode(sof::CellToJson(cell));
+	return json::jsonb::Encode(sof::CellToValue(cell));
 }
 
 } // namespace
@@ -331,7 +331,7 @@ JsonRows::JsonRows(const sof::CompiledView &view, FunctionCallInfo fcinfo)
 
 void
 JsonRows::OnRow(const sof::Row &row) {
-	std::string bytes = json::jsonb::Encode(sof::RowToJson(view_, row));
+	std::string bytes = json::jsonb::Encode(sof::RowToValue(view_, row));
 	PutJsonArgs args {rsinfo_, row_context_, bytes.data(), bytes.size()};
 	pg::Guard(PutJsonC, &args);
 	rows_++;

@@ -78,7 +78,7 @@ TEST(FhirLevels, ParseLevel) {
 
 TEST(FhirOperationOutcome, IssuesAndTruncation) {
 	auto result = Validate(R"({"resourceType":"Patient","gender":"M"})", Level::Strict);
-	nlohmann::json oo = hdl::fhir::ToOperationOutcome(result);
+	nlohmann::json oo = nlohmann::json::parse(hdl::fhir::ToOperationOutcome(result).dump());
 	EXPECT_EQ(oo["resourceType"], "OperationOutcome");
 	ASSERT_EQ(oo["issue"].size(), 1u);
 	EXPECT_EQ(oo["issue"][0]["severity"], "error");
@@ -89,11 +89,11 @@ TEST(FhirOperationOutcome, IssuesAndTruncation) {
 	hdl::fhir::ValidationResult truncated;
 	truncated.issues.push_back({"error", "value", "bad", "Patient.id"});
 	truncated.truncated = true;
-	oo = hdl::fhir::ToOperationOutcome(truncated);
+	oo = nlohmann::json::parse(hdl::fhir::ToOperationOutcome(truncated).dump());
 	ASSERT_EQ(oo["issue"].size(), 2u);
 	EXPECT_EQ(oo["issue"][1]["code"], "too-costly");
 
-	oo = hdl::fhir::ToOperationOutcome(hdl::fhir::ValidationResult {});
+	oo = nlohmann::json::parse(hdl::fhir::ToOperationOutcome(hdl::fhir::ValidationResult {}).dump());
 	ASSERT_EQ(oo["issue"].size(), 1u);
 	EXPECT_EQ(oo["issue"][0]["severity"], "information");
 }

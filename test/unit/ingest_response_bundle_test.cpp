@@ -10,7 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/ingest/response_bundle.hpp"
-#include "core/json/jsonb_format.hpp"
+#include "core/json/nlohmann_node.hpp"
 
 namespace {
 

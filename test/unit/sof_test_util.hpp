@@ -34,7 +34,7 @@ Canonical(const nlohmann::json &j) {
 			out += Canonical(e) + ",";
 		return out + "]";
 	}
-	return hdl::json::Dump(j);
+	return j.dump();
 }
 
 inline std::vector<std::string>

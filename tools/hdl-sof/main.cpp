@@ -60,7 +60,8 @@ public:
 	OnRow(const hdl::sof::Row &row) override {
 		nlohmann::ordered_json out = nlohmann::ordered_json::object();
 		for (size_t i = 0; i < row.size(); i++)
-			out[view_.columns()[i].name] = nlohmann::ordered_json::parse(hdl::json::Dump(hdl::sof::CellToJson(row[i])));
+			out[view_.columns()[i].name] =
+			    nlohmann::ordered_json::parse(hdl::sof::CellToValue(row[i]).dump());
 		std::cout << out.dump() << "\n";
 	}
 

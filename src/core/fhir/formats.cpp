@@ -218,6 +218,16 @@ IsValidString(std::string_view s) noexcept {
 	return true;
 }
 
+size_t
+FindControlCharacter(std::string_view s) noexcept {
+	for (size_t i = 0; i < s.size(); i++) {
+		unsigned char c = static_cast<unsigned char>(s[i]);
+		if (c < 0x20 && c != '\t' && c != '\r' && c != '\n')
+			return i;
+	}
+	return std::string_view::npos;
+}
+
 bool
 IsValidXhtml(std::string_view s) noexcept {
 	size_t pos = 0;

@@ -1,6 +1,7 @@
 // Hand-written checkers for the lexical formats of FHIR R4 primitive types. Each follows the
 // regex of the type's StructureDefinition (quoted next to it in formats.cpp); no regex engine runs.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -27,6 +28,10 @@ bool IsValidUuid(std::string_view s) noexcept; // urn:uuid:<lower-case hex 8-4-4
 bool IsValidBase64(std::string_view s) noexcept;
 // string and markdown: not empty, only space/tab/CR/LF as whitespace control characters.
 bool IsValidString(std::string_view s) noexcept;
+// The first character below U+0020 other than tab, CR and LF, or npos. FHIR R4 strings allow
+// no other control characters ("Strings SHOULD not contain Unicode character points below 32,
+// except for u0009, u000D and u000A"); hdl refuses them in every string-valued primitive.
+size_t FindControlCharacter(std::string_view s) noexcept;
 // A narrative: an XHTML <div> element.
 bool IsValidXhtml(std::string_view s) noexcept;
 

@@ -3,26 +3,40 @@
 
 namespace hdl::fhir {
 
-nlohmann::json
+namespace {
+
+json::Value
+MakeIssue(const std::string &severity, const std::string &code, const std::string &diagnostics) {
+	json::Value issue = json::Value::object();
+	issue["severity"] = severity;
+	issue["code"] = code;
+	issue["diagnostics"] = diagnostics;
+	return issue;
+}
+
+} // namespace
+
+json::Value
 ToOperationOutcome(const ValidationResult &result) {
-	nlohmann::json issues = nlohmann::json::array();
+	json::Value issues = json::Value::array();
 	for (const Issue &issue : result.issues) {
-		nlohmann::json entry = {
-		    {"severity", issue.severity}, {"code", issue.code}, {"diagnostics", issue.message}};
-		if (!issue.expression.empty())
-			entry["expression"] = nlohmann::json::array({issue.expression});
+		json::Value entry = MakeIssue(issue.severity, issue.code, issue.message);
+		if (!issue.expression.empty()) {
+			entry["expression"] = json::Value::array();
+			entry["expression"].push_back(issue.expression);
+		}
 		issues.push_back(std::move(entry));
 	}
 	if (result.truncated)
-		issues.push_back({{"severity", "warning"},
-		                  {"code", "too-costly"},
-		                  {"diagnostics", "validation stopped after " + std::to_string(result.issues.size()) +
-		                                      " issues; more problems may exist"}});
+		issues.push_back(MakeIssue("warning", "too-costly",
+		                           "validation stopped after " + std::to_string(result.issues.size()) +
+		                               " issues; more problems may exist"));
 	if (issues.empty())
-		issues.push_back({{"severity", "information"},
-		                  {"code", "informational"},
-		                  {"diagnostics", "the resource is valid"}});
-	return {{"resourceType", "OperationOutcome"}, {"issue", std::move(issues)}};
+		issues.push_back(MakeIssue("information", "informational", "the resource is valid"));
+	json::Value outcome = json::Value::object();
+	outcome["resourceType"] = "OperationOutcome";
+	outcome["issue"] = std::move(issues);
+	return outcome;
 }
 
 } // namespace hdl::fhir

@@ -328,6 +328,15 @@ Walker::PrimitiveValue(r4::Primitive kind, uint16_t enumId, const Node &value) {
 	if (expected != Type::String)
 		return;
 	std::string_view text = value.str();
+	if (size_t at = FindControlCharacter(text); at != std::string_view::npos) {
+		// The value is not quoted: it may not print, and the summary of this issue is logged.
+		static const char hex[] = "0123456789ABCDEF";
+		unsigned char c = static_cast<unsigned char>(text[at]);
+		Report("value", std::string("control character U+00") + hex[c >> 4] + hex[c & 0xf] + " (byte " +
+		                    std::to_string(at + 1) + ") is not allowed in a " + PrimitiveName(kind) +
+		                    ": FHIR allows only tab, carriage return and line feed below U+0020");
+		return;
+	}
 	if (!IsValidStringPrimitive(kind, text)) {
 		Report("value", "invalid " + std::string(PrimitiveName(kind)) + " " + Quote(text));
 		return;

@@ -70,8 +70,9 @@ BucketValidation(std::vector<Entry> &entries, const std::vector<Problem> &proble
 	}
 }
 
-json
+Value
 ResponseEntry(const Entry &e, const std::string &last_updated) {
+	Value response = Value::object();
 	if (e.failed()) {
 		std::string status = "400 Bad Request";
 		ErrorKind kind = KindOf(e.problems);
@@ -79,17 +80,21 @@ ResponseEntry(const Entry &e, const std::string &last_updated) {
 			status = kind == ErrorKind::VersionConflict ? "412 Precondition Failed" : "400 Bad Request";
 		if (kind == ErrorKind::NotSupported)
 			status = "405 Method Not Allowed";
-		return {{"response", {{"status", status}, {"outcome", ToOperationOutcome(e.problems)}}}};
+		response["status"] = status;
+		response["outcome"] = ToOperationOutcome(e.problems);
+	} else {
+		response["status"] = e.matched_existing ? "200 OK" : (e.create ? "201 Created" : "200 OK");
+		response["location"] =
+		    Key(e.type, e.id) + (e.matched_existing ? "" : "/_history/" + std::to_string(e.version));
+		if (!e.matched_existing) {
+			response["etag"] = "W/\"" + std::to_string(e.version) + "\"";
+			response["lastModified"] = last_updated;
+		}
 	}
-	json response = {{"status", e.matched_existing ? "200 OK" : (e.create ? "201 Created" : "200 OK")},
-	                 {"location", Key(e.type, e.id) + (e.matched_existing ? "" : "/_history/" + std::to_string(e.version))}};
-	if (!e.matched_existing) {
-		response["etag"] = "W/\"" + std::to_string(e.version) + "\"";
-		response["lastModified"] = last_updated;
-	}
-	json out = {{"response", std::move(response)}};
-	if (!e.full_url.empty())
+	Value out = Value::object();
+	if (!e.failed() && !e.full_url.empty())
 		out["fullUrl"] = e.full_url;
+	out["response"] = std::move(response);
 	return out;
 }
 

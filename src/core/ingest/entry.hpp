@@ -6,16 +6,15 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "core/ingest/outcome.hpp"
 #include "core/ingest/patients.hpp"
 #include "core/ingest/request.hpp"
 #include "core/json/node.hpp"
+#include "core/json/value.hpp"
 
 namespace hdl::ingest::detail {
 
-using nlohmann::json;
+using hdl::json::Value;
 
 struct Entry {
 	size_t index = 0;
@@ -32,10 +31,10 @@ struct Entry {
 	bool fresh_id = false;         // a new server-assigned UUID: cannot exist yet
 	int version = 0;
 	bool create = true;
-	json dom;
+	Value dom; // the editable copy (references, pseudonyms, meta), made from node when needed
 	bool has_dom = false;
 	PatientIdentity identity;        // Patients: pseudonym, links and what went to the vault
-	json related_vault;              // RelatedPersons: what went to the vault
+	Value related_vault;             // RelatedPersons: what went to the vault
 	std::vector<Problem> problems;
 	std::string jsonb;
 
@@ -64,7 +63,7 @@ void BucketValidation(std::vector<Entry> &entries, const std::vector<Problem> &p
                       std::vector<Problem> &bundle_level);
 
 // The transaction-response / batch-response entry of one entry.
-json ResponseEntry(const Entry &e, const std::string &last_updated);
+Value ResponseEntry(const Entry &e, const std::string &last_updated);
 
 } // namespace hdl::ingest::detail
 

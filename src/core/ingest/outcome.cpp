@@ -17,17 +17,26 @@ KindOf(const std::vector<Problem> &problems) noexcept {
 	return ErrorKind::FhirInvalid;
 }
 
-nlohmann::json
+hdl::json::Value
 ToOperationOutcome(const std::vector<Problem> &problems) {
-	nlohmann::json issues = nlohmann::json::array();
+	using hdl::json::Value;
+	// Members in name order: the error detail (this document as text) reads as it always has.
+	Value issues = Value::array();
 	for (const auto &p : problems) {
-		nlohmann::json issue = {{"severity", p.severity}, {"code", p.code.empty() ? "invalid" : p.code},
-		                        {"diagnostics", p.message}};
-		if (!p.expression.empty())
-			issue["expression"] = nlohmann::json::array({p.expression});
+		Value issue = Value::object();
+		issue["code"] = p.code.empty() ? std::string("invalid") : p.code;
+		issue["diagnostics"] = p.message;
+		if (!p.expression.empty()) {
+			issue["expression"] = Value::array();
+			issue["expression"].push_back(p.expression);
+		}
+		issue["severity"] = p.severity;
 		issues.push_back(std::move(issue));
 	}
-	return {{"resourceType", "OperationOutcome"}, {"issue", std::move(issues)}};
+	Value outcome = Value::object();
+	outcome["issue"] = std::move(issues);
+	outcome["resourceType"] = "OperationOutcome";
+	return outcome;
 }
 
 std::string

@@ -3,9 +3,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "core/error.hpp"
+#include "core/json/value.hpp"
 
 namespace hdl::ingest {
 
@@ -19,7 +18,7 @@ struct Problem {
 // ErrorKind of a failed entry: the most specific kind among its problems.
 ErrorKind KindOf(const std::vector<Problem> &problems) noexcept;
 
-nlohmann::json ToOperationOutcome(const std::vector<Problem> &problems);
+hdl::json::Value ToOperationOutcome(const std::vector<Problem> &problems);
 
 // The one-line message of an error made of problems, e.g.
 // `FHIR validation failed: 2 problems, first at Patient.birthDate: invalid date "1990-13-01"`.

@@ -1,9 +1,10 @@
 // Patient pseudonyms, vault links and patient mentions (see patients.hpp).
 #include "core/ingest/patients.hpp"
+#include "core/depth.hpp"
 
 namespace hdl::ingest {
 
-using nlohmann::json;
+using hdl::json::Value;
 
 std::string
 NhsLink(const PseudoContext &ctx, const std::string &nhs_number) {
@@ -28,7 +29,7 @@ SearchLink(const PseudoContext &ctx, const RequestUrl &search) {
 }
 
 PatientIdentity
-PseudonymisePatient(Store &store, const PseudoContext &ctx, json &patient, const std::string &local_id) {
+PseudonymisePatient(Store &store, const PseudoContext &ctx, Value &patient, const std::string &local_id) {
 	pseudo::Identity taken = pseudo::TakeIdentity(patient, ctx.policy);
 	PatientIdentity out;
 	out.vault = std::move(taken.vault);
@@ -83,32 +84,35 @@ PseudonymForNhsNumber(Store &store, const PseudoContext &ctx, const std::string 
 }
 
 void
-Walk(Store &store, const PseudoContext &ctx, json &node) {
-	if (node.is_object()) {
-		auto ref = node.find("reference");
-		bool to_patient = ref != node.end() && ref->is_string() && ref->get_ref<const std::string &>().rfind("Patient/", 0) == 0;
-		auto id = node.find("identifier");
-		if (id != node.end() && id->is_object() && id->value("system", "") == pseudo::NhsNumberSystem) {
+Walk(Store &store, const PseudoContext &ctx, Value &node) {
+	hdl::depth::Guard guard("resource");
+	if (node.isObject()) {
+		const Value *ref = node.find("reference");
+		bool has_ref = ref != nullptr && ref->isString();
+		bool to_patient = has_ref && ref->str().rfind("Patient/", 0) == 0;
+		const Value *id = node.find("identifier");
+		if (id != nullptr && id->isObject() && id->memberStr("system") == pseudo::NhsNumberSystem) {
 			// A logical reference by NHS number: make it literal, keep no number.
-			std::string pseudonym = PseudonymForNhsNumber(store, ctx, id->value("value", ""));
-			if (ref == node.end() || !ref->is_string())
+			std::string pseudonym = PseudonymForNhsNumber(store, ctx, std::string(id->memberStr("value")));
+			if (!has_ref)
 				node["reference"] = "Patient/" + pseudonym;
 			node.erase("identifier");
 			to_patient = true;
 		}
 		if (to_patient)
 			node.erase("display");
-		if (node.value("system", "") == pseudo::NhsNumberSystem && node.contains("value") && node["value"].is_string()) {
+		if (node.memberStr("system") == pseudo::NhsNumberSystem && node.contains("value") &&
+		    node["value"].isString()) {
 			// An Identifier carrying an NHS number anywhere else.
-			node["value"] = PseudonymForNhsNumber(store, ctx, node["value"].get<std::string>());
+			node["value"] = PseudonymForNhsNumber(store, ctx, node["value"].str());
 			node["system"] = pseudo::PseudonymSystem;
 		}
-		for (auto &member : node.items())
-			if (member.value().is_structured())
-				Walk(store, ctx, member.value());
-	} else if (node.is_array()) {
-		for (auto &element : node)
-			if (element.is_structured())
+		for (Value::Member &member : node.members())
+			if (member.value.isStructured())
+				Walk(store, ctx, member.value);
+	} else if (node.isArray()) {
+		for (Value &element : node.elements())
+			if (element.isStructured())
 				Walk(store, ctx, element);
 	}
 }
@@ -116,7 +120,7 @@ Walk(Store &store, const PseudoContext &ctx, json &node) {
 } // namespace
 
 void
-PseudonymiseMentions(Store &store, const PseudoContext &ctx, json &resource) {
+PseudonymiseMentions(Store &store, const PseudoContext &ctx, Value &resource) {
 	Walk(store, ctx, resource);
 }
 

@@ -5,8 +5,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "core/ingest/request.hpp"
 #include "core/ingest/store.hpp"
 #include "core/pseudo/deidentify.hpp"
@@ -41,18 +39,18 @@ struct PatientIdentity {
 	std::string pseudonym;
 	bool known = false;             // already in the vault
 	std::vector<std::string> links; // every link hash of this submission
-	nlohmann::json vault;           // what TakeIdentity removed
+	hdl::json::Value vault;         // what TakeIdentity removed
 };
 
 // Takes the identity out of a Patient DOM (in place), finds or makes its pseudonym, and marks
 // the DOM with it. local_id is the id the provider used (PUT url or resource.id), or empty.
-PatientIdentity PseudonymisePatient(Store &store, const PseudoContext &ctx, nlohmann::json &patient,
+PatientIdentity PseudonymisePatient(Store &store, const PseudoContext &ctx, hdl::json::Value &patient,
                                     const std::string &local_id);
 
 // Rewrites what identifies a patient inside any other resource: NHS-number identifiers become
 // pseudonym identifiers, logical references by NHS number become literal references, and
 // references to patients lose their display text.
-void PseudonymiseMentions(Store &store, const PseudoContext &ctx, nlohmann::json &resource);
+void PseudonymiseMentions(Store &store, const PseudoContext &ctx, hdl::json::Value &resource);
 
 } // namespace hdl::ingest
 

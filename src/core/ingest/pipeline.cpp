@@ -5,7 +5,7 @@
 #include "core/ingest/response_bundle.hpp"
 #include "core/ingest/transform.hpp"
 #include "core/json/jsonb_format.hpp"
-#include "core/json/nlohmann_node.hpp"
+#include "core/json/value.hpp"
 
 #include <algorithm>
 #include <map>
@@ -17,30 +17,25 @@ namespace hdl::ingest {
 
 namespace {
 
-using nlohmann::json;
 using detail::BucketValidation;
 using detail::Entry;
 using detail::Key;
 using detail::ReadEntries;
 using detail::ResponseEntry;
-
-
+using hdl::json::Value;
 
 // The patient whose compartment holds the resource: itself, or its subject/patient reference.
 std::string
-PatientOf(const std::string &type, const std::string &id, const json &dom) {
+PatientOf(const std::string &type, const std::string &id, const Value &dom) {
 	if (type == "Patient")
 		return id;
 	for (const char *element : {"subject", "patient", "beneficiary"}) {
-		auto it = dom.find(element);
-		if (it == dom.end() || !it->is_object())
+		const Value *it = dom.find(element);
+		if (it == nullptr || !it->isObject())
 			continue;
-		auto ref = it->find("reference");
-		if (ref != it->end() && ref->is_string()) {
-			const std::string &r = ref->get_ref<const std::string &>();
-			if (r.rfind("Patient/", 0) == 0)
-				return r.substr(8);
-		}
+		std::string_view r = it->memberStr("reference");
+		if (r.rfind("Patient/", 0) == 0)
+			return std::string(r.substr(8));
 	}
 	return {};
 }
@@ -59,7 +54,7 @@ Search(Store &store, const PseudoContext &ctx, const RequestUrl &search) {
 void
 LoadDom(Entry &e) {
 	if (!e.has_dom) {
-		e.dom = hdl::json::ToNlohmann(e.node);
+		e.dom = hdl::json::ToValue(e.node);
 		e.has_dom = true;
 	}
 }
@@ -255,7 +250,7 @@ public:
 		LoadDom(e);
 		Transform(store_, ctx_, e, by_full_url);
 		if (e.failed()) {
-			e.dom = json();
+			e.dom = Value();
 			return;
 		}
 		std::string key = Key(e.type, e.id);
@@ -264,10 +259,10 @@ public:
 		if (!Stamp(e, latest_[index_.at(key)]))
 			return;
 		if (e.type == "Patient" && ctx_.enabled)
-			store_.SaveIdentity("Patient/" + e.id, hdl::json::Dump(e.identity.vault), e.identity.links);
+			store_.SaveIdentity("Patient/" + e.id, e.identity.vault.dump(), e.identity.links);
 		else if (e.type == "RelatedPerson" && !e.related_vault.empty())
-			store_.SaveIdentity("RelatedPerson/" + e.id, hdl::json::Dump(e.related_vault), {});
-		e.identity.vault = json();
+			store_.SaveIdentity("RelatedPerson/" + e.id, e.related_vault.dump(), {});
+		e.identity.vault = Value();
 		chunk_keys_.insert(key);
 		chunk_.push_back(&e);
 		if (chunk_.size() >= ChunkSize)
@@ -294,9 +289,9 @@ public:
 					lost.push_back(&e);
 					continue;
 				}
-				summary_.counts[e.type] = summary_.counts.value(e.type, 0) + 1;
+				summary_.counts[e.type]++;
 				summary_.stored++;
-				e.dom = json();
+				e.dom = Value();
 				if (!single_resource_)
 					std::string().swap(e.jsonb); // clear() would keep the buffer
 			}
@@ -319,7 +314,7 @@ private:
 			          "ifMatch W/\"" + std::to_string(*e.if_match) + "\" does not match the current version " +
 			              std::to_string(latest) + " of " + Key(e.type, e.id),
 			          "request.ifMatch");
-			e.dom = json();
+			e.dom = Value();
 			return false;
 		}
 		e.create = latest == 0;
@@ -344,7 +339,7 @@ private:
 			latest = current[i];
 			if (e.method == "POST" && e.if_none_exist) {
 				e.matched_existing = true; // the racing transaction created it first
-				e.dom = json();
+				e.dom = Value();
 				continue;
 			}
 			if (Stamp(e, latest))
@@ -413,7 +408,6 @@ IngestBundle(Store &store, const PseudoContext &ctx, const hdl::json::Node &bund
 	}
 	BatchSummary summary;
 	summary.kind = type;
-	summary.counts = json::object();
 	{ // the fullUrl map and the writer's bookkeeping go before the response is built
 		std::unordered_map<std::string, std::string> by_full_url;
 		for (Entry *e : ordered) {
@@ -481,7 +475,6 @@ IngestResource(Store &store, const PseudoContext &ctx, const hdl::json::Node &re
 	int64_t batch = store.NewBatch();
 	BatchSummary summary;
 	summary.kind = "resource";
-	summary.counts = json::object();
 	Writer writer(store, ctx, batch, FormatInstant(store.NowMicros()), summary);
 	writer.KeepStoredResource();
 	writer.Prepare({&e});

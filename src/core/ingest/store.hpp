@@ -2,11 +2,10 @@
 // implementation (src/ingest/spi_store.cpp) calls SPI behind pg::Guard; unit tests use a fake.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/ingest/request.hpp"
 
@@ -29,7 +28,7 @@ struct WriteRow {
 
 struct BatchSummary {
 	std::string kind;       // resource | transaction | batch | import
-	nlohmann::json counts;  // {"Patient": 1, ...} of stored resources
+	std::map<std::string, int> counts; // stored resources by type
 	int stored = 0;
 	int rejected = 0;
 };

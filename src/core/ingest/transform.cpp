@@ -1,5 +1,6 @@
 // Reference rewriting and meta stamping over an editable copy of the resource.
 #include "core/ingest/transform.hpp"
+#include "core/depth.hpp"
 
 #include <cstdio>
 #include <ctime>
@@ -8,28 +9,30 @@ namespace hdl::ingest {
 
 namespace {
 
+using hdl::json::Value;
 using Visitor = std::function<void(std::string &, const std::string &)>;
 
 void
-Walk(nlohmann::json &node, std::string &path, const Visitor &fn) {
+Walk(Value &node, std::string &path, const Visitor &fn) {
+	hdl::depth::Guard guard("resource");
 	size_t mark = path.size();
-	if (node.is_object()) {
-		auto ref = node.find("reference");
-		if (ref != node.end() && ref->is_string())
-			fn(ref->get_ref<std::string &>(), path);
-		for (auto &member : node.items()) {
-			if (!member.value().is_structured())
+	if (node.isObject()) {
+		Value *ref = node.find("reference");
+		if (ref != nullptr && ref->isString())
+			fn(ref->str(), path);
+		for (Value::Member &member : node.members()) {
+			if (!member.value.isStructured())
 				continue;
 			if (!path.empty())
 				path += '.';
-			path += member.key();
-			Walk(member.value(), path, fn);
+			path += member.key;
+			Walk(member.value, path, fn);
 			path.resize(mark);
 		}
-	} else if (node.is_array()) {
+	} else if (node.isArray()) {
 		size_t i = 0;
-		for (auto &element : node) {
-			if (element.is_structured()) {
+		for (Value &element : node.elements()) {
+			if (element.isStructured()) {
 				path += '[' + std::to_string(i) + ']';
 				Walk(element, path, fn);
 				path.resize(mark);
@@ -42,17 +45,17 @@ Walk(nlohmann::json &node, std::string &path, const Visitor &fn) {
 } // namespace
 
 void
-ForEachReference(nlohmann::json &resource, const Visitor &fn) {
+ForEachReference(Value &resource, const Visitor &fn) {
 	std::string path;
 	Walk(resource, path, fn);
 }
 
 void
-SetIdentity(nlohmann::json &resource, const std::string &id, int version, const std::string &last_updated) {
+SetIdentity(Value &resource, const std::string &id, int version, const std::string &last_updated) {
 	resource["id"] = id;
-	nlohmann::json &meta = resource["meta"];
-	if (!meta.is_object())
-		meta = nlohmann::json::object();
+	Value &meta = resource["meta"];
+	if (!meta.isObject())
+		meta = Value::object();
 	meta["versionId"] = std::to_string(version);
 	meta["lastUpdated"] = last_updated;
 }

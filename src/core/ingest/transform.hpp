@@ -3,7 +3,7 @@
 #include <functional>
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "core/json/value.hpp"
 
 namespace hdl::ingest {
 
@@ -11,11 +11,12 @@ namespace hdl::ingest {
 // included; fn may change it in place. A Reference is any object whose `reference` member is a
 // string (FHIR R4 has no other element of that name). `path` is the Reference's FHIRPath below
 // the resource, e.g. "performer[0]".
-void ForEachReference(nlohmann::json &resource,
+void ForEachReference(hdl::json::Value &resource,
                       const std::function<void(std::string &reference, const std::string &path)> &fn);
 
 // Sets id, meta.versionId and meta.lastUpdated (keeping other meta members such as profile).
-void SetIdentity(nlohmann::json &resource, const std::string &id, int version, const std::string &last_updated);
+void SetIdentity(hdl::json::Value &resource, const std::string &id, int version,
+                 const std::string &last_updated);
 
 // Formats microseconds since the Unix epoch as a FHIR instant in UTC with milliseconds.
 std::string FormatInstant(int64_t epoch_micros);

@@ -3,7 +3,7 @@
 #include "core/json/jsonb_writer.hpp"
 #include "core/error.hpp"
 #include "core/json/backends.hpp"
-#include "core/json/nlohmann_node.hpp"
+#include "core/json/value.hpp"
 #include "core/json/object_index.hpp"
 
 #include <algorithm>
@@ -387,8 +387,9 @@ public:
 	void
 	object(const V &v) {
 		std::vector<std::pair<std::string_view, V>> members = v.members();
-		std::sort(members.begin(), members.end(),
-		          [](const auto &a, const auto &b) { return CompareKeys(a.first, b.first) < 0; });
+		std::stable_sort(members.begin(), members.end(),
+		                 [](const auto &a, const auto &b) { return CompareKeys(a.first, b.first) < 0; });
+		KeepLastOfEachKey(members);
 		uint32_t n = static_cast<uint32_t>(members.size());
 		uint32_t header_at = reserve(4);
 		store32(header_at, n | FlagObject);
@@ -410,6 +411,20 @@ public:
 			finish(i + n, value(members[i].second));
 	}
 
+	// Members sorted by key, equal keys in insertion order: keeps the last of each key (an
+	// edited Value can hold a key twice; Postgres keeps the last one too).
+	template <typename M>
+	static void
+	KeepLastOfEachKey(std::vector<M> &members) {
+		size_t out = 0;
+		for (size_t i = 0; i < members.size(); i++) {
+			if (i + 1 < members.size() && members[i + 1].first == members[i].first)
+				continue;
+			members[out++] = members[i];
+		}
+		members.resize(out);
+	}
+
 	static void
 	checkSize(uint32_t end) {
 		if (end > EntryOffLenMask)
@@ -417,39 +432,39 @@ public:
 	}
 };
 
-// Adapters giving Encoder one interface over nlohmann values and Nodes.
-struct NlohmannValue {
-	const nlohmann::json *j;
+// Adapters giving Encoder one interface over Nodes and Values.
+struct EditedValue {
+	const Value *v;
 	Type
 	kind() const {
-		return FromNlohmann(*j).type();
+		return v->type();
 	}
 	bool
 	boolean() const {
-		return j->get<bool>();
+		return v->boolean();
 	}
 	std::string_view
 	string() const {
-		return j->get_ref<const std::string &>();
+		return v->str();
 	}
-	std::string
+	const std::string &
 	numberText() const {
-		return IsExactNumber(*j) ? std::string(ExactNumberText(*j)) : j->dump();
+		return v->numberText();
 	}
 	size_t
 	size() const {
-		return j->size();
+		return v->size();
 	}
-	NlohmannValue
+	EditedValue
 	element(size_t i) const {
-		return {&(*j)[i]};
+		return {&v->elements()[i]};
 	}
-	std::vector<std::pair<std::string_view, NlohmannValue>>
+	std::vector<std::pair<std::string_view, EditedValue>>
 	members() const {
-		std::vector<std::pair<std::string_view, NlohmannValue>> out;
-		out.reserve(j->size());
-		for (auto it = j->begin(); it != j->end(); ++it)
-			out.emplace_back(it.key(), NlohmannValue {&it.value()});
+		std::vector<std::pair<std::string_view, EditedValue>> out;
+		out.reserve(v->size());
+		for (const Value::Member &m : v->members())
+			out.emplace_back(m.key, EditedValue {&m.value});
 		return out;
 	}
 };
@@ -510,8 +525,8 @@ EncodeRoot(const V &v) {
 } // namespace
 
 std::string
-Encode(const nlohmann::json &value) {
-	return EncodeRoot(NlohmannValue {&value});
+Encode(const Value &value) {
+	return EncodeRoot(EditedValue {&value});
 }
 
 std::string

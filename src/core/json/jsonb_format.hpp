@@ -9,9 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
-
 #include "core/json/node.hpp"
+#include "core/json/value.hpp"
 
 namespace hdl::json::jsonb {
 
@@ -37,9 +36,11 @@ constexpr uint32_t OffsetStride = 32;
 Node FromRoot(const void *root, uint32_t length) noexcept;
 
 // Serialises to a complete jsonb varlena (4-byte header included), ready to copy into palloc
-// memory. Throws hdl::Error(InvalidJson) for numbers Postgres's numeric cannot hold.
-std::string Encode(const nlohmann::json &value);
+// memory: the project's one JSONB writer, for values read in place (Node) and edited (Value).
+// Throws hdl::Error(InvalidJson) for numbers Postgres's numeric cannot hold. Of an object's
+// members with the same key the last is kept, as Postgres's jsonb_in does.
 std::string Encode(const Node &value);
+std::string Encode(const Value &value);
 
 // Decimal text <-> Postgres numeric varlena (4-byte header), as numeric_in/numeric_out do.
 std::string NumericToText(const void *numeric_varlena);

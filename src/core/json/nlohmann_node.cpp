@@ -1,10 +1,7 @@
-// nlohmann::json back end of hdl::json::Node.
+// nlohmann::json back end of hdl::json::Node (see nlohmann_node.hpp).
 #include "core/json/nlohmann_node.hpp"
 #include "core/json/backends.hpp"
 
-#include <cerrno>
-#include <cmath>
-#include <cstdlib>
 #include <limits>
 
 namespace hdl::json {
@@ -14,53 +11,6 @@ using nlohmann::json;
 static const json &
 J(const Node &n) noexcept {
 	return *static_cast<const json *>(n.raw());
-}
-
-// A control character no JSON string from outside can start with unescaped in this position
-// (we only ever create these strings ourselves, in ToNlohmann).
-constexpr std::string_view ExactMarker = "\x1f" "hdl-number:";
-
-json
-ExactNumber(std::string_view text) {
-	std::string s(ExactMarker);
-	s.append(text);
-	return s;
-}
-
-bool
-IsExactNumber(const json &j) noexcept {
-	if (!j.is_string())
-		return false;
-	const std::string &s = j.get_ref<const std::string &>();
-	return s.size() > ExactMarker.size() && s.compare(0, ExactMarker.size(), ExactMarker) == 0;
-}
-
-std::string_view
-ExactNumberText(const json &j) noexcept {
-	return std::string_view(j.get_ref<const std::string &>()).substr(ExactMarker.size());
-}
-
-std::string
-Dump(const json &j) {
-	std::string text = j.dump();
-	// dump() writes the marker as the escape \u001f followed by "hdl-number:"; unquote those strings.
-	static const std::string escaped = "\"\\u001fhdl-number:";
-	size_t at = text.find(escaped);
-	if (at == std::string::npos)
-		return text;
-	std::string out;
-	out.reserve(text.size());
-	size_t from = 0;
-	while (at != std::string::npos) {
-		out.append(text, from, at - from);
-		size_t start = at + escaped.size();
-		size_t end = text.find('"', start);
-		out.append(text, start, end - start);
-		from = end + 1;
-		at = text.find(escaped, from);
-	}
-	out.append(text, from, std::string::npos);
-	return out;
 }
 
 Node
@@ -79,7 +29,7 @@ FromNlohmann(const json &j) noexcept {
 		t = Type::Number;
 		break;
 	case json::value_t::string:
-		t = IsExactNumber(j) ? Type::Number : Type::String;
+		t = Type::String;
 		break;
 	case json::value_t::array:
 		t = Type::Array;
@@ -92,40 +42,6 @@ FromNlohmann(const json &j) noexcept {
 		break;
 	}
 	return Node::Make(Node::Backend::Nlohmann, t, &j, 0);
-}
-
-json
-ToNlohmann(const Node &n) {
-	switch (n.type()) {
-	case Type::Missing:
-	case Type::Null:
-		return nullptr;
-	case Type::Bool:
-		return n.boolean();
-	case Type::Number: {
-		if (n.backend() == Node::Backend::Nlohmann)
-			return J(n);
-		std::string text = n.numberText();
-		int64_t i;
-		if (text.find_first_of(".eE") == std::string::npos && n.numberInt64(i))
-			return i;
-		return ExactNumber(text);
-	}
-	case Type::String:
-		return std::string(n.str());
-	case Type::Array: {
-		json out = json::array();
-		for (size_t i = 0; i < n.size(); i++)
-			out.push_back(ToNlohmann(n.at(i)));
-		return out;
-	}
-	case Type::Object: {
-		json out = json::object();
-		n.forEachMember([&](std::string_view key, const Node &value) { out[std::string(key)] = ToNlohmann(value); });
-		return out;
-	}
-	}
-	return nullptr;
 }
 
 namespace nl {
@@ -208,31 +124,17 @@ Boolean(const Node &n) noexcept {
 
 std::string
 NumberText(const Node &n) {
-	if (IsExactNumber(J(n)))
-		return std::string(ExactNumberText(J(n)));
 	return J(n).dump();
 }
 
 double
 NumberDouble(const Node &n) noexcept {
-	if (IsExactNumber(J(n)))
-		return std::strtod(std::string(ExactNumberText(J(n))).c_str(), nullptr);
 	return J(n).get<double>();
 }
 
 bool
 NumberInt64(const Node &n, int64_t &out) noexcept {
 	const json &j = J(n);
-	if (IsExactNumber(j)) {
-		std::string text(ExactNumberText(j));
-		char *end = nullptr;
-		errno = 0;
-		long long v = std::strtoll(text.c_str(), &end, 10);
-		if (errno != 0 || *end != '\0')
-			return false;
-		out = v;
-		return true;
-	}
 	if (j.is_number_integer() && !j.is_number_unsigned()) {
 		out = j.get<int64_t>();
 		return true;

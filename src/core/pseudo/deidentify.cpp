@@ -1,17 +1,19 @@
 // Splitting direct identifiers from the clinical copy (see deidentify.hpp).
 #include "core/pseudo/deidentify.hpp"
+#include "core/depth.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace hdl::pseudo {
 
 namespace {
 
-using nlohmann::json;
+using hdl::json::Value;
 
 // Extensions that name or locate a person (FHIR core extension URLs), whatever their value.
 bool
-IsIdentifyingExtensionUrl(const std::string &url) {
+IsIdentifyingExtensionUrl(std::string_view url) {
 	static const char *const urls[] = {
 	    "http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenName",
 	    "http://hl7.org/fhir/StructureDefinition/patient-birthPlace",
@@ -27,7 +29,7 @@ IsIdentifyingExtensionUrl(const std::string &url) {
 
 // An extension whose value is a person's name, address, contact point or identifier.
 bool
-HasIdentifyingValue(const json &extension) {
+HasIdentifyingValue(const Value &extension) {
 	for (const char *key : {"valueHumanName", "valueAddress", "valueContactPoint", "valueIdentifier"})
 		if (extension.contains(key))
 			return true;
@@ -35,12 +37,12 @@ HasIdentifyingValue(const json &extension) {
 }
 
 void
-Move(json &from, json &to, const char *key) {
-	auto it = from.find(key);
-	if (it == from.end())
+Move(Value &from, Value &to, const char *key) {
+	Value *it = from.find(key);
+	if (it == nullptr)
 		return;
 	to[key] = std::move(*it);
-	from.erase(it);
+	from.erase(key);
 }
 
 std::string
@@ -52,19 +54,19 @@ GeneraliseDate(const std::string &date, BirthDateRule rule) {
 
 // Keeps only what analysts need of addresses (use, type, district, state, country, the outward
 // postcode); lines, city and text go to the vault.
-json
-GeneraliseAddresses(const json &addresses, const Policy &policy) {
-	json out = json::array();
-	for (const json &a : addresses) {
-		if (!a.is_object())
+Value
+GeneraliseAddresses(const Value &addresses, const Policy &policy) {
+	Value out = Value::array();
+	for (const Value &a : addresses.elements()) {
+		if (!a.isObject())
 			continue;
-		json kept = json::object();
+		Value kept = Value::object();
 		for (const char *key : {"use", "type", "district", "state", "country"})
-			if (a.contains(key))
-				kept[key] = a[key];
-		auto pc = a.find("postalCode");
-		if (pc != a.end() && pc->is_string() && policy.postcode == PostcodeRule::District) {
-			std::string district = PostcodeDistrict(pc->get<std::string>());
+			if (const Value *v = a.find(key))
+				kept[key] = *v;
+		const Value *pc = a.find("postalCode");
+		if (pc != nullptr && pc->isString() && policy.postcode == PostcodeRule::District) {
+			std::string district = PostcodeDistrict(pc->str());
 			if (!district.empty())
 				kept["postalCode"] = district;
 		}
@@ -75,33 +77,34 @@ GeneraliseAddresses(const json &addresses, const Policy &policy) {
 }
 
 void
-ScrubAttachments(json &node) {
-	if (node.is_object()) {
-		auto data = node.find("data");
-		if (data != node.end() && data->is_string() && node.contains("contentType"))
-			node.erase(data);
-		for (auto &member : node.items())
-			if (member.value().is_structured())
-				ScrubAttachments(member.value());
-	} else if (node.is_array()) {
-		for (auto &element : node)
-			if (element.is_structured())
+ScrubAttachments(Value &node) {
+	hdl::depth::Guard guard("resource");
+	if (node.isObject()) {
+		const Value *data = node.find("data");
+		if (data != nullptr && data->isString() && node.contains("contentType"))
+			node.erase("data");
+		for (Value::Member &member : node.members())
+			if (member.value.isStructured())
+				ScrubAttachments(member.value);
+	} else if (node.isArray()) {
+		for (Value &element : node.elements())
+			if (element.isStructured())
 				ScrubAttachments(element);
 	}
 }
 
 bool
-HasMaskedCode(const json &node, const Policy &policy) {
-	auto code = node.find("code");
-	if (code == node.end() || !code->is_object())
+HasMaskedCode(const Value &node, const Policy &policy) {
+	const Value *code = node.find("code");
+	if (code == nullptr || !code->isObject())
 		return false;
-	auto codings = code->find("coding");
-	if (codings == code->end() || !codings->is_array())
+	const Value *codings = code->find("coding");
+	if (codings == nullptr || !codings->isArray())
 		return false;
-	for (const json &c : *codings) {
-		if (!c.is_object())
+	for (const Value &c : codings->elements()) {
+		if (!c.isObject())
 			continue;
-		std::string key = c.value("system", "") + "|" + c.value("code", "");
+		std::string key = std::string(c.memberStr("system")) + "|" + std::string(c.memberStr("code"));
 		for (const std::string &masked : policy.masked_codes)
 			if (key == masked)
 				return true;
@@ -111,23 +114,28 @@ HasMaskedCode(const json &node, const Policy &policy) {
 
 // Removes value[x] of an observation (or component) whose code records an identifier.
 void
-MaskValue(json &node, const Policy &policy) {
+MaskValue(Value &node, const Policy &policy) {
 	if (!HasMaskedCode(node, policy))
 		return;
-	bool removed = false;
-	for (auto it = node.begin(); it != node.end();) {
-		const std::string &key = it.key();
-		if (key.size() > 5 && key.compare(0, 5, "value") == 0 && std::isupper(static_cast<unsigned char>(key[5]))) {
-			it = node.erase(it);
-			removed = true;
-		} else {
-			++it;
-		}
+	Value::Members &members = node.members();
+	size_t before = members.size();
+	members.erase(std::remove_if(members.begin(), members.end(),
+	                             [](const Value::Member &m) {
+		                             const std::string &key = m.key;
+		                             return key.size() > 5 && key.compare(0, 5, "value") == 0 &&
+		                                    std::isupper(static_cast<unsigned char>(key[5]));
+	                             }),
+	              members.end());
+	if (members.size() != before) {
+		Value coding = Value::object();
+		coding["system"] = "http://terminology.hl7.org/CodeSystem/data-absent-reason";
+		coding["code"] = "masked";
+		Value reason = Value::object();
+		reason["coding"] = Value::array();
+		reason["coding"].push_back(std::move(coding));
+		reason["text"] = "removed by hdl pseudonymisation";
+		node["dataAbsentReason"] = std::move(reason);
 	}
-	if (removed)
-		node["dataAbsentReason"] = {
-		    {"coding", json::array({{{"system", "http://terminology.hl7.org/CodeSystem/data-absent-reason"}, {"code", "masked"}}})},
-		    {"text", "removed by hdl pseudonymisation"}};
 }
 
 } // namespace
@@ -150,13 +158,13 @@ PostcodeDistrict(const std::string &postcode) {
 }
 
 Identity
-TakeIdentity(json &resource, const Policy &policy) {
+TakeIdentity(Value &resource, const Policy &policy) {
 	Identity identity;
-	identity.vault = json::object();
-	if (auto ids = resource.find("identifier"); ids != resource.end() && ids->is_array()) {
-		for (const json &id : *ids) {
-			std::string system = id.value("system", "");
-			std::string value = id.value("value", "");
+	identity.vault = Value::object();
+	if (const Value *ids = resource.find("identifier"); ids != nullptr && ids->isArray()) {
+		for (const Value &id : ids->elements()) {
+			std::string system(id.memberStr("system"));
+			std::string value(id.memberStr("value"));
 			if (value.empty())
 				continue;
 			if (system == NhsNumberSystem && identity.nhs_number.empty())
@@ -167,35 +175,36 @@ TakeIdentity(json &resource, const Policy &policy) {
 	}
 	for (const char *key : {"identifier", "name", "telecom", "photo", "contact", "text"})
 		Move(resource, identity.vault, key);
-	if (auto addr = resource.find("address"); addr != resource.end()) {
+	if (Value *addr = resource.find("address")) {
 		identity.vault["address"] = *addr;
-		json kept = addr->is_array() ? GeneraliseAddresses(*addr, policy) : json::array();
+		Value kept = addr->isArray() ? GeneraliseAddresses(*addr, policy) : Value::array();
 		if (kept.empty())
 			resource.erase("address");
 		else
 			*addr = std::move(kept);
 	}
-	if (auto bd = resource.find("birthDate"); bd != resource.end() && bd->is_string()) {
+	if (Value *bd = resource.find("birthDate"); bd != nullptr && bd->isString()) {
 		identity.vault["birthDate"] = *bd;
 		if (policy.birth_date == BirthDateRule::Drop)
-			resource.erase(bd);
+			resource.erase("birthDate");
 		else
-			*bd = GeneraliseDate(bd->get<std::string>(), policy.birth_date);
+			*bd = GeneraliseDate(bd->str(), policy.birth_date);
 	}
-	if (auto bd = resource.find("_birthDate"); bd != resource.end()) {
+	if (Value *bd = resource.find("_birthDate")) {
 		identity.vault["_birthDate"] = std::move(*bd); // carries the birthTime extension
-		resource.erase(bd);
+		resource.erase("_birthDate");
 	}
-	if (auto ext = resource.find("extension"); ext != resource.end() && ext->is_array()) {
-		json kept = json::array(), removed = json::array();
-		for (json &e : *ext) {
-			bool identifying = e.is_object() && (IsIdentifyingExtensionUrl(e.value("url", "")) || HasIdentifyingValue(e));
+	if (Value *ext = resource.find("extension"); ext != nullptr && ext->isArray()) {
+		Value kept = Value::array(), removed = Value::array();
+		for (Value &e : ext->elements()) {
+			bool identifying =
+			    e.isObject() && (IsIdentifyingExtensionUrl(e.memberStr("url")) || HasIdentifyingValue(e));
 			(identifying ? removed : kept).push_back(std::move(e));
 		}
 		if (!removed.empty())
 			identity.vault["extension"] = std::move(removed);
 		if (kept.empty())
-			resource.erase(ext);
+			resource.erase("extension");
 		else
 			*ext = std::move(kept);
 	}
@@ -203,23 +212,29 @@ TakeIdentity(json &resource, const Policy &policy) {
 }
 
 void
-SetPseudonymIdentifier(json &resource, const std::string &pseudonym) {
-	resource["identifier"] = json::array({{{"system", PseudonymSystem},
-	                                       {"value", pseudonym},
-	                                       {"type", {{"text", "hdl pseudonym (not an NHS number)"}}}}});
+SetPseudonymIdentifier(Value &resource, const std::string &pseudonym) {
+	Value type = Value::object();
+	type["text"] = "hdl pseudonym (not an NHS number)";
+	Value identifier = Value::object();
+	identifier["system"] = PseudonymSystem;
+	identifier["value"] = pseudonym;
+	identifier["type"] = std::move(type);
+	Value identifiers = Value::array();
+	identifiers.push_back(std::move(identifier));
+	resource["identifier"] = std::move(identifiers);
 }
 
 void
-ScrubFreeText(json &resource, const Policy &policy) {
+ScrubFreeText(Value &resource, const Policy &policy) {
 	if (!policy.keep_narrative)
 		resource.erase("text");
 	if (!policy.keep_attachment_data)
 		ScrubAttachments(resource);
-	if (resource.value("resourceType", "") == "Observation") {
+	if (resource.memberStr("resourceType") == "Observation") {
 		MaskValue(resource, policy);
-		if (auto comps = resource.find("component"); comps != resource.end() && comps->is_array())
-			for (json &c : *comps)
-				if (c.is_object())
+		if (Value *comps = resource.find("component"); comps != nullptr && comps->isArray())
+			for (Value &c : comps->elements())
+				if (c.isObject())
 					MaskValue(c, policy);
 	}
 }

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "core/json/value.hpp"
 
 namespace hdl::pseudo {
 
@@ -29,21 +29,21 @@ struct Policy {
 
 // The direct identifiers taken out of a Patient or RelatedPerson.
 struct Identity {
-	nlohmann::json vault;                 // the removed elements, as a JSON object (encrypted in the vault)
+	hdl::json::Value vault;               // the removed elements, as a JSON object (encrypted in the vault)
 	std::string nhs_number;               // empty when the resource carried none
 	std::vector<std::pair<std::string, std::string>> identifiers; // other (system, value) pairs
 };
 
 // Removes identifier, name, telecom, address lines/city/text, photo, contact, and identifying
 // extensions; generalises birthDate and postal codes per the policy; returns what was removed.
-Identity TakeIdentity(nlohmann::json &resource, const Policy &policy);
+Identity TakeIdentity(hdl::json::Value &resource, const Policy &policy);
 
 // Marks the resource with its pseudonym as its only identifier.
-void SetPseudonymIdentifier(nlohmann::json &resource, const std::string &pseudonym);
+void SetPseudonymIdentifier(hdl::json::Value &resource, const std::string &pseudonym);
 
 // Drops narrative (`text`) and inline attachment data from any resource, and masks the values
 // of identifying observations, per the policy.
-void ScrubFreeText(nlohmann::json &resource, const Policy &policy);
+void ScrubFreeText(hdl::json::Value &resource, const Policy &policy);
 
 // "LS1 4AP" -> "LS1"; "SW1A1AA" -> "SW1A"; anything unparseable -> empty.
 std::string PostcodeDistrict(const std::string &postcode);

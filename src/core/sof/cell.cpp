@@ -1,5 +1,5 @@
-// CellValue text and JSON forms, for tools and tests (the Postgres layer reads cells directly).
-#include "core/json/nlohmann_node.hpp"
+// CellValue text and JSON forms (the Postgres layer writes CellToValue; tools and tests read
+// CellToJson).
 #include "core/sof/view.hpp"
 
 namespace hdl::sof {
@@ -15,7 +15,7 @@ CellValue::toText() const {
 	case Kind::Integer:
 		return std::to_string(integer);
 	case Kind::Node:
-		return json::Dump(json::ToNlohmann(node));
+		return json::ToValue(node).dump();
 	default:
 		if (node.isNumber())
 			return node.numberText();
@@ -25,27 +25,25 @@ CellValue::toText() const {
 	}
 }
 
-nlohmann::json
-CellToJson(const CellValue &cell) {
+json::Value
+CellToValue(const CellValue &cell) {
 	switch (cell.kind) {
 	case CellValue::Kind::Null:
-		return nullptr;
+		return json::Value();
 	case CellValue::Kind::Boolean:
 		return cell.boolean;
 	case CellValue::Kind::Integer:
-		return cell.integer;
-	case CellValue::Kind::Decimal: {
+		return static_cast<long long>(cell.integer);
+	case CellValue::Kind::Decimal:
 		if (!cell.node.missing())
-			return json::ToNlohmann(cell.node);
-		nlohmann::json parsed = nlohmann::json::parse(cell.text, nullptr, false);
-		return parsed.is_number() ? parsed : nlohmann::json(cell.text);
-	}
+			return json::ToValue(cell.node);
+		return json::IsNumberText(cell.text) ? json::Value::Number(cell.text) : json::Value(cell.text);
 	case CellValue::Kind::Node:
-		return json::ToNlohmann(cell.node);
+		return json::ToValue(cell.node);
 	case CellValue::Kind::Collection: {
-		nlohmann::json out = nlohmann::json::array();
+		json::Value out = json::Value::array();
 		for (const CellValue &item : cell.items)
-			out.push_back(CellToJson(item));
+			out.push_back(CellToValue(item));
 		return out;
 	}
 	default:
@@ -53,12 +51,22 @@ CellToJson(const CellValue &cell) {
 	}
 }
 
+json::Value
+RowToValue(const CompiledView &view, const Row &row) {
+	json::Value out = json::Value::object();
+	for (size_t i = 0; i < row.size() && i < view.columns().size(); i++)
+		out[view.columns()[i].name] = CellToValue(row[i]);
+	return out;
+}
+
+nlohmann::json
+CellToJson(const CellValue &cell) {
+	return nlohmann::json::parse(CellToValue(cell).dump());
+}
+
 nlohmann::json
 RowToJson(const CompiledView &view, const Row &row) {
-	nlohmann::json out = nlohmann::json::object();
-	for (size_t i = 0; i < row.size() && i < view.columns().size(); i++)
-		out[view.columns()[i].name] = CellToJson(row[i]);
-	return out;
+	return nlohmann::json::parse(RowToValue(view, row).dump());
 }
 
 } // namespace hdl::sof

@@ -24,6 +24,7 @@
 
 #include "core/fhirpath/fhirpath.hpp"
 #include "core/json/node.hpp"
+#include "core/json/value.hpp"
 
 namespace hdl::sof {
 
@@ -106,9 +107,13 @@ CompiledView Compile(const json::Node &viewDefinition);
 // Appends the rows of one resource; resources of another type produce no rows.
 void Evaluate(const CompiledView &view, const json::Node &resource, RowSink &sink);
 
-// Conversions for tools and tests.
+// A cell and a row as JSON values (decimals keep their text): what the Postgres layer writes.
+json::Value CellToValue(const CellValue &cell);
+json::Value RowToValue(const CompiledView &view, const Row &row); // {"column": value, ...}
+
+// The same as nlohmann documents, for tools and tests (numbers become int64 or double).
 nlohmann::json CellToJson(const CellValue &cell);
-nlohmann::json RowToJson(const CompiledView &view, const Row &row); // {"column": value, ...}
+nlohmann::json RowToJson(const CompiledView &view, const Row &row);
 
 // A sink that keeps rows as JSON objects.
 class JsonRowCollector : public RowSink {
