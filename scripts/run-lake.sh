@@ -170,7 +170,7 @@ PSQL=("$PGBIN/psql" -X -h "$SOCK" -p "$PORT" -U postgres -v ON_ERROR_STOP=1 -q)
 $AS_DB "${PSQL[@]}" -d postgres -c "SELECT 1" >/dev/null
 $AS_DB "${PSQL[@]}" -d postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'hdl'" | grep -q 1 ||
 	$AS_DB "${PSQL[@]}" -d postgres -c "CREATE DATABASE hdl"
-$AS_DB "${PSQL[@]}" -d hdl -c "CREATE EXTENSION IF NOT EXISTS hdl CASCADE"
+$AS_DB "${PSQL[@]}" -d hdl -c "SET client_min_messages = warning" -c "CREATE EXTENSION IF NOT EXISTS hdl CASCADE"
 
 if [ "$LISTEN" = 1 ]; then
 	# One password per lake, made on the first --listen and kept (mode 0600), set every run.
