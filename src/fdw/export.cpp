@@ -7,6 +7,7 @@
 
 #include <zlib.h>
 
+#include "audit/owner_write.hpp"
 #include "core/s3/uploader.hpp"
 #include "fdw/options.hpp"
 #include "fdw/table.hpp"
@@ -20,6 +21,8 @@ extern "C" {
 #include "catalog/namespace.h"
 #include "executor/spi.h"
 #include "foreign/foreign.h"
+#include "lib/stringinfo.h"
+#include "utils/json.h"
 #include "utils/lsyscache.h"
 #include "utils/regproc.h"
 }
@@ -244,6 +247,19 @@ HDL_FUNCTION(hdl_export_mart_s3) {
 	}
 	SPI_cursor_close(portal);
 	SPI_finish();
+	// The export entry, written here so that no export leaves unaudited and no caller can write
+	// an export entry of its own making (docs/audit.md).
+	StringInfoData detail;
+	initStringInfo(&detail);
+	appendStringInfoString(&detail, "{\"format\": ");
+	escape_json(&detail, format);
+	appendStringInfo(&detail, ", \"rows\": %lld, \"bytes\": %lld, \"parts\": %lld, \"server\": ",
+	                 static_cast<long long>(rows), static_cast<long long>(bytes), static_cast<long long>(parts));
+	escape_json(&detail, server_name);
+	appendStringInfoString(&detail, ", \"location\": ");
+	escape_json(&detail, location);
+	appendStringInfoChar(&detail, '}');
+	(void)hdl::audit::WriteAsExtension("export", mart, detail.data);
 	TupleDesc desc;
 	if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");

@@ -138,36 +138,13 @@ COMMENT ON FUNCTION hdl.resubmit_quarantine() IS 'Resubmits all of the caller''s
 REVOKE ALL ON FUNCTION hdl.resubmit_quarantine() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION hdl.resubmit_quarantine() TO hdl_provider;
 
-CREATE FUNCTION hdl._export_mart_s3(mart text, server name, location text, format text,
-		compression text, part_size_mb int)
-	RETURNS TABLE(rows bigint, bytes bigint, parts int)
-	LANGUAGE c VOLATILE STRICT SET search_path = pg_catalog, pg_temp
-	AS 'MODULE_PATHNAME', 'hdl_export_mart_s3';
-REVOKE ALL ON FUNCTION hdl._export_mart_s3(text, name, text, text, text, int) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION hdl._export_mart_s3(text, name, text, text, text, int) TO hdl_engineer;
--- The export runs with the caller's rights (its user mapping, its access to the mart); only the
--- audit entry is written by the owner.
-CREATE FUNCTION hdl._audit_export(mart text, server name, location text, detail jsonb) RETURNS void
-	LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-	SELECT hdl.audit_write('export', mart, detail || pg_catalog.jsonb_build_object('server', server, 'location', location)) $$;
-REVOKE ALL ON FUNCTION hdl._audit_export(text, name, text, jsonb) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION hdl._audit_export(text, name, text, jsonb) TO hdl_engineer;
+-- The export runs with the caller's rights (its user mapping, its access to the mart); its audit
+-- entry is written by the C code as the extension's owner (src/audit/owner_write.cpp).
 CREATE FUNCTION hdl.export_mart_s3(mart text, server name, location text, format text DEFAULT 'ndjson',
 		compression text DEFAULT 'auto', part_size_mb int DEFAULT 8)
 	RETURNS TABLE(rows bigint, bytes bigint, parts int)
-	LANGUAGE plpgsql VOLATILE STRICT SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-	r record;
-BEGIN
-	SELECT * INTO r FROM hdl._export_mart_s3(mart, server, location, format, compression, part_size_mb) e;
-	PERFORM hdl._audit_export(mart, server, location, pg_catalog.jsonb_build_object('format', format,
-		'rows', r.rows, 'bytes', r.bytes, 'parts', r.parts));
-	rows := r.rows;
-	bytes := r.bytes;
-	parts := r.parts;
-	RETURN NEXT;
-END
-$$;
+	LANGUAGE c VOLATILE STRICT SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'hdl_export_mart_s3';
 COMMENT ON FUNCTION hdl.export_mart_s3(text, name, text, text, text, int) IS 'Writes a mart to s3://bucket/key as NDJSON or CSV with a header (gzip when asked or when the key ends in .gz), multipart when larger than a part; returns rows, bytes and parts.';
 REVOKE ALL ON FUNCTION hdl.export_mart_s3(text, name, text, text, text, int) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION hdl.export_mart_s3(text, name, text, text, text, int) TO hdl_engineer;
