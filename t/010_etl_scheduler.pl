@@ -41,10 +41,19 @@ is($node->safe_psql('postgres', "SELECT trigger, attempt, rows_out, worker_pid <
 	'schedule|1|1|t|t', 'a scheduled run in its own worker, one row out');
 ok($node->poll_query_until('postgres', "SELECT count(*) >= 3 FROM public.ticks"), 'it keeps running');
 
-# NOTIFY hdl_etl per finished run (JSON payload).
-my ($ret, $out, $err) = $node->psql('postgres', 'LISTEN hdl_etl; SELECT pg_sleep(2.5);');
-like($out, qr/Asynchronous notification "hdl_etl" with payload "\{.*"job" : "tick".*"status" : "succeeded"/,
-	'NOTIFY hdl_etl reports each finished run');
+# NOTIFY hdl_etl per finished run, heard by a login role that holds no hdl role: the run id and
+# nothing else (any login role may LISTEN); the details stay behind hdl.etl_run's privileges.
+$node->safe_psql('postgres', 'CREATE ROLE tap_listener LOGIN');
+my ($ret, $out, $err) = $node->psql('postgres', 'LISTEN hdl_etl; SELECT pg_sleep(2.5);',
+	extra_params => ['-U', 'tap_listener']);
+my @runs = ($out =~ /Asynchronous notification "hdl_etl" with payload "([^\n]*)" received/g);
+cmp_ok(scalar(@runs), '>=', 1, 'NOTIFY hdl_etl reports each finished run') or diag($out . $err);
+is(scalar(grep { !/^\{"run_id" : \d+\}$/ } @runs), 0, 'its payload is the run id alone') or diag(join("\n", @runs));
+my ($run_id) = ($runs[0] // '') =~ /(\d+)/;
+is($node->safe_psql('postgres', "SELECT job_name || ':' || status FROM hdl.etl_run WHERE run_id = " . ($run_id // 0)),
+	'tick:succeeded', 'an engineer reads the run behind the id');
+($ret, $out, $err) = $node->psql('postgres', 'SELECT * FROM hdl.etl_run', extra_params => ['-U', 'tap_listener']);
+like($err, qr/permission denied/, 'the listener cannot');
 
 # Changing a job takes effect without restart.
 $node->safe_psql('postgres', "SELECT hdl.alter_job('tick', enabled => false)");
@@ -138,8 +147,47 @@ $node->safe_psql('postgres', q{
 });
 my @notes = ($out =~ /Asynchronous notification "hdl_ingest" with payload "([^\n]*)" received/g);
 is(scalar(@notes), 1, 'one hdl_ingest notification: the committed batch only') or diag($out . $err);
-like($notes[0] // '', qr/"source" : "RR8".*"stored" : 1.*"resource_types" : \["Practitioner"\]/,
-	'the payload names the source, counts and resource types');
+my $batch = $node->safe_psql('postgres', "SELECT max(batch_id) FROM hdl.catalog_batches WHERE organisation = 'RR8'");
+is($notes[0] // '', qq({"batch" : $batch}), 'the payload is the batch id alone: no source, counts or types');
+# The same heard by a listener that holds no hdl role, in a session of its own.
+my $listener = $node->background_psql('postgres', extra_params => ['-U', 'tap_listener']);
+$listener->query_safe('LISTEN hdl_ingest');
+$node->safe_psql('postgres', q{SET ROLE regress_feed;
+	SELECT hdl.ingest('{"resourceType":"Practitioner","name":[{"family":"Listened"}]}')});
+my $heard = '';
+for (1 .. 50) {
+	$heard .= $listener->query_safe('SELECT 1');
+	last if $heard =~ /hdl_ingest/;
+	sleep(0.1);
+}
+$batch = $node->safe_psql('postgres', "SELECT max(batch_id) FROM hdl.catalog_batches WHERE organisation = 'RR8'");
+like($heard, qr/Asynchronous notification "hdl_ingest" with payload "\{"batch" : $batch\}" received/,
+	'a listener without privileges hears the batch id');
+unlike($heard, qr/RR8|Practitioner|"stored"/, 'and nothing else');
+$listener->quit;
+($ret, $out, $err) = $node->psql('postgres', 'SELECT * FROM hdl.catalog_batches', extra_params => ['-U', 'tap_listener']);
+like($err, qr/permission denied/, 'nor can it read the batch');
+
+# A scheduled run acts as its job's owner: what it audits names the owner, not the launcher's
+# superuser; the run itself is recorded as run by the owner.
+$node->safe_psql('postgres', q{
+	CREATE ROLE tap_engineer LOGIN IN ROLE hdl_engineer;
+	SET ROLE tap_engineer;
+	SELECT hdl.create_mart('tap_practitioners', '{"resourceType":"ViewDefinition","name":"tap_practitioners",
+		"resource":"Practitioner","select":[{"column":[{"name":"id","path":"getResourceKey()"}]}]}');
+	SELECT hdl.schedule_job('tap_refresh', 'refresh_mart', 'tap_practitioners', '1 hour');
+});
+my $mark = $node->safe_psql('postgres', 'SELECT max(entry_id) FROM hdl_audit.log');
+make_due('tap_refresh');
+ok($node->poll_query_until('postgres',
+	"SELECT count(*) = 1 FROM hdl.etl_run WHERE job_name = 'tap_refresh' AND status <> 'pending' AND status <> 'running'"),
+	'the engineer\'s job ran');
+is($node->safe_psql('postgres', "SELECT trigger || ':' || status || ':' || run_by FROM hdl.etl_run WHERE job_name = 'tap_refresh'"),
+	'schedule:succeeded:tap_engineer', 'a scheduled run of the engineer\'s job');
+is($node->safe_psql('postgres', "SELECT string_agg(event || ':' || role_name, ',' ORDER BY entry_id) FROM hdl_audit.log
+	WHERE entry_id > $mark AND subject LIKE '%tap_practitioners%'"),
+	'mart_refresh:tap_engineer', 'its refresh is audited under the engineer\'s role');
+$node->safe_psql('postgres', "SELECT hdl.unschedule_job('tap_refresh')");
 
 # No free background worker slot: a WARNING with a hint, a failed run, and no crash.
 $node->safe_psql('postgres', "SELECT hdl.unschedule_job(name) FROM hdl.etl_job");

@@ -435,15 +435,13 @@ END
 $$;
 COMMENT ON FUNCTION hdl.run_job_now(text) IS 'Runs an ETL job now, in this session and transaction, with the code the background workers use, and returns the run (status succeeded or failed, error). Waits for nothing: raises 55006 if a run of the job is under way. Owner or superuser only.';
 
--- NOTIFY hdl_etl once per finished run (delivered when the run''s transaction commits).
+-- NOTIFY hdl_etl once per finished run (delivered when the run''s transaction commits). Any login
+-- role may LISTEN, so the payload is the run id alone: the details are in hdl.etl_run, for the
+-- roles that may read it (docs/etl.md, "Notifications").
 CREATE FUNCTION hdl._etl_run_notify() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-	PERFORM pg_catalog.pg_notify('hdl_etl', pg_catalog.json_build_object(
-		'run_id', NEW.run_id, 'job', NEW.job_name, 'trigger', NEW.trigger, 'attempt', NEW.attempt,
-		'status', NEW.status, 'started_at', NEW.started_at, 'finished_at', NEW.finished_at,
-		'rows_in', NEW.rows_in, 'rows_out', NEW.rows_out, 'sqlstate', NEW.sqlstate,
-		'error', pg_catalog.left(NEW.error, 1000))::text);
+	PERFORM pg_catalog.pg_notify('hdl_etl', pg_catalog.json_build_object('run_id', NEW.run_id)::text);
 	RETURN NULL;
 END
 $$;
@@ -451,16 +449,12 @@ CREATE TRIGGER etl_run_notify AFTER UPDATE OF status ON hdl.etl_run FOR EACH ROW
 	WHEN (NEW.status IN ('succeeded', 'failed') AND OLD.status IS DISTINCT FROM NEW.status)
 	EXECUTE FUNCTION hdl._etl_run_notify();
 
--- NOTIFY hdl_ingest once per committed ingest call (hdl.ingest_batch gets one row per call).
+-- NOTIFY hdl_ingest once per committed ingest call (hdl.ingest_batch gets one row per call): the
+-- batch id alone, as for hdl_etl; hdl.catalog_batches has the details.
 CREATE FUNCTION hdl._ingest_batch_notify() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-	PERFORM pg_catalog.pg_notify('hdl_ingest', pg_catalog.json_build_object(
-		'batch', NEW.batch_id,
-		'source', (SELECT s.org_code FROM hdl.source s WHERE s.source_id OPERATOR(pg_catalog.=) NEW.source_id),
-		'kind', NEW.kind, 'received_at', NEW.received_at, 'stored', NEW.stored, 'rejected', NEW.rejected,
-		'resource_types', (SELECT coalesce(pg_catalog.json_agg(k ORDER BY k), '[]') FROM pg_catalog.jsonb_object_keys(NEW.resource_counts) k),
-		'counts', NEW.resource_counts)::text);
+	PERFORM pg_catalog.pg_notify('hdl_ingest', pg_catalog.json_build_object('batch', NEW.batch_id)::text);
 	RETURN NULL;
 END
 $$;

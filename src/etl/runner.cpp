@@ -17,6 +17,7 @@ extern "C" {
 #include "storage/ipc.h"
 #include "tcop/tcopprot.h"
 #include "utils/snapmgr.h"
+#include "utils/acl.h"
 #include "utils/timeout.h"
 
 PGDLLEXPORT void hdl_etl_run_main(Datum arg);
@@ -96,7 +97,13 @@ ExecuteRun(RunState *st) {
 		// Waits for a manual run of the same job to finish (within the timeout).
 		(void)DirectFunctionCall2(pg_advisory_xact_lock_int4, Int32GetDatum(LOCK_CLASS),
 		                          Int32GetDatum(static_cast<int32>(st->job_id % PG_INT32_MAX)));
+		// The worker acts as the job's owner, as SET ROLE would: what the job audits (mart refreshes,
+		// imports, exports, S3 reads) names the owner, not the launcher's superuser.
+		Oid owner = get_role_oid(st->spec.owner, true);
+		if (OidIsValid(owner))
+			SetCurrentRoleId(owner, superuser_arg(owner));
 		RunBody(&st->spec, &st->result);
+		SetCurrentRoleId(InvalidOid, false);
 		disable_timeout(STATEMENT_TIMEOUT, false);
 		EndTx();
 	}
@@ -110,6 +117,7 @@ ExecuteRun(RunState *st) {
 		EmitErrorReport(); // the server log keeps the error as well
 		FlushErrorState();
 		AbortCurrentTransaction();
+		SetCurrentRoleId(InvalidOid, false); // back to the worker's own role for transaction 3
 		pgstat_report_activity(STATE_IDLE, nullptr);
 		st->failed = true;
 		strlcpy(st->sqlstate, unpack_sql_state(edata->sqlerrcode), sizeof(st->sqlstate));

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/durable.hpp"
 #include "fdw/reader.hpp"
 #include "fdw/table.hpp"
 #include "fdw/scan.hpp"
@@ -18,12 +19,16 @@
 extern "C" {
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "access/xact.h"
 #include "executor/executor.h"
+#include "foreign/foreign.h"
+#include "lib/stringinfo.h"
 #include "nodes/execnodes.h"
 #include "nodes/plannodes.h"
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
 #include "utils/rel.h"
+#include "utils/json.h"
 #include "utils/sampling.h"
 }
 
@@ -287,6 +292,7 @@ ScanCreate(Relation rel, Oid userid, List *keys, List *sizes, List *attrs_used, 
 	}
 	fs->errcb.callback = ScanErrorContext;
 	fs->errcb.arg = fs;
+	fs->relid = RelationGetRelid(rel);
 	MemoryContextSwitchTo(old);
 	return fs;
 }
@@ -340,6 +346,8 @@ BeginImpl(ForeignScanState *node, int eflags) {
 	                             static_cast<List *>(list_nth(plan->fdw_private, PRIVATE_KEYS)),
 	                             static_cast<List *>(list_nth(plan->fdw_private, PRIVATE_SIZES)),
 	                             static_cast<List *>(list_nth(plan->fdw_private, PRIVATE_ATTRS)), cxt);
+	static_cast<FdwScan *>(node->fdw_state)->location =
+	    MemoryContextStrdup(cxt, strVal(list_nth(plan->fdw_private, PRIVATE_LOCATION)));
 }
 
 // IterateForeignScan: one row in the per-tuple context, with the object/line error context.
@@ -354,9 +362,58 @@ IterateImpl(ForeignScanState *node) {
 	bool got = ScanNext(fs, slot->tts_values, slot->tts_isnull);
 	MemoryContextSwitchTo(old);
 	error_context_stack = fs->errcb.previous;
-	if (got)
+	if (got) {
 		ExecStoreVirtualTuple(slot);
+		fs->rows_returned++;
+	}
 	return slot;
+}
+
+// At most this many object keys are named in a scan's audit entry (the count is always there).
+constexpr size_t AUDIT_MAX_KEYS = 100;
+
+// EndForeignScan: one durable s3_read entry per scan (docs/audit.md): raw objects hold
+// identifiers before import, so who read which objects, and how many rows, outlives a rollback.
+// C-style: the detail is built in palloc'd memory, then written with no C++ object alive.
+void
+EndImpl(ForeignScanState *node) {
+	auto *fs = static_cast<FdwScan *>(node->fdw_state);
+	if (fs == nullptr)
+		return; // EXPLAIN without ANALYZE: nothing was read
+	const ScanCpp *cpp = fs->cpp;
+	// Outside a transaction (a cursor closed by an abort) no catalog may be read nor entry written.
+	bool in_transaction = IsTransactionState();
+	StringInfoData detail;
+	initStringInfo(&detail);
+	appendStringInfo(&detail, "{\"table_oid\": %u", fs->relid);
+	if (in_transaction) {
+		appendStringInfoString(&detail, ", \"server\": ");
+		escape_json(&detail, GetForeignServer(cpp->spec.serverid)->servername);
+		appendStringInfoString(&detail, ", \"table\": ");
+		escape_json(&detail, quote_qualified_identifier(get_namespace_name(get_rel_namespace(fs->relid)),
+		                                                get_rel_name(fs->relid)));
+	}
+	appendStringInfoString(&detail, ", \"bucket\": ");
+	escape_json(&detail, cpp->spec.table.bucket.c_str());
+	appendStringInfo(&detail, ", \"objects_planned\": %zu, \"objects\": [", cpp->objects.size());
+	for (size_t i = 0; i < cpp->objects.size() && i < AUDIT_MAX_KEYS; i++) {
+		if (i > 0)
+			appendStringInfoString(&detail, ", ");
+		escape_json(&detail, cpp->objects[i].key.c_str());
+	}
+	appendStringInfo(&detail, "], \"rows\": " UINT64_FORMAT "}", fs->rows_returned);
+	if (in_transaction)
+		hdl::audit::WriteDurable("s3_read", fs->location, detail.data);
+	else { // the server log keeps it, with role oids: no catalog lookup here
+		StringInfoData line;
+		initStringInfo(&line);
+		appendStringInfo(&line, "{\"event\": \"s3_read\", \"role_oid\": %u, \"login_role_oid\": %u, \"subject\": ",
+		                 GetOuterUserId(), GetSessionUserId());
+		escape_json(&line, fs->location);
+		appendStringInfo(&line, ", \"detail\": %s}", detail.data);
+		ereport(LOG_SERVER_ONLY, (errmsg("hdl audit: %s", line.data), errhidestmt(true), errhidecontext(true)));
+	}
+	node->fdw_state = nullptr;
 }
 
 void
@@ -458,10 +515,11 @@ ReScan(ForeignScanState *node) noexcept {
 	pg::CallCpp("ReScanForeignScan", ReScanImpl, node);
 }
 
-// EndForeignScan: the scan context goes with the query and takes the C++ state with it.
+// EndForeignScan: the audit entry; the scan context goes with the query and takes the C++ state
+// with it.
 void
 EndScan(ForeignScanState *node) noexcept {
-	(void) node;
+	pg::CallCpp("EndForeignScan", EndImpl, node);
 }
 
 bool

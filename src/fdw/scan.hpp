@@ -51,6 +51,9 @@ struct FdwScan {
 	const char *column;   // column being converted, for the error context
 	char object[1100];    // s3://bucket/key of the object being read
 	ErrorContextCallback errcb;
+	Oid relid;
+	uint64 rows_returned; // for the scan's s3_read audit entry
+	const char *location; // s3://bucket/prefix-or-key the plan reads
 };
 
 // Creates the scan in cxt: attrs_used NIL reads every column; keys NIL lists the table's objects.
