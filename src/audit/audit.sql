@@ -134,6 +134,8 @@ CREATE FUNCTION hdl_audit._insert(role_name name, login_role name, client_addr i
 DECLARE
 	e hdl_audit.log;
 BEGIN
+	PERFORM hdl._not_null(_insert.event, 'audit event'), hdl._not_null(_insert.role_name, 'role_name'),
+		hdl._not_null(_insert.login_role, 'login_role');
 	IF _insert.event IS NULL OR _insert.event !~ '^[a-z][a-z0-9_]{0,62}$' THEN
 		RAISE EXCEPTION 'invalid audit event name "%"', _insert.event
 			USING ERRCODE = 'invalid_parameter_value',

@@ -54,6 +54,18 @@ CREATE FUNCTION hdl._raise(sqlstate text, message text, detail text, hint text) 
 	LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'hdl_raise';
 REVOKE ALL ON FUNCTION hdl._raise(text, text, text, text) FROM PUBLIC;
 
+-- Refuses a NULL argument that has no meaning: SQLSTATE 22004 naming the argument, before the NULL
+-- reaches a lookup, a message or a table (issue 13). PERFORM hdl._not_null(job_name, 'job name').
+CREATE FUNCTION hdl._not_null(value anyelement, arg text) RETURNS void
+	LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF value IS NULL THEN
+		RAISE EXCEPTION '% must not be null', coalesce(arg, 'an argument') USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION hdl._not_null(anyelement, text) IS 'Raises SQLSTATE 22004 naming the argument when value is NULL.';
+
 CREATE FUNCTION hdl.version() RETURNS text
 	LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp
 	AS $$ SELECT extversion::text FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.=) 'hdl' $$;

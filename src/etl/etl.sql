@@ -97,6 +97,7 @@ DECLARE
 	j hdl.etl_job;
 	caller name := hdl._outer_role();
 BEGIN
+	PERFORM hdl._not_null(job_name, 'job name');
 	IF for_run THEN
 		SELECT * INTO j FROM hdl.etl_job WHERE name OPERATOR(pg_catalog.=) job_name FOR SHARE;
 	ELSE
@@ -119,6 +120,8 @@ $$;
 CREATE FUNCTION hdl._etl_check_job_args(kind text, target text, max_retries int, retry_delay interval, timeout interval)
 RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+	PERFORM hdl._not_null(target, 'target'), hdl._not_null(max_retries, 'retries'),
+		hdl._not_null(retry_delay, 'retry_delay'), hdl._not_null(timeout, 'timeout');
 	IF target IS NULL OR pg_catalog.btrim(target) OPERATOR(pg_catalog.=) '' THEN
 		RAISE EXCEPTION 'ETL job target must not be empty' USING ERRCODE = 'invalid_parameter_value',
 			HINT = CASE kind WHEN 'sql' THEN 'A sql job''s target is the SQL to run.'
@@ -177,6 +180,7 @@ COMMENT ON FUNCTION hdl._etl_check_target(text, text, jsonb) IS 'Internal: check
 CREATE FUNCTION hdl._etl_check_server(kind text, server text, what text)
 RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+	PERFORM hdl._not_null(server, coalesce(what, 'server'));
 	IF server IS NULL OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_foreign_server s
 		JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid OPERATOR(pg_catalog.=) s.srvfdw
 		WHERE s.srvname OPERATOR(pg_catalog.=) server AND w.fdwname OPERATOR(pg_catalog.=) 'hdl_s3') THEN
@@ -190,6 +194,7 @@ $$;
 CREATE FUNCTION hdl._etl_check_location(kind text, options jsonb)
 RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+	PERFORM hdl._not_null(kind, 'kind');
 	IF coalesce(pg_catalog.btrim(options OPERATOR(pg_catalog.->>) 'location'), '') OPERATOR(pg_catalog.=) '' THEN
 		RAISE EXCEPTION '% jobs need a location in their options', kind USING ERRCODE = 'invalid_parameter_value',
 			HINT = CASE kind WHEN 'import_s3' THEN 'For example options => ''{"location": "s3://bucket/prefix/"}''.'
@@ -213,6 +218,7 @@ DECLARE
 	caller name := hdl._outer_role();
 BEGIN
 	PERFORM hdl._require_preload('scheduling ETL jobs');
+	PERFORM hdl._not_null(name, 'job name');
 	IF name IS NULL OR name !~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$' THEN
 		RAISE EXCEPTION 'invalid ETL job name: "%"', coalesce(name, 'NULL') USING ERRCODE = 'invalid_parameter_value',
 			DETAIL = 'A job name is 1 to 63 letters, digits, "_", "." or "-", starting with a letter or digit.',

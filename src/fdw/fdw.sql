@@ -79,6 +79,7 @@ GRANT SELECT ON hdl.import_progress TO hdl_provider, hdl_engineer;
 CREATE FUNCTION hdl.create_import_schema(name text) RETURNS regnamespace
 	LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+	PERFORM hdl._not_null(name, 'schema name');
 	IF name IS NULL OR name !~ '^s3_[a-z0-9_]{1,60}$' THEN
 		RAISE EXCEPTION 'invalid import schema name "%"', name USING ERRCODE = 'invalid_parameter_value',
 			DETAIL = 'An import schema is named s3_ and 1 to 60 lower-case letters, digits or "_".',
@@ -103,6 +104,7 @@ DECLARE
 	q hdl.import_quarantine;
 	stored jsonb;
 BEGIN
+	PERFORM hdl._not_null(resubmit_quarantine.quarantine_id, 'quarantine_id');
 	SELECT * INTO q FROM hdl.import_quarantine t WHERE t.quarantine_id OPERATOR(pg_catalog.=) resubmit_quarantine.quarantine_id;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'quarantined line % does not exist', resubmit_quarantine.quarantine_id

@@ -173,6 +173,9 @@ IsNdjsonKey(const std::string &key) {
 
 // hdl.import_s3(server, location, stop_on_error, level) RETURNS jsonb
 HDL_FUNCTION(hdl_import_s3) {
+	hdl::pg::RequireArg(fcinfo, 0, "server");
+	hdl::pg::RequireArg(fcinfo, 1, "location");
+	hdl::pg::RequireArg(fcinfo, 2, "stop_on_error");
 	const char *server_name = NameStr(*PG_GETARG_NAME(0));
 	const char *location = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	bool stop_on_error = PG_GETARG_BOOL(2);

@@ -50,6 +50,7 @@ enum class Call { Resource, Bundle };
 
 Datum
 Ingest(FunctionCallInfo fcinfo, Call call) {
+	hdl::pg::RequireArg(fcinfo, 0, call == Call::Bundle ? "bundle" : "resource");
 	Jsonb *input = PG_GETARG_JSONB_P(0);
 	hdl::fhir::Level level = LevelArg(fcinfo, 1);
 	MemoryContext caller = CurrentMemoryContext;
@@ -99,6 +100,7 @@ HDL_FUNCTION(hdl_ingest_bundle) {
 }
 
 HDL_FUNCTION(hdl_validate) {
+	hdl::pg::RequireArg(fcinfo, 0, "resource");
 	Jsonb *input = PG_GETARG_JSONB_P(0);
 	hdl::fhir::Level level = LevelArg(fcinfo, 1);
 	Jsonb *result;

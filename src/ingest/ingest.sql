@@ -121,6 +121,8 @@ RETURNS int LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	new_id int;
 BEGIN
+	PERFORM hdl._not_null(register_source.role, 'role'), hdl._not_null(register_source.org_code, 'org_code'),
+		hdl._not_null(register_source.gateway, 'gateway');
 	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) register_source.role) THEN
 		RAISE EXCEPTION 'role "%" does not exist', register_source.role USING ERRCODE = 'undefined_object';
 	END IF;

@@ -30,6 +30,16 @@ CallCpp(const char *entry, Impl impl, Args... args) noexcept -> decltype(impl(ar
 	RaisePending(*pe, entry);
 }
 
+// Refuses a NULL argument of a function that is not STRICT because another argument's NULL has
+// a meaning (a default): SQLSTATE 22004 naming the argument. Call it first in the function,
+// while no C++ object is alive: it ereports.
+inline void
+RequireArg(FunctionCallInfo fcinfo, int argno, const char *name) {
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be null", name),
+		                errhint("Pass a value for argument \"%s\".", name)));
+}
+
 } // namespace hdl::pg
 
 // An SQL-callable function: `HDL_FUNCTION(hdl_ingest) { ... return datum; }`.

@@ -164,6 +164,7 @@ HDL_FUNCTION(hdl_view_run) {
 // hdl._mart_rows(view jsonb, ids text[]) returns setof record: typed rows of the view over the
 // lake (all resources of its type when ids is NULL), with their resource key last.
 HDL_FUNCTION(hdl_mart_rows) {
+	hdl::pg::RequireArg(fcinfo, 0, "view");
 	Jsonb *view_arg = PG_GETARG_JSONB_P(0);
 	ArrayType *ids_arg = PG_ARGISNULL(1) ? nullptr : PG_GETARG_ARRAYTYPE_P(1);
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);

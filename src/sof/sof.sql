@@ -110,6 +110,7 @@ LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	parts text[];
 BEGIN
+	PERFORM hdl._not_null(name, 'mart name');
 	IF name IS NULL OR name !~ '^([a-z][a-z0-9_]{0,62}\.)?[a-z][a-z0-9_]{0,62}$' THEN
 		RAISE EXCEPTION 'invalid mart name "%"', name USING ERRCODE = 'invalid_parameter_value',
 			DETAIL = 'A mart name is a lower-case identifier, optionally qualified by a schema named mart or mart_*.',
@@ -186,6 +187,7 @@ DECLARE
 	inserted bigint := 0;
 	full_rebuild boolean;
 BEGIN
+	PERFORM hdl._not_null(mart_name, 'mart name'), hdl._not_null(mode, 'mode');
 	PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('hdl.mart'), pg_catalog.hashtext(mart_name));
 	SELECT * INTO STRICT m FROM hdl.mart WHERE mart.name OPERATOR(pg_catalog.=) mart_name FOR UPDATE;
 	-- Taken before the change log is read: whatever commits later is consumed next time.
@@ -300,6 +302,7 @@ COMMENT ON FUNCTION hdl.create_mart(text, jsonb) IS 'Creates a mart: a typed tab
 CREATE FUNCTION hdl.refresh_mart(name text, mode text DEFAULT 'incremental') RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+	PERFORM hdl._not_null(name, 'mart name'), hdl._not_null(mode, 'mode');
 	IF mode IS NULL OR mode NOT IN ('full', 'incremental') THEN
 		RAISE EXCEPTION 'invalid refresh mode "%"', mode USING ERRCODE = 'invalid_parameter_value',
 			HINT = 'Use incremental (the default) or full.';
