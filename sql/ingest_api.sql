@@ -72,11 +72,12 @@ SELECT pg_temp.mask(hdl.ingest_bundle($${"resourceType":"Bundle","type":"transac
  {"resource":{"resourceType":"Practitioner","id":"dr-jones","name":[{"family":"Jones","given":["Alys","M"]}]},
   "request":{"method":"PUT","url":"Practitioner/dr-jones","ifMatch":"W/\"2\""}}]}$$)::text);
 RESET ROLE;
--- references inside the stored resources point at the assigned ids
-SELECT o.resource -> 'subject' ->> 'reference' = 'Patient/' || p.id AS subject_resolved,
+-- references inside the stored resources point at the assigned ids (a patient: its pseudonym,
+-- the patient column of the source's own Patient record)
+SELECT o.resource -> 'subject' ->> 'reference' = 'Patient/' || p.patient AS subject_resolved,
        o.resource -> 'encounter' ->> 'reference' = 'Encounter/' || e.id AS encounter_resolved,
        o.resource -> 'performer' -> 0 ->> 'reference' = 'Organization/' || g.id AS conditional_resolved,
-       o.patient = p.id AS patient_column
+       o.patient = p.patient AS patient_column
 FROM hdl_lake.resource o, hdl_lake.resource p, hdl_lake.resource e, hdl_lake.resource g
 WHERE o.resource_type = 'Observation' AND p.resource_type = 'Patient' AND e.resource_type = 'Encounter'
   AND g.resource_type = 'Organization';

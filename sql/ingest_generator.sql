@@ -79,15 +79,26 @@ SELECT DISTINCT i ->> 'value' AS nhs_number, b.feed
 FROM bundles b, jsonb_array_elements(b.bundle -> 'entry') e, jsonb_array_elements(e -> 'resource' -> 'identifier') i
 WHERE e -> 'resource' ->> 'resourceType' = 'Patient' AND i ->> 'system' = 'https://fhir.nhs.uk/Id/nhs-number';
 SELECT count(DISTINCT nhs_number) AS people, count(DISTINCT nhs_number) FILTER (WHERE feed <> 'gp') AS seen_by_other_feeds FROM nhs;
-SELECT count(*) = (SELECT count(DISTINCT nhs_number) FROM nhs) AS one_patient_per_person,
-       bool_and(id = hdl.pseudonymise(nhs.nhs_number)) AS ids_are_pseudonyms
-FROM hdl_lake.resource r JOIN (SELECT DISTINCT nhs_number FROM nhs) nhs ON r.id = hdl.pseudonymise(nhs.nhs_number)
+-- and one Patient record per person and feed (<ODS code>.<pseudonym prefix>, docs/ingest.md)
+CREATE TEMP TABLE people AS SELECT nhs_number, hdl.pseudonymise(nhs_number) AS pseudonym FROM (SELECT DISTINCT nhs_number FROM nhs) n;
+SELECT count(DISTINCT r.patient) = (SELECT count(*) FROM people) AS one_pseudonym_per_person,
+       count(*) = (SELECT count(*) FROM nhs) AS one_record_per_person_and_feed,
+       bool_and(r.id = s.org_code || '.' || left(r.patient, 63 - length(s.org_code))) AS ids_are_source_and_pseudonym
+FROM hdl_lake.resource r JOIN hdl.source s USING (source_id) JOIN people ON r.patient = people.pseudonym
 WHERE r.resource_type = 'Patient';
--- patients seen by two or more feeds have versions from each of them
+-- linkage: each person's records come from exactly the feeds that sent the person
+SELECT count(*) AS people_linked_otherwise FROM (
+	SELECT p.pseudonym, array_agg(f.org ORDER BY f.org) AS orgs FROM nhs JOIN feeds f USING (feed) JOIN people p USING (nhs_number) GROUP BY 1) sent
+FULL JOIN (
+	SELECT r.patient AS pseudonym, array_agg(s.org_code ORDER BY s.org_code) AS orgs
+	FROM hdl_lake.resource r JOIN hdl.source s USING (source_id)
+	WHERE r.resource_type = 'Patient' AND s.org_code IN (SELECT org FROM feeds) GROUP BY 1) stored USING (pseudonym)
+WHERE sent.orgs IS DISTINCT FROM stored.orgs;
+-- patients seen by two or more feeds have records from each of them under one pseudonym
 SELECT count(*) > 0 AS linked_across_feeds FROM (
-	SELECT h.id FROM hdl_lake.resource_history h JOIN hdl.source s USING (source_id)
+	SELECT h.patient FROM hdl_lake.resource_history h JOIN hdl.source s USING (source_id)
 	WHERE h.resource_type = 'Patient' AND s.org_code IN (SELECT org FROM feeds)
-	GROUP BY h.id HAVING count(DISTINCT s.org_code) >= 2) x;
+	GROUP BY h.patient HAVING count(DISTINCT s.org_code) >= 2) x;
 -- every clinical resource of a feed sits in a patient's compartment
 SELECT count(*) FILTER (WHERE r.patient IS NULL) AS outside_compartments
 FROM hdl_lake.resource r JOIN hdl.source s USING (source_id)

@@ -57,7 +57,9 @@ SELECT hdl.ingest_bundle('{"resourceType":"Bundle","type":"transaction","entry":
 RESET ROLE;
 SELECT e -> 'response' ->> 'status' AS status FROM jsonb_array_elements(:'resp'::jsonb -> 'entry') e;
 -- other tests share the lake: look at this record only
-SELECT split_part(e -> 'response' ->> 'location', '/', 2) AS pid FROM jsonb_array_elements(:'resp'::jsonb -> 'entry') e
+-- (the patient's pseudonym: the patient column of the feed's own Patient record)
+SELECT r.patient AS pid FROM jsonb_array_elements(:'resp'::jsonb -> 'entry') e
+JOIN hdl_lake.resource r ON r.resource_type = 'Patient' AND r.id = split_part(e -> 'response' ->> 'location', '/', 2)
 WHERE e -> 'response' ->> 'location' LIKE 'Patient/%' \gset
 
 SET ROLE regress_starter_engineer;

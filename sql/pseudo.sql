@@ -21,6 +21,8 @@ SELECT hdl.pseudonymise('9434765919') = encode(hmac('9434765919', 'regress-pseud
 SELECT * FROM hdl.key_ids() ORDER BY name;
 SELECT length(hdl.pseudonymise('9434765919')) AS pseudonym_length;
 SELECT hdl.pseudonymise('9434765919') AS pseudonym \gset
+-- each source keeps its own record of the person: <ODS code>.<pseudonym prefix> (docs/ingest.md)
+SELECT 'PSGP1.' || left(:'pseudonym', 58) AS gp_record, 'PSAC1.' || left(:'pseudonym', 58) AS acute_record \gset
 
 SET ROLE regress_ps_gp;
 SELECT pg_temp.mask(hdl.ingest_bundle($${"resourceType":"Bundle","type":"transaction","entry":[
@@ -49,7 +51,7 @@ SELECT hdl.ingest('{"resourceType":"AllergyIntolerance","patient":{"reference":"
 SELECT pg_temp.mask((hdl.ingest('{"resourceType":"Procedure","status":"completed","subject":{"identifier":{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}},"code":{"text":"ECG"}}') -> 'subject')::text) AS subject;
 RESET ROLE;
 
--- the acute trust sees the same person with its own MRN: same pseudonym, a new version
+-- the acute trust sees the same person with its own MRN: same pseudonym, the trust's own record
 SET ROLE regress_ps_acute;
 SELECT pg_temp.mask(hdl.ingest('{"resourceType":"Patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"},{"system":"https://acute.example.nhs.uk/Id/mrn","value":"AC-88"}],"name":[{"family":"Lovelace-Quill","given":["Ada"]}],"gender":"female","birthDate":"1961-07-23"}')::text);
 -- the acute trust cannot use the GP's local id
@@ -58,14 +60,14 @@ SELECT pg_temp.regress_try($$SELECT hdl.ingest('{"resourceType":"Observation","s
 SELECT hdl.ingest('{"resourceType":"Observation","status":"final","code":{"text":"bp"},"subject":{"reference":"Patient?identifier=https://acute.example.nhs.uk/Id/mrn|AC-88"}}') -> 'subject' ->> 'reference' = 'Patient/' || :'pseudonym' AS linked_by_mrn;
 RESET ROLE;
 
--- the clinical copy: pseudonym id and identifier, generalised birth date and postcode, no names
+-- the clinical copies: the pseudonym identifier, generalised birth date and postcode, no names
 SELECT version, pg_temp.mask((resource - 'meta')::text) AS clinical_copy
-FROM hdl_lake.resource WHERE resource_type = 'Patient' AND id = :'pseudonym';
-SELECT pg_temp.mask((hdl.vread('Patient', :'pseudonym', 1) - 'meta')::text) AS gp_version;
+FROM hdl_lake.resource WHERE resource_type = 'Patient' AND patient = :'pseudonym' ORDER BY id;
+SELECT pg_temp.mask((hdl.vread('Patient', :'gp_record', 1) - 'meta')::text) AS gp_version;
 SELECT resource_type, count(*) AS resources
 FROM hdl_lake.resource WHERE resource_type <> 'Patient' AND patient = :'pseudonym' GROUP BY 1 ORDER BY 1;
-SELECT version, source_id = (SELECT source_id FROM hdl.source WHERE org_code = 'PSAC1') AS from_acute
-FROM hdl_lake.resource_history WHERE resource_type = 'Patient' AND id = :'pseudonym' ORDER BY version;
+SELECT pg_temp.mask(id) AS id, version, source_id = (SELECT source_id FROM hdl.source WHERE org_code = 'PSAC1') AS from_acute
+FROM hdl_lake.resource_history WHERE resource_type = 'Patient' AND patient = :'pseudonym' ORDER BY id, version;
 -- references to the patient carry no display text
 SELECT pg_temp.mask((resource -> 'subject')::text) AS subject FROM hdl_lake.resource WHERE resource_type = 'Condition' AND patient = :'pseudonym';
 
@@ -129,12 +131,14 @@ RESET ROLE;
 SELECT count(*) > 0 AS lake_intact FROM hdl_lake.resource;
 SELECT count(*) AS sources_intact FROM hdl.source WHERE org_code IN ('PSGP1', 'PSAC1');
 
--- the clinical copy read back from the lake and submitted again is the same patient, a new version
-SELECT hdl.read('Patient', :'pseudonym') AS lake_copy \gset
+-- a clinical copy read back from the lake and submitted again is the same patient: a new version
+-- of the submitter's own record (the GP's copy sent by the trust changes the trust's record only)
+SELECT hdl.read('Patient', :'gp_record') AS lake_copy \gset
 SET ROLE regress_ps_acute;
-SELECT (hdl.ingest(:'lake_copy') ->> 'id') = :'pseudonym' AS same_patient;
+SELECT (hdl.ingest(:'lake_copy') ->> 'id') = :'acute_record' AS same_patient;
 RESET ROLE;
-SELECT max(version) AS versions FROM hdl_lake.resource_history WHERE resource_type = 'Patient' AND id = :'pseudonym';
+SELECT pg_temp.mask(id) AS id, max(version) AS versions FROM hdl_lake.resource_history
+WHERE resource_type = 'Patient' AND patient = :'pseudonym' GROUP BY id ORDER BY id;
 -- decimals keep every digit they were sent with
 SET ROLE regress_ps_gp;
 SELECT hdl.ingest('{"resourceType":"Observation","status":"final","code":{"text":"temp"},"subject":{"reference":"Patient/gp-local-17"},"valueQuantity":{"value":37.50,"unit":"Cel"},"component":[{"code":{"text":"precise"},"valueQuantity":{"value":0.123456789012345678901234567890}}]}') #>> '{valueQuantity,value}' AS stored_value;
@@ -162,7 +166,7 @@ SET hdl.key_file = :'key_file';
 SELECT hdl.rotate_pseudonym_key() > 0 AS relinked;
 SELECT DISTINCT key_id FROM hdl_vault.link;
 SET ROLE regress_ps_acute;
-SELECT hdl.ingest('{"resourceType":"Patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}],"gender":"female"}') ->> 'id' = :'pseudonym' AS same_pseudonym_after_rotation;
+SELECT hdl.ingest('{"resourceType":"Patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}],"gender":"female"}') ->> 'id' = :'acute_record' AS same_pseudonym_after_rotation;
 SELECT hdl.ingest('{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"Patient?identifier=https://acute.example.nhs.uk/Id/mrn|AC-88"}}') -> 'subject' ->> 'reference' = 'Patient/' || :'pseudonym' AS mrn_link_rotated;
 RESET ROLE;
 SET ROLE regress_ps_reid;

@@ -272,6 +272,7 @@ HDL_FUNCTION(hdl_import_s3) {
 						                       "S3 object " + uri + ", line " + std::to_string(number));
 					rejected++;
 					store.Rejected();
+					ctx.Forget();
 					std::string outcome = OutcomeOf(err);
 					std::string state = unpack_sql_state(err.sqlstate);
 					NameData role;

@@ -14,20 +14,20 @@ namespace {
 // A lock keeps to the rows (no lock-table entries), in key order so that writers never deadlock.
 std::string
 LockSql(const std::string &p) {
-	return "SELECT r.id, r.version FROM " + p +
+	return "SELECT r.id, r.version, r.source_id FROM " + p +
 	       " r WHERE r.resource_type OPERATOR(pg_catalog.=) $1 AND r.id OPERATOR(pg_catalog.=) ANY ($2) "
 	       "ORDER BY r.id FOR UPDATE";
 }
 
-// A provider's own resources answer its searches first; only when it has none do other
-// sources' resources count (shared reference data such as organisations). The pattern is a
-// jsonb parameter so that the GIN index on resource->'identifier' serves it.
+// Only the caller's own resources answer its searches: another source's records are neither
+// found nor counted, so a search reveals nothing of them (no shared reference data either:
+// docs/ingest.md, "Ownership"). The pattern is a jsonb parameter so that the GIN index on
+// resource->'identifier' serves it.
 std::string
 FindSql(const std::string &p) {
-	return "WITH m AS (SELECT id, source_id OPERATOR(pg_catalog.=) $3 AS own FROM " + p +
+	return "SELECT id FROM " + p +
 	       " WHERE resource_type OPERATOR(pg_catalog.=) $1 AND (resource OPERATOR(pg_catalog.->) 'identifier') "
-	       "OPERATOR(pg_catalog.@>) $2) "
-	       "SELECT id FROM m WHERE own OR NOT EXISTS (SELECT 1 FROM m WHERE own) ORDER BY id LIMIT 2";
+	       "OPERATOR(pg_catalog.@>) $2 AND source_id OPERATOR(pg_catalog.=) ANY ($3) ORDER BY id LIMIT 2";
 }
 
 // A row is written only when its version follows the stored one (or it is new): a concurrent
@@ -41,7 +41,8 @@ UpsertSql(const std::string &p) {
 	       "ON CONFLICT (resource_type, id) DO UPDATE SET version = EXCLUDED.version, patient = EXCLUDED.patient, "
 	       "last_updated = EXCLUDED.last_updated, source_id = EXCLUDED.source_id, batch_id = EXCLUDED.batch_id, "
 	       "resource = EXCLUDED.resource "
-	       "WHERE r.version OPERATOR(pg_catalog.=) (EXCLUDED.version OPERATOR(pg_catalog.-) 1) RETURNING r.id";
+	       "WHERE r.version OPERATOR(pg_catalog.=) (EXCLUDED.version OPERATOR(pg_catalog.-) 1) "
+	       "AND r.source_id OPERATOR(pg_catalog.=) ANY ($9) RETURNING r.id";
 }
 
 std::string
@@ -81,9 +82,10 @@ StatementsFor(Oid partition, const std::string &qualified_name) {
 	s->read_sql = ReadSql(qualified_name);
 	s->changes_sql = ChangesSql(qualified_name);
 	s->lock = {s->lock_sql.c_str(), 2, {TEXTOID, TEXTARRAYOID}, nullptr};
-	s->find = {s->find_sql.c_str(), 3, {TEXTOID, JSONBOID, INT4OID}, nullptr};
-	s->upsert = {s->upsert_sql.c_str(), 8,
-	             {TEXTOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, JSONBARRAYOID, TIMESTAMPTZOID, INT4OID, INT8OID},
+	s->find = {s->find_sql.c_str(), 3, {TEXTOID, JSONBOID, INT4ARRAYOID}, nullptr};
+	s->upsert = {s->upsert_sql.c_str(), 9,
+	             {TEXTOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, JSONBARRAYOID, TIMESTAMPTZOID, INT4OID, INT8OID,
+	              INT4ARRAYOID},
 	             nullptr};
 	s->read = {s->read_sql.c_str(), 2, {TEXTOID, TEXTARRAYOID}, nullptr};
 	s->changes = {s->changes_sql.c_str(), 4, {TEXTOID, PG_SNAPSHOTOID, PG_SNAPSHOTOID, XID8OID}, nullptr};

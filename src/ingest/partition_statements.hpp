@@ -10,12 +10,13 @@ namespace hdl::ingest {
 
 struct PartitionStatements {
 	std::string lock_sql, find_sql, upsert_sql, read_sql, changes_sql;  // the plans point at these texts
-	// $1 type, $2 ids: locks the rows that exist (in id order) and returns id, version.
+	// $1 type, $2 ids: locks the rows that exist (in id order) and returns id, version, source_id.
 	pg::CachedPlan lock;
-	// $1 type, $2 identifier pattern (jsonb), $3 the caller's source: the ids found, own first.
+	// $1 type, $2 identifier pattern (jsonb), $3 the caller's organisation's sources: its ids found.
 	pg::CachedPlan find;
-	// $1 type, $2 ids, $3 versions, $4 patients, $5 resources, $6 last_updated, $7 source, $8 batch:
-	// inserts or updates current rows whose version follows the stored one; returns the ids written.
+	// $1 type, $2 ids, $3 versions, $4 patients, $5 resources, $6 last_updated, $7 source, $8 batch,
+	// $9 the caller's organisation's sources: inserts, or updates current rows of the caller's whose
+	// version follows the stored one; returns the ids written.
 	pg::CachedPlan upsert;
 	// $1 type, $2 ids: id and resource of those that exist.
 	pg::CachedPlan read;

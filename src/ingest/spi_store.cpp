@@ -1,4 +1,5 @@
 // SpiStore: the lake's tables behind the ingest pipeline (see spi_store.hpp).
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -55,6 +56,17 @@ pg::CachedPlan find_link_plan {
     "JOIN hdl_vault.link l ON l.link_hash OPERATOR(pg_catalog.=) h.hash ORDER BY h.ord LIMIT 1",
     1, {TEXTARRAYOID}, nullptr};
 
+// Every source of the caller's organisation: a gateway acting for it owns what its role stored.
+pg::CachedPlan own_sources_plan {
+    "SELECT o.source_id FROM hdl.source s JOIN hdl.source o ON o.org_code OPERATOR(pg_catalog.=) s.org_code "
+    "WHERE s.source_id OPERATOR(pg_catalog.=) $1 ORDER BY 1",
+    1, {INT4OID}, nullptr};
+
+pg::CachedPlan own_patient_plan {
+    "SELECT r.patient FROM hdl_lake.resource r WHERE r.resource_type OPERATOR(pg_catalog.=) 'Patient' "
+    "AND r.id OPERATOR(pg_catalog.=) $1 AND r.source_id OPERATOR(pg_catalog.=) ANY ($2) AND r.patient IS NOT NULL",
+    2, {TEXTOID, INT4ARRAYOID}, nullptr};
+
 pg::CachedPlan known_plan {
     "SELECT 1 FROM hdl_vault.link WHERE pseudonym OPERATOR(pg_catalog.=) $1 LIMIT 1", 1, {TEXTOID}, nullptr};
 
@@ -109,6 +121,26 @@ SpiStore::FindLinkedPseudonym(const std::vector<std::string> &link_hashes) {
 	return n == 0 ? std::string() : pg::ResultText(0, 1);
 }
 
+const std::vector<int32_t> &
+SpiStore::OwnSources() {
+	if (own_sources_.empty()) {
+		Datum values[1] = {Int32GetDatum(source_id_)};
+		uint64_t n = pg::ExecutePlan(own_sources_plan, values, nullptr, false);
+		for (uint64_t r = 0; r < n; r++)
+			own_sources_.push_back(static_cast<int32_t>(pg::ResultInt64(r, 1)));
+		if (own_sources_.empty())
+			own_sources_.push_back(source_id_);
+	}
+	return own_sources_;
+}
+
+std::string
+SpiStore::OwnPatientPseudonym(const std::string &record_id) {
+	Datum values[2] = {pg::TextDatum(record_id), pg::Int4Array(OwnSources())};
+	uint64_t n = pg::ExecutePlan(own_patient_plan, values, nullptr, false);
+	return n == 0 ? std::string() : pg::ResultText(0, 1);
+}
+
 bool
 SpiStore::PseudonymKnown(const std::string &pseudonym) {
 	Datum values[1] = {pg::TextDatum(pseudonym)};
@@ -152,23 +184,29 @@ SpiStore::PartitionOf(const std::string &type) {
 	return it->second;
 }
 
-std::vector<int>
+std::vector<CurrentVersion>
 SpiStore::LockAndReadVersions(const std::vector<ResourceKey> &keys) {
 	// One statement per resource type, types in name order and ids in order within each: every
 	// writer locks in the same global order.
 	std::map<std::string, std::vector<const std::string *>> by_type;
 	for (const auto &k : keys)
 		by_type[k.type].push_back(&k.id);
-	std::unordered_map<std::string, int> found;
+	const std::vector<int32_t> &own = OwnSources();
+	std::unordered_map<std::string, CurrentVersion> found;
 	for (const auto &[type, ids] : by_type) {
 		const lake::Partitions &p = PartitionOf(type);
 		PartitionStatements &st = StatementsFor(p.current, p.current_name);
 		Datum values[2] = {pg::TextDatum(type), pg::TextArray(ids, false)};
 		uint64_t n = pg::ExecutePlan(st.lock, values, nullptr, false);
-		for (uint64_t r = 0; r < n; r++)
-			found.emplace(type + "/" + pg::ResultText(r, 1), static_cast<int>(pg::ResultInt64(r, 2)));
+		for (uint64_t r = 0; r < n; r++) {
+			CurrentVersion current;
+			current.version = static_cast<int>(pg::ResultInt64(r, 2));
+			int32_t owner = static_cast<int32_t>(pg::ResultInt64(r, 3));
+			current.own = std::find(own.begin(), own.end(), owner) != own.end();
+			found.emplace(type + "/" + pg::ResultText(r, 1), current);
+		}
 	}
-	std::vector<int> versions(keys.size(), 0);
+	std::vector<CurrentVersion> versions(keys.size());
 	for (size_t i = 0; i < keys.size(); i++)
 		if (auto it = found.find(keys[i].type + "/" + keys[i].id); it != found.end())
 			versions[i] = it->second;
@@ -186,7 +224,7 @@ SpiStore::FindByIdentifier(const RequestUrl &search) {
 	std::string encoded = hdl::json::jsonb::Encode(pattern);
 	const lake::Partitions &p = PartitionOf(search.type);
 	PartitionStatements &st = StatementsFor(p.current, p.current_name);
-	Datum values[3] = {pg::TextDatum(search.type), PointerGetDatum(pg::JsonbFromBytes(encoded)), Int32GetDatum(source_id_)};
+	Datum values[3] = {pg::TextDatum(search.type), PointerGetDatum(pg::JsonbFromBytes(encoded)), pg::Int4Array(OwnSources())};
 	uint64_t n = pg::ExecutePlan(st.find, values, nullptr, false);
 	std::vector<std::string> ids;
 	for (uint64_t r = 0; r < n; r++)
@@ -247,9 +285,9 @@ SpiStore::Write(int64_t batch, const std::vector<WriteRow> &rows) {
 		}
 		for (const auto &r : resources)
 			resource_ptrs.push_back(&r);
-		Datum values[8] = {pg::TextDatum(type),     pg::TextArray(ids, false), pg::Int4Array(versions),
+		Datum values[9] = {pg::TextDatum(type),     pg::TextArray(ids, false), pg::Int4Array(versions),
 		                   pg::TextArray(patients, true), pg::JsonbArray(resource_ptrs), last_updated,
-		                   Int32GetDatum(source_id_), Int64GetDatum(batch)};
+		                   Int32GetDatum(source_id_), Int64GetDatum(batch), pg::Int4Array(OwnSources())};
 		uint64_t n = pg::ExecutePlan(st.upsert, values, nullptr, false);
 		std::unordered_map<std::string, size_t> index;
 		for (size_t i : indexes)

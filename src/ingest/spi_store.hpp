@@ -23,18 +23,20 @@ public:
 	}
 
 	int64_t NowMicros() override;
-	std::vector<int> LockAndReadVersions(const std::vector<ResourceKey> &keys) override;
+	std::vector<CurrentVersion> LockAndReadVersions(const std::vector<ResourceKey> &keys) override;
 	std::vector<std::string> FindByIdentifier(const RequestUrl &search) override;
 	int64_t NewBatch() override;
 	std::vector<bool> Write(int64_t batch, const std::vector<WriteRow> &rows) override;
 	void FinishBatch(int64_t batch, const BatchSummary &summary) override;
 	std::string FindLinkedPseudonym(const std::vector<std::string> &link_hashes) override;
 	bool PseudonymKnown(const std::string &pseudonym) override;
+	std::string OwnPatientPseudonym(const std::string &record_id) override;
 	void SaveIdentity(const std::string &subject, const std::string &vault_json,
 	                  const std::vector<std::string> &link_hashes) override;
 
 private:
 	const lake::Partitions &PartitionOf(const std::string &type);
+	const std::vector<int32_t> &OwnSources();
 	void RecordCatalogue(int64_t batch);
 
 	int source_id_;
@@ -48,6 +50,9 @@ private:
 	std::map<std::string, std::pair<int, int>> type_counts_; // resource type -> created, updated
 	catalog::ElementStats elements_;
 	std::map<std::string, lake::Partitions> partitions_; // by resource type, for this call
+	// The sources of the caller's organisation (its own role and gateways acting for it): their
+	// records are the caller's (docs/ingest.md, "Ownership"). Loaded on first use.
+	std::vector<int32_t> own_sources_;
 };
 
 struct CallerSource {

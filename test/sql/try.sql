@@ -15,11 +15,13 @@ EXCEPTION WHEN OTHERS THEN
 END
 $$;
 
--- mask(text): hides what changes from run to run or with the test keys (pseudonyms, uuids, instants).
+-- mask(text): hides what changes from run to run or with the test keys (pseudonyms, the pseudonym
+-- part of Patient record ids <org>.<hex>, uuids, instants).
 CREATE OR REPLACE FUNCTION pg_temp.mask(doc text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
-	SELECT regexp_replace(regexp_replace(regexp_replace(doc,
+	SELECT regexp_replace(regexp_replace(regexp_replace(regexp_replace(doc,
 		'[0-9a-f]{64}', '<pseudonym>', 'g'),
+		'\.[0-9a-f]{40,63}', '.<pseudonym>', 'g'),
 		'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', '<uuid>', 'g'),
 		'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)', '<instant>', 'g')
 $$;

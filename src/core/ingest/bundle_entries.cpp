@@ -80,6 +80,8 @@ ResponseEntry(const Entry &e, const std::string &last_updated) {
 			status = kind == ErrorKind::VersionConflict ? "412 Precondition Failed" : "400 Bad Request";
 		if (kind == ErrorKind::NotSupported)
 			status = "405 Method Not Allowed";
+		if (kind == ErrorKind::PermissionDenied)
+			status = "403 Forbidden";
 		response["status"] = status;
 		response["outcome"] = ToOperationOutcome(e.problems);
 	} else {

@@ -33,7 +33,8 @@ struct Entry {
 	bool create = true;
 	Value dom; // the editable copy (references, pseudonyms, meta), made from node when needed
 	bool has_dom = false;
-	PatientIdentity identity;        // Patients: pseudonym, links and what went to the vault
+	PatientIdentity identity;        // Patients: pseudonym, links and what goes to the vault
+	std::string local_id;            // Patients: the provider's own id of the patient, or empty
 	Value related_vault;             // RelatedPersons: what went to the vault
 	std::vector<Problem> problems;
 	std::string jsonb;

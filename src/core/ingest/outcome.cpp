@@ -6,6 +6,9 @@ namespace hdl::ingest {
 ErrorKind
 KindOf(const std::vector<Problem> &problems) noexcept {
 	for (const auto &p : problems)
+		if (p.code == "forbidden") // another source's record (docs/ingest.md, "Ownership")
+			return ErrorKind::PermissionDenied;
+	for (const auto &p : problems)
 		if (p.code == "not-supported")
 			return ErrorKind::NotSupported;
 	for (const auto &p : problems)
@@ -45,6 +48,9 @@ Summary(const std::vector<Problem> &problems) {
 	switch (KindOf(problems)) {
 	case ErrorKind::NotSupported:
 		what = "FHIR request not accepted";
+		break;
+	case ErrorKind::PermissionDenied:
+		what = "FHIR write refused";
 		break;
 	case ErrorKind::VersionConflict:
 		what = "FHIR version conflict";

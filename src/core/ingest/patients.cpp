@@ -28,6 +28,43 @@ SearchLink(const PseudoContext &ctx, const RequestUrl &search) {
 	return IdentifierLink(ctx, search.identifier_system, search.identifier_value);
 }
 
+std::string
+PatientRecordId(const std::string &org_code, const std::string &pseudonym) {
+	// FHIR ids are at most 64 characters; org codes at most 20 ([A-Za-z0-9-]), so at least 43
+	// hex digits (172 bits) of the pseudonym remain: distinct people never share a record id.
+	size_t room = org_code.size() < 63 ? 63 - org_code.size() : 0;
+	return org_code + "." + pseudonym.substr(0, room);
+}
+
+std::string
+LinkedPseudonym(Store &store, const PseudoContext &ctx, const std::vector<std::string> &link_hashes) {
+	for (const std::string &h : link_hashes)
+		if (auto it = ctx.call_links.find(h); it != ctx.call_links.end())
+			return it->second;
+	return link_hashes.empty() ? std::string() : store.FindLinkedPseudonym(link_hashes);
+}
+
+bool
+OwnsPatient(Store &store, const PseudoContext &ctx, const std::string &pseudonym) {
+	if (pseudonym.empty())
+		return false;
+	if (ctx.own_pseudonyms.count(pseudonym))
+		return true;
+	if (store.OwnPatientPseudonym(PatientRecordId(ctx.org_code, pseudonym)) != pseudonym)
+		return false;
+	ctx.own_pseudonyms.insert(pseudonym);
+	return true;
+}
+
+void
+RememberPatient(const PseudoContext &ctx, const std::string &local_id, const PatientIdentity &identity) {
+	for (const std::string &h : identity.links)
+		ctx.call_links.emplace(h, identity.pseudonym);
+	ctx.own_pseudonyms.insert(identity.pseudonym);
+	if (!local_id.empty())
+		ctx.local_patients.emplace(local_id, identity.pseudonym);
+}
+
 PatientIdentity
 PseudonymisePatient(Store &store, const PseudoContext &ctx, Value &patient, const std::string &local_id) {
 	pseudo::Identity taken = pseudo::TakeIdentity(patient, ctx.policy);
@@ -51,7 +88,7 @@ PseudonymisePatient(Store &store, const PseudoContext &ctx, Value &patient, cons
 		if (!link->empty())
 			out.links.push_back(*link);
 	out.links.insert(out.links.end(), identifiers.begin(), identifiers.end());
-	out.pseudonym = out.links.empty() ? std::string() : store.FindLinkedPseudonym(out.links);
+	out.pseudonym = LinkedPseudonym(store, ctx, out.links);
 	if (out.pseudonym.empty() && !pseudonym_given.empty() && store.PseudonymKnown(pseudonym_given))
 		out.pseudonym = pseudonym_given;
 	out.known = !out.pseudonym.empty();
@@ -79,7 +116,7 @@ namespace {
 std::string
 PseudonymForNhsNumber(Store &store, const PseudoContext &ctx, const std::string &nhs) {
 	std::string link = NhsLink(ctx, nhs);
-	std::string found = store.FindLinkedPseudonym({link});
+	std::string found = LinkedPseudonym(store, ctx, {link});
 	return found.empty() ? link : found;
 }
 

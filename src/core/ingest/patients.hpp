@@ -3,6 +3,7 @@
 #pragma once
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/ingest/request.hpp"
@@ -22,6 +23,18 @@ struct PseudoContext {
 	bool enabled = true;
 	// Provider-local patient ids already resolved in this call (NDJSON refers to Patient/x a lot).
 	mutable std::unordered_map<std::string, std::string> local_patients;
+	// Patients of this call not in the vault yet (their identity is saved when their version is
+	// written): link hash -> pseudonym, and the pseudonyms the caller has a record of.
+	mutable std::unordered_map<std::string, std::string> call_links;
+	mutable std::unordered_set<std::string> own_pseudonyms;
+
+	// After a rolled-back subtransaction (an import line): what it remembered may not exist.
+	void
+	Forget() const {
+		local_patients.clear();
+		call_links.clear();
+		own_pseudonyms.clear();
+	}
 };
 
 // Keyed hashes that link a patient (see docs/pseudonymisation.md):
@@ -35,12 +48,26 @@ std::string LocalIdLink(const PseudoContext &ctx, const std::string &type, const
 // The link hash of a conditional search on Patient (identifier=system|value).
 std::string SearchLink(const PseudoContext &ctx, const RequestUrl &search);
 
+// The lake id of one source's record of a patient: "<org code>.<pseudonym prefix>". Every source
+// keeps its own Patient record of a person (docs/ingest.md, "Patients"); the records of one
+// person link through the shared pseudonym, which references to the patient carry.
+std::string PatientRecordId(const std::string &org_code, const std::string &pseudonym);
+
 struct PatientIdentity {
 	std::string pseudonym;
 	bool known = false;             // already in the vault
 	std::vector<std::string> links; // every link hash of this submission
 	hdl::json::Value vault;         // what TakeIdentity removed
 };
+
+// The pseudonym of the first link hash known in this call or in the vault, or empty.
+std::string LinkedPseudonym(Store &store, const PseudoContext &ctx, const std::vector<std::string> &link_hashes);
+
+// True when the caller has its own Patient record of this pseudonym (stored, or in this call).
+bool OwnsPatient(Store &store, const PseudoContext &ctx, const std::string &pseudonym);
+
+// Makes a Patient of this call findable by its links and pseudonym before its identity is saved.
+void RememberPatient(const PseudoContext &ctx, const std::string &local_id, const PatientIdentity &identity);
 
 // Takes the identity out of a Patient DOM (in place), finds or makes its pseudonym, and marks
 // the DOM with it. local_id is the id the provider used (PUT url or resource.id), or empty.

@@ -24,13 +24,14 @@ using detail::ReadEntries;
 using detail::ResponseEntry;
 using hdl::json::Value;
 
-// The patient whose compartment holds the resource: itself, or its subject/patient reference.
+// The patient whose compartment holds the resource: itself (a Patient record's pseudonym), or
+// its subject/patient reference.
 std::string
-PatientOf(const std::string &type, const std::string &id, const Value &dom) {
-	if (type == "Patient")
-		return id;
+PatientOf(const Entry &e) {
+	if (e.type == "Patient")
+		return e.identity.pseudonym.empty() ? e.id : e.identity.pseudonym;
 	for (const char *element : {"subject", "patient", "beneficiary"}) {
-		const Value *it = dom.find(element);
+		const Value *it = e.dom.find(element);
 		if (it == nullptr || !it->isObject())
 			continue;
 		std::string_view r = it->memberStr("reference");
@@ -44,9 +45,12 @@ PatientOf(const std::string &type, const std::string &id, const Value &dom) {
 std::vector<std::string>
 Search(Store &store, const PseudoContext &ctx, const RequestUrl &search) {
 	if (search.type == "Patient" && ctx.enabled) {
-		// Patients keep no identifiers in the lake: find them through the vault's keyed links.
-		std::string pseudonym = store.FindLinkedPseudonym({SearchLink(ctx, search)});
-		return pseudonym.empty() ? std::vector<std::string>() : std::vector<std::string> {pseudonym};
+		// Patients keep no identifiers in the lake: find them through the vault's keyed links, and
+		// count only a person the caller has its own record of (no membership oracle).
+		std::string pseudonym = LinkedPseudonym(store, ctx, {SearchLink(ctx, search)});
+		if (!OwnsPatient(store, ctx, pseudonym))
+			return {};
+		return {pseudonym};
 	}
 	return store.FindByIdentifier(search);
 }
@@ -65,12 +69,13 @@ SearchText(const RequestUrl &s) {
 }
 
 
-// The id a conditional create or update gives the resource it creates: derived from the search,
-// so two transactions racing to create "the one" resource collide on the same key instead of
-// creating two (the loser then finds the winner's resource).
+// The id a conditional create or update gives the resource it creates: derived from the caller's
+// organisation and the search, so two transactions of one source racing to create "the one"
+// resource collide on the same key instead of creating two (the loser then finds the winner's
+// resource), and another source's same search makes that source's own record.
 std::string
-ConditionalId(const RequestUrl &search) {
-	std::string h = pseudo::HmacSha256Hex("hdl conditional id", SearchText(search));
+ConditionalId(const PseudoContext &ctx, const RequestUrl &search) {
+	std::string h = pseudo::HmacSha256Hex("hdl conditional id", ctx.org_code + "|" + SearchText(search));
 	return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20, 12);
 }
 
@@ -82,12 +87,18 @@ void AssignIdentity(Store &store, const PseudoContext &ctx, Entry &e);
 void
 AssignPatientIdentity(Store &store, const PseudoContext &ctx, Entry &e) {
 	AssignIdentity(store, ctx, e); // ifNoneExist, PUT url id checks
-	if (e.failed() || e.matched_existing || !ctx.enabled)
+	if (e.failed() || !ctx.enabled)
 		return;
+	if (e.matched_existing) { // the caller's own record of the person found
+		e.identity.pseudonym = e.id;
+		e.id = PatientRecordId(ctx.org_code, e.id);
+		return;
+	}
 	std::string local_id = e.method == "PUT" && !e.url.conditional ? e.url.id : std::string(e.node.get("id").str());
 	LoadDom(e);
 	e.identity = PseudonymisePatient(store, ctx, e.dom, local_id);
-	e.id = e.identity.pseudonym;
+	e.id = PatientRecordId(ctx.org_code, e.identity.pseudonym);
+	e.local_id = local_id;
 	e.fresh_id = false;
 }
 
@@ -109,7 +120,7 @@ AssignIdentity(Store &store, const PseudoContext &ctx, Entry &e) {
 				e.matched_existing = true;
 				return;
 			}
-			e.id = ConditionalId(*e.if_none_exist);
+			e.id = ConditionalId(ctx, *e.if_none_exist);
 			return;
 		}
 		e.id = NewUuid();
@@ -126,7 +137,7 @@ AssignIdentity(Store &store, const PseudoContext &ctx, Entry &e) {
 			return;
 		}
 		e.id = found.size() == 1 ? found.front()
-		                          : (given_id.isString() ? std::string(given_id.str()) : ConditionalId(e.url));
+		                          : (given_id.isString() ? std::string(given_id.str()) : ConditionalId(ctx, e.url));
 		return;
 	}
 	e.id = e.url.id;
@@ -147,14 +158,14 @@ ResolvePatientReference(Store &store, const PseudoContext &ctx, Entry &e, std::s
 		ref = "Patient/" + cached->second;
 		return;
 	}
-	std::string pseudonym = store.FindLinkedPseudonym({LocalIdLink(ctx, "Patient", id)});
+	std::string pseudonym = LinkedPseudonym(store, ctx, {LocalIdLink(ctx, "Patient", id)});
+	if (pseudonym.empty() && OwnsPatient(store, ctx, id))
+		pseudonym = id; // the pseudonym of a person the caller has a record of
+	if (pseudonym.empty())
+		pseudonym = store.OwnPatientPseudonym(id); // the lake id of the caller's own record
 	if (!pseudonym.empty()) {
 		ctx.local_patients.emplace(id, pseudonym);
 		ref = "Patient/" + pseudonym;
-		return;
-	}
-	if (store.PseudonymKnown(id)) {
-		ctx.local_patients.emplace(id, id);
 		return;
 	}
 	e.problem("not-found",
@@ -232,7 +243,7 @@ public:
 			auto [it, added] = index_.emplace(Key(e->type, e->id), latest_.size());
 			if (!added)
 				continue;
-			latest_.push_back(0);
+			latest_.push_back({});
 			if (!e->fresh_id) {
 				keys.push_back({e->type, e->id});
 				slots.push_back(it->second);
@@ -240,7 +251,7 @@ public:
 		}
 		if (keys.empty())
 			return;
-		std::vector<int> current = store_.LockAndReadVersions(keys);
+		std::vector<CurrentVersion> current = store_.LockAndReadVersions(keys);
 		for (size_t i = 0; i < keys.size(); i++)
 			latest_[slots[i]] = current[i];
 	}
@@ -259,10 +270,7 @@ public:
 		if (!Stamp(e, latest_[index_.at(key)]))
 			return;
 		if (e.type == "Patient" && ctx_.enabled)
-			store_.SaveIdentity("Patient/" + e.id, e.identity.vault.dump(), e.identity.links);
-		else if (e.type == "RelatedPerson" && !e.related_vault.empty())
-			store_.SaveIdentity("RelatedPerson/" + e.id, e.related_vault.dump(), {});
-		e.identity.vault = Value();
+			RememberPatient(ctx_, e.local_id, e.identity);
 		chunk_keys_.insert(key);
 		chunk_.push_back(&e);
 		if (chunk_.size() >= ChunkSize)
@@ -280,7 +288,7 @@ public:
 				            "", "Submit the request again.");
 			std::vector<WriteRow> rows;
 			for (Entry *e : chunk_)
-				rows.push_back({e->type, e->id, e->version, e->create, e->fresh_id, PatientOf(e->type, e->id, e->dom), e->jsonb});
+				rows.push_back({e->type, e->id, e->version, e->create, e->fresh_id, PatientOf(*e), e->jsonb});
 			std::vector<bool> written = store_.Write(batch_, rows);
 			std::vector<Entry *> lost;
 			for (size_t i = 0; i < chunk_.size(); i++) {
@@ -289,6 +297,7 @@ public:
 					lost.push_back(&e);
 					continue;
 				}
+				SaveIdentity(e);
 				summary_.counts[e.type]++;
 				summary_.stored++;
 				e.dom = Value();
@@ -306,19 +315,40 @@ public:
 	}
 
 private:
-	// Checks ifMatch against the current version, then stamps id/meta and encodes the entry.
+	// The identity a Patient or RelatedPerson took to the vault, saved once its version is written
+	// (and only then: a vault row always has its lake version, whatever a race decided).
+	void
+	SaveIdentity(Entry &e) {
+		if (e.type == "Patient" && ctx_.enabled)
+			store_.SaveIdentity("Patient/" + e.identity.pseudonym, e.identity.vault.dump(), e.identity.links);
+		else if (e.type == "RelatedPerson" && !e.related_vault.empty())
+			store_.SaveIdentity("RelatedPerson/" + e.id, e.related_vault.dump(), {});
+		e.identity.vault = Value();
+		e.related_vault = Value();
+	}
+
+	// Checks ownership and ifMatch against the current version, then stamps id/meta and encodes
+	// the entry. Another source's record is refused, never overwritten (docs/ingest.md, "Ownership").
 	bool
-	Stamp(Entry &e, int &latest) {
-		if (e.if_match && *e.if_match != latest) {
+	Stamp(Entry &e, CurrentVersion &latest) {
+		if (latest.version > 0 && !latest.own) {
+			e.problem("forbidden",
+			          Key(e.type, e.id) + " is not a record of " + ctx_.org_code +
+			              ": another source created it, and only the source that created a record may change it",
+			          e.prefix.rfind("Bundle.", 0) == 0 ? "request.url" : "resource.id");
+			e.dom = Value();
+			return false;
+		}
+		if (e.if_match && *e.if_match != latest.version) {
 			e.problem("conflict",
 			          "ifMatch W/\"" + std::to_string(*e.if_match) + "\" does not match the current version " +
-			              std::to_string(latest) + " of " + Key(e.type, e.id),
+			              std::to_string(latest.version) + " of " + Key(e.type, e.id),
 			          "request.ifMatch");
 			e.dom = Value();
 			return false;
 		}
-		e.create = latest == 0;
-		e.version = ++latest;
+		e.create = latest.version == 0;
+		e.version = ++latest.version;
 		SetIdentity(e.dom, e.id, e.version, last_updated_);
 		e.jsonb = hdl::json::jsonb::Encode(e.dom);
 		return true;
@@ -332,12 +362,12 @@ private:
 		std::vector<ResourceKey> keys;
 		for (Entry *e : lost)
 			keys.push_back({e->type, e->id});
-		std::vector<int> current = store_.LockAndReadVersions(keys);
+		std::vector<CurrentVersion> current = store_.LockAndReadVersions(keys);
 		for (size_t i = 0; i < lost.size(); i++) {
 			Entry &e = *lost[i];
-			int &latest = latest_[index_.at(Key(e.type, e.id))];
+			CurrentVersion &latest = latest_[index_.at(Key(e.type, e.id))];
 			latest = current[i];
-			if (e.method == "POST" && e.if_none_exist) {
+			if (e.method == "POST" && e.if_none_exist && latest.own) {
 				e.matched_existing = true; // the racing transaction created it first
 				e.dom = Value();
 				continue;
@@ -355,7 +385,7 @@ private:
 	std::string last_updated_;
 	BatchSummary &summary_;
 	std::unordered_map<std::string, size_t> index_;
-	std::vector<int> latest_;
+	std::vector<CurrentVersion> latest_;
 	std::vector<Entry *> chunk_;
 	std::unordered_set<std::string> chunk_keys_;
 	bool single_resource_ = false;
@@ -413,10 +443,13 @@ IngestBundle(Store &store, const PseudoContext &ctx, const hdl::json::Node &bund
 		for (Entry *e : ordered) {
 			if (e->failed())
 				continue;
+			// References to a patient carry the pseudonym, shared by every source's record of the person.
+			std::string target = e->type == "Patient" && ctx.enabled ? Key("Patient", e->identity.pseudonym)
+			                                                          : Key(e->type, e->id);
 			if (!e->full_url.empty())
-				by_full_url[e->full_url] = Key(e->type, e->id);
+				by_full_url[e->full_url] = target;
 			if (!e->url.id.empty()) // Patient/local-id inside the Bundle means this entry
-				by_full_url[Key(e->type, e->url.id)] = Key(e->type, e->id);
+				by_full_url[Key(e->type, e->url.id)] = target;
 		}
 		std::vector<Entry *> todo;
 		for (Entry *e : ordered)
@@ -469,7 +502,8 @@ IngestResource(Store &store, const PseudoContext &ctx, const hdl::json::Node &re
 	if (e.type == "Patient" && ctx.enabled) {
 		LoadDom(e);
 		e.identity = PseudonymisePatient(store, ctx, e.dom, e.url.id);
-		e.id = e.identity.pseudonym;
+		e.id = PatientRecordId(ctx.org_code, e.identity.pseudonym);
+		e.local_id = e.url.id;
 		e.fresh_id = false;
 	}
 	int64_t batch = store.NewBatch();
@@ -478,13 +512,17 @@ IngestResource(Store &store, const PseudoContext &ctx, const hdl::json::Node &re
 	Writer writer(store, ctx, batch, FormatInstant(store.NowMicros()), summary);
 	writer.KeepStoredResource();
 	writer.Prepare({&e});
+	auto fail_if_refused = [&e] {
+		for (Problem &p : e.problems) // single resources have no "resource." step
+			if (p.expression.rfind(e.prefix + ".resource.", 0) == 0)
+				p.expression = e.prefix + p.expression.substr(e.prefix.size() + 9);
+		if (e.failed())
+			Fail(e.problems);
+	};
 	writer.Add(e, {});
-	for (Problem &p : e.problems) // single resources have no "resource." step
-		if (p.expression.rfind(e.prefix + ".resource.", 0) == 0)
-			p.expression = e.prefix + p.expression.substr(e.prefix.size() + 9);
-	if (e.failed())
-		Fail(e.problems);
+	fail_if_refused();
 	writer.Flush();
+	fail_if_refused(); // a race lost to another source's create of the same id
 	store.FinishBatch(batch, summary);
 	return e.jsonb;
 }
