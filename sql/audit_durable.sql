@@ -15,7 +15,7 @@ CREATE ROLE regress_du_engineer IN ROLE hdl_engineer;
 CREATE ROLE regress_du_analyst IN ROLE hdl_analyst;
 SELECT hdl.register_source('regress_du_feed', 'DUR1', 'Durable audit test feed') > 0 AS registered;
 SET ROLE regress_du_feed;
-SELECT hdl.ingest('{"resourceType":"Patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9876543210"}],"name":[{"family":"Durablewright"}],"birthDate":"1944-11-02"}') ->> 'id' AS pseudonym \gset
+SELECT hdl.ingest('{"resourceType":"Patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9876543210"}],"name":[{"family":"Durablewright"}],"birthDate":"1944-11-02"}') -> 'identifier' -> 0 ->> 'value' AS pseudonym \gset
 RESET ROLE;
 SELECT coalesce(max(entry_id), 0) AS mark FROM hdl_audit.log \gset
 SELECT count(*) AS reids_before FROM hdl_vault.reidentification \gset

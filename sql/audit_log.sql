@@ -36,7 +36,7 @@ SELECT coalesce(max(entry_id), 0) AS mark FROM hdl_audit.log \gset
 
 -- ingests: one entry per call, naming every stored version; updates get the next version
 SET ROLE regress_au_feed;
-SELECT hdl.ingest('{"resourceType":"Patient","id":"au-p1","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9449305552"}],"name":[{"family":"Auditson","given":["Ada"]}],"birthDate":"1950-03-04"}') ->> 'id' AS pseudonym \gset
+SELECT hdl.ingest('{"resourceType":"Patient","id":"au-p1","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9449305552"}],"name":[{"family":"Auditson","given":["Ada"]}],"birthDate":"1950-03-04"}') -> 'identifier' -> 0 ->> 'value' AS pseudonym \gset
 SELECT hdl.ingest('{"resourceType":"Practitioner","id":"au-dr","name":[{"family":"Quill"}]}') IS NOT NULL AS stored;
 SELECT hdl.ingest('{"resourceType":"Practitioner","id":"au-dr","name":[{"family":"Quill-Smith"}]}') IS NOT NULL AS updated;
 SELECT hdl.ingest_bundle('{"resourceType":"Bundle","type":"transaction","entry":[

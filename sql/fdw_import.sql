@@ -63,7 +63,8 @@ WHERE s.role_name = 'regress_s3_feed' ORDER BY b.batch_id;
 -- pseudonymised like any ingest: no NHS number in the lake, patients and references by pseudonym
 SELECT count(*) AS leaks FROM hdl_lake.resource_history h JOIN hdl.source s USING (source_id)
 WHERE s.role_name = 'regress_s3_feed' AND h.resource::text ~ '9434765919|9434765870|Quill|Brook';
-SELECT resource_type, id ~ '^[0-9a-f]{64}$' AS pseudonym FROM hdl_lake.resource r JOIN hdl.source s USING (source_id)
+SELECT resource_type, patient ~ '^[0-9a-f]{64}$' AND id = s.org_code || '.' || left(patient, 63 - length(s.org_code)) AS pseudonym
+FROM hdl_lake.resource r JOIN hdl.source s USING (source_id)
 WHERE s.role_name = 'regress_s3_feed' AND resource_type = 'Patient';
 SELECT id, resource->'subject'->>'reference' ~ '^Patient/[0-9a-f]{64}$' AS linked FROM hdl_lake.resource
 WHERE resource_type = 'Observation' AND id IN ('o1', 'o2', 'o3') ORDER BY id;

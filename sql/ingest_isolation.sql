@@ -138,3 +138,24 @@ RESET ROLE;
 SELECT s.org_code, (SELECT count(*) FROM hdl_vault.identity i WHERE i.source_id = s.source_id AND i.subject LIKE 'Patient/%') AS vault_rows,
        (SELECT count(*) FROM hdl_lake.resource_history h WHERE h.source_id = s.source_id AND h.resource_type = 'Patient') AS patient_versions
 FROM hdl.source s WHERE s.org_code LIKE 'ISO%' AND NOT s.is_gateway ORDER BY 1;
+
+-- the submitting organisation is in every stored record: meta.source, stamped at ingest (what a
+-- submission says there is replaced), so ViewDefinitions can tell the sources apart
+SET ROLE regress_iso_b;
+SELECT hdl.ingest('{"resourceType":"Observation","status":"final","code":{"text":"claims A"},"meta":{"source":"ISOA1"}}') -> 'meta' ->> 'source' AS stamped;
+RESET ROLE;
+SELECT s.org_code, r.resource_type, count(*) AS records, count(*) FILTER (WHERE r.resource -> 'meta' ->> 'source' = s.org_code) AS stamped
+FROM hdl_lake.resource r JOIN hdl.source s USING (source_id)
+WHERE s.org_code LIKE 'ISO%' AND r.last_updated >= (SELECT min(received_at) FROM hdl.ingest_batch b JOIN hdl.source bs USING (source_id) WHERE bs.org_code = 'ISOA1')
+GROUP BY 1, 2 ORDER BY 1, 2;
+-- an engineer lists the linked records of one pseudonym
+SELECT pg_temp.mask(record_id) AS record_id, source, source_name, version, linked_records
+FROM hdl_lake.linked_patients WHERE pseudonym = :'p' ORDER BY source;
+-- the starter marts' patient_id is the pseudonym for every source's record, and source tells them apart
+SELECT r ->> 'source' AS source, pg_temp.mask(r ->> 'patient_id') AS patient_id, r ->> 'postcode_district' AS postcode_district,
+       r ->> 'deceased' AS deceased
+FROM hdl.starter_views() v, LATERAL hdl.view_run(v.view) r
+WHERE v.name = 'patients' AND r ->> 'patient_id' = :'p' ORDER BY 1;
+SELECT v.name, r ->> 'source' AS source, count(*) AS rows
+FROM hdl.starter_views() v, LATERAL hdl.view_run(v.view) r
+WHERE r ->> 'patient_id' = :'p' GROUP BY 1, 2 ORDER BY 1, 2;

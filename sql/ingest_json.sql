@@ -39,7 +39,7 @@ SELECT hdl.read('Practitioner', 'marker-1') -> 'name' -> 0 ->> 'family' = E'\u00
 SELECT h.resource -> 'name' = '[{"text": "\u001fhdl-number:7"}]'::jsonb AS history_unchanged
 FROM hdl_lake.resource_history h WHERE h.id = 'marker-2';
 -- the Patient's name went to the vault, and comes back from it as it was sent
-SELECT id AS pseudonym FROM hdl_lake.resource r JOIN hdl.source s USING (source_id)
+SELECT patient AS pseudonym FROM hdl_lake.resource r JOIN hdl.source s USING (source_id)
 WHERE s.org_code = 'JSN1' AND resource_type = 'Patient' \gset
 SET ROLE regress_json_reid;
 SELECT hdl.reidentify(:'pseudonym', 'safeguarding referral SR-2024-119') -> 'identities' -> 0 -> 'identity' -> 'name' AS vault_name;

@@ -70,9 +70,9 @@ SELECT name, view, resource_type, rows > 0 AS has_rows FROM hdl.marts WHERE name
 RESET ROLE;
 SET ROLE regress_starter_analyst;
 \x on
-SELECT pg_temp.mask(patient_id) AS patient_id, gender, birth_year_month, birth_year, postcode_district, district, country, active,
+SELECT pg_temp.mask(patient_id) AS patient_id, source, gender, birth_year_month, birth_year, postcode_district, district, country, active,
 	deceased, deceased_date_time, general_practice_id, last_updated IS NOT NULL AS has_last_updated, pg_temp.mask(_resource_key) AS _resource_key FROM mart.patients WHERE patient_id = :'pid';
-SELECT e.encounter_id IS NOT NULL AS has_id, pg_temp.mask(e.patient_id) AS patient_id, e.status, e.class_code, e.type_code, e.type_display, e.type_text,
+SELECT e.encounter_id IS NOT NULL AS has_id, pg_temp.mask(e.patient_id) AS patient_id, e.source, e.status, e.class_code, e.type_code, e.type_display, e.type_text,
 	e.start_time, e.end_time, e.service_provider_id, e.diagnosis_count FROM mart.encounters e WHERE patient_id = :'pid';
 SELECT pg_temp.mask(patient_id) AS patient_id, encounter_id = (SELECT encounter_id FROM mart.encounters WHERE patient_id = :'pid') AS encounter_joins, clinical_status,
 	verification_status, category, code_system, code, display, onset, abatement, recorded_date FROM mart.conditions WHERE patient_id = :'pid';

@@ -88,6 +88,15 @@ CREATE VIEW hdl_lake.change_log AS
 	FROM hdl_lake.resource_history;
 COMMENT ON VIEW hdl_lake.change_log IS 'Changes in the lake (type, id, version, operation, batch, writing transaction): the contract marts consume incrementally.';
 
+-- Every source keeps its own Patient record of a person; the records link through the pseudonym
+-- (docs/ingest.md, "Patients"). For engineers: WHERE pseudonym = '...' lists one person's records.
+CREATE VIEW hdl_lake.linked_patients AS
+	SELECT r.patient AS pseudonym, r.id AS record_id, s.org_code AS source, s.display AS source_name,
+		r.version, r.last_updated, pg_catalog.count(*) OVER (PARTITION BY r.patient) AS linked_records
+	FROM hdl_lake.resource r JOIN hdl.source s ON s.source_id OPERATOR(pg_catalog.=) r.source_id
+	WHERE r.resource_type OPERATOR(pg_catalog.=) 'Patient';
+COMMENT ON VIEW hdl_lake.linked_patients IS 'The Patient records of each pseudonym, one per source that sent the person: record id, source (ODS code and name), current version; no identifiers.';
+
 -- Ingest API. The C functions are SECURITY DEFINER: they find the calling source from the
 -- outer role (SET ROLE) and write the lake as the extension owner. Every statement they run is a
 -- key lookup; their plans are cached for the session and may have been made while the lake was

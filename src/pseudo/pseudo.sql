@@ -104,7 +104,7 @@ BEGIN
 	IF NOT EXISTS (SELECT 1 FROM hdl_vault.identity i WHERE i.subject OPERATOR(pg_catalog.=) ('Patient/' || reidentify.pseudonym)) THEN
 		PERFORM hdl._refuse('reidentify_refused', subject, jsonb_build_object('reason', 'no such pseudonym', 'purpose', purpose),
 			'42704', 'no patient has this pseudonym',
-			'Pseudonyms are the 64 hexadecimal characters of Patient.id in the lake.');
+			'A pseudonym is 64 hexadecimal characters: the pseudonym column of hdl_lake.linked_patients.');
 	END IF;
 	-- committed before anything is decrypted; an error here releases nothing
 	PERFORM hdl._audit_durable('reidentify', subject, jsonb_build_object('purpose', purpose));

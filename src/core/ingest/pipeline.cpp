@@ -349,7 +349,7 @@ private:
 		}
 		e.create = latest.version == 0;
 		e.version = ++latest.version;
-		SetIdentity(e.dom, e.id, e.version, last_updated_);
+		SetIdentity(e.dom, e.id, e.version, last_updated_, ctx_.org_code);
 		e.jsonb = hdl::json::jsonb::Encode(e.dom);
 		return true;
 	}

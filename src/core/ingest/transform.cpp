@@ -51,13 +51,16 @@ ForEachReference(Value &resource, const Visitor &fn) {
 }
 
 void
-SetIdentity(Value &resource, const std::string &id, int version, const std::string &last_updated) {
+SetIdentity(Value &resource, const std::string &id, int version, const std::string &last_updated,
+            const std::string &source) {
 	resource["id"] = id;
 	Value &meta = resource["meta"];
 	if (!meta.isObject())
 		meta = Value::object();
 	meta["versionId"] = std::to_string(version);
 	meta["lastUpdated"] = last_updated;
+	if (!source.empty()) // the lake says who submitted it, whatever the submission said
+		meta["source"] = source;
 }
 
 std::string

@@ -14,9 +14,10 @@ namespace hdl::ingest {
 void ForEachReference(hdl::json::Value &resource,
                       const std::function<void(std::string &reference, const std::string &path)> &fn);
 
-// Sets id, meta.versionId and meta.lastUpdated (keeping other meta members such as profile).
+// Sets id, meta.versionId, meta.lastUpdated and meta.source, the submitting organisation's ODS code
+// (keeping other meta members such as profile).
 void SetIdentity(hdl::json::Value &resource, const std::string &id, int version,
-                 const std::string &last_updated);
+                 const std::string &last_updated, const std::string &source);
 
 // Formats microseconds since the Unix epoch as a FHIR instant in UTC with milliseconds.
 std::string FormatInstant(int64_t epoch_micros);
