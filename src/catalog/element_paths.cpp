@@ -2,8 +2,11 @@
 #include <algorithm>
 
 #include "catalog/element_paths.hpp"
+#include "core/fhir/r4_schema.hpp"
 
 namespace hdl::catalog {
+
+namespace r4 = hdl::fhir::r4;
 
 std::set<PathType>
 ElementPaths(std::string_view resource_type, const hdl::json::Node &resource) {
@@ -35,18 +38,29 @@ public:
 	ElementWalk(ElementStats &stats, std::string_view resource_type) : stats_(stats), path_(resource_type) {
 	}
 
+	// type is the node's R4 type: only members that are R4 elements of it are described (at
+	// level 'minimal' a resource may carry other keys, and a key may be anything, such as a
+	// name and an NHS number; the catalogue is readable by analysts).
 	void
-	Walk(const hdl::json::Node &node, uint64_t hash, size_t depth) {
+	Walk(const hdl::json::Node &node, r4::TypeId type, uint64_t hash, size_t depth) {
 		if (depth >= MaxElementDepth)
 			return;
 		size_t mark = path_.size();
 		if (node.isObject()) {
+			if (type != r4::kNoType && r4::Type(type).kind == r4::TypeKind::ResourceList)
+				type = r4::FindResourceType(node.get("resourceType").str());
+			if (type == r4::kNoType || r4::Type(type).kind == r4::TypeKind::Primitive)
+				return;
+			bool resource = r4::Type(type).kind == r4::TypeKind::Resource;
 			node.forEachMember([&](std::string_view key, const hdl::json::Node &value) {
+				r4::TypeId child = MemberType(type, resource, key);
+				if (child == r4::kNoType)
+					return;
 				path_.append(".").append(key);
 				uint64_t h = Extend(Extend(hash, "."), key);
 				Found(h, value.type());
 				if (value.isObject() || value.isArray())
-					Walk(value, h, depth + 1);
+					Walk(value, child, h, depth + 1);
 				path_.resize(mark);
 			});
 		} else if (node.isArray()) {
@@ -56,10 +70,22 @@ public:
 				hdl::json::Node item = node.at(i);
 				Found(h, item.type());
 				if (item.isObject() || item.isArray())
-					Walk(item, h, depth + 1);
+					Walk(item, type, h, depth + 1);
 			}
 			path_.resize(mark);
 		}
+	}
+
+	// The type of member key of an object of type owner; kNoType when it is not an R4 element.
+	static r4::TypeId
+	MemberType(r4::TypeId owner, bool resource, std::string_view key) {
+		bool extension = !key.empty() && key[0] == '_';
+		const r4::ElementDef *el = r4::FindElement(owner, extension ? key.substr(1) : key);
+		if (el != nullptr)
+			return extension ? (el->allowsPrimitiveExtension() ? r4::kElementType : r4::kNoType) : el->type;
+		if (resource && (key == "resourceType" || key == "id"))
+			return r4::kElementType; // scalars: never walked into as objects of that type
+		return r4::kNoType;
 	}
 
 	uint64_t
@@ -101,7 +127,7 @@ void
 ElementStats::Add(std::string_view resource_type, const hdl::json::Node &resource) {
 	resources_++;
 	ElementWalk walk(*this, resource_type);
-	walk.Walk(resource, walk.RootHash(), 0);
+	walk.Walk(resource, r4::FindResourceType(resource_type), walk.RootHash(), 0);
 }
 
 // Views into the seen entries, sorted: no string is copied (this runs for every ingest batch).

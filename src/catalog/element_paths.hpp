@@ -15,7 +15,9 @@
 namespace hdl::catalog {
 
 // Paths start at the resource type; object members add ".name", array elements add "[]"
-// (Patient.name[].given[]). Deeper levels than this are not described.
+// (Patient.name[].given[]). Only members that are R4 elements of their place's type are
+// described (with what is below them): a key may be anything at level 'minimal', such as a
+// surname and an NHS number, and analysts read the catalogue. Deeper levels than this are not described.
 constexpr size_t MaxElementDepth = 32;
 
 using PathType = std::pair<std::string, std::string>; // path, JSON type (jsonb_typeof's names)

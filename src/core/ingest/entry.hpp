@@ -35,7 +35,7 @@ struct Entry {
 	bool has_dom = false;
 	PatientIdentity identity;        // Patients: pseudonym, links and what goes to the vault
 	std::string local_id;            // Patients: the provider's own id of the patient, or empty
-	Value related_vault;             // RelatedPersons: what went to the vault
+	std::vector<PendingIdentity> vault_saves; // other identities to store once it is written
 	std::vector<Problem> problems;
 	std::string jsonb;
 

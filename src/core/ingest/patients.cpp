@@ -1,6 +1,7 @@
 // Patient pseudonyms, vault links and patient mentions (see patients.hpp).
 #include "core/ingest/patients.hpp"
 #include "core/depth.hpp"
+#include "core/fhir/validator.hpp"
 
 namespace hdl::ingest {
 
@@ -120,45 +121,157 @@ PseudonymForNhsNumber(Store &store, const PseudoContext &ctx, const std::string 
 	return found.empty() ? link : found;
 }
 
-void
-Walk(Store &store, const PseudoContext &ctx, Value &node) {
-	hdl::depth::Guard guard("resource");
-	if (node.isObject()) {
-		const Value *ref = node.find("reference");
-		bool has_ref = ref != nullptr && ref->isString();
-		bool to_patient = has_ref && ref->str().rfind("Patient/", 0) == 0;
-		const Value *id = node.find("identifier");
-		if (id != nullptr && id->isObject() && id->memberStr("system") == pseudo::NhsNumberSystem) {
-			// A logical reference by NHS number: make it literal, keep no number.
-			std::string pseudonym = PseudonymForNhsNumber(store, ctx, std::string(id->memberStr("value")));
-			if (!has_ref)
-				node["reference"] = "Patient/" + pseudonym;
-			node.erase("identifier");
-			to_patient = true;
+// The resource type a Reference names: its literal reference's type ("Patient/x", an absolute
+// URL's last type segment, "Patient?identifier=..."), else its `type`; empty when unknown.
+std::string
+ReferenceKind(const Value &ref) {
+	std::string_view r = ref.memberStr("reference");
+	std::string_view kind;
+	if (!r.empty() && r[0] != '#') {
+		if (size_t q = r.find('?'); q != std::string_view::npos) {
+			kind = r.substr(0, q);
+		} else {
+			if (size_t h = r.find("/_history/"); h != std::string_view::npos)
+				r = r.substr(0, h);
+			if (size_t slash = r.rfind('/'); slash != std::string_view::npos) {
+				std::string_view head = r.substr(0, slash);
+				size_t before = head.rfind('/');
+				kind = before == std::string_view::npos ? head : head.substr(before + 1);
+			}
 		}
-		if (to_patient)
-			node.erase("display");
-		if (node.memberStr("system") == pseudo::NhsNumberSystem && node.contains("value") &&
-		    node["value"].isString()) {
-			// An Identifier carrying an NHS number anywhere else.
-			node["value"] = PseudonymForNhsNumber(store, ctx, node["value"].str());
-			node["system"] = pseudo::PseudonymSystem;
-		}
-		for (Value::Member &member : node.members())
-			if (member.value.isStructured())
-				Walk(store, ctx, member.value);
-	} else if (node.isArray()) {
-		for (Value &element : node.elements())
-			if (element.isStructured())
-				Walk(store, ctx, element);
 	}
+	if (kind.empty()) {
+		std::string_view type = ref.memberStr("type");
+		size_t slash = type.rfind('/');
+		kind = slash == std::string_view::npos ? type : type.substr(slash + 1);
+	}
+	return fhir::IsKnownResourceType(kind) ? std::string(kind) : std::string();
 }
+
+class MentionHooks final : public pseudo::DeidHooks {
+public:
+	MentionHooks(Store &store, const PseudoContext &ctx) : store_(store), ctx_(ctx) {
+	}
+
+	void
+	Reference(Value &ref, uint8_t targets) override {
+		std::string kind = ReferenceKind(ref);
+		bool patient_class = kind.empty() ? (targets & pseudo::kTargetPatientClass) != 0
+		                                  : pseudo::PersonClassOf(kind) == pseudo::PersonClass::Patient;
+		bool patient = kind.empty() ? (targets & (pseudo::kTargetPatient | pseudo::kTargetAny)) != 0 : kind == "Patient";
+		bool touched = false;
+		if (Value *id = ref.find("identifier"); id != nullptr && id->isObject()) {
+			std::string system(id->memberStr("system"));
+			std::string value(id->memberStr("value"));
+			std::string pseudonym;
+			if (system == pseudo::NhsNumberSystem && !value.empty()) {
+				pseudonym = PseudonymForNhsNumber(store_, ctx_, value);
+			} else if (patient && !value.empty()) {
+				pseudonym = PseudonymForLocalIdentifier(ref, *id, system, value);
+			}
+			if (!pseudonym.empty()) {
+				if (!ref.contains("reference"))
+					ref["reference"] = "Patient/" + pseudonym;
+				patient_class = true;
+			}
+			if (!pseudonym.empty() || patient_class) {
+				ref.erase("identifier");
+				touched = true;
+			}
+		}
+		if (patient_class && ref.erase("display"))
+			touched = true;
+		// ref-1: a Reference has a reference, an identifier or a display
+		if (touched && !ref.contains("reference") && !ref.contains("identifier"))
+			ref["display"] = "removed by hdl pseudonymisation";
+	}
+
+	void
+	Identifier(Value &identifier) override {
+		Value *value = identifier.find("value");
+		if (identifier.memberStr("system") != pseudo::NhsNumberSystem || value == nullptr || !value->isString())
+			return;
+		*value = PseudonymForNhsNumber(store_, ctx_, value->str());
+		identifier["system"] = pseudo::PseudonymSystem;
+	}
+
+	// A nested Patient that carries an NHS number (or a local identifier the caller linked) gets
+	// that patient's pseudonym as its identifier, so it can still be linked.
+	void
+	Nested(Value &resource, pseudo::NestedPerson &person) override {
+		if (person.type != "Patient")
+			return;
+		std::string pseudonym;
+		if (!person.identity.nhs_number.empty())
+			pseudonym = PseudonymForNhsNumber(store_, ctx_, person.identity.nhs_number);
+		for (size_t i = 0; pseudonym.empty() && i < person.identity.identifiers.size(); i++) {
+			const auto &[system, value] = person.identity.identifiers[i];
+			pseudonym = LinkedPseudonym(store_, ctx_, {IdentifierLink(ctx_, system, value)});
+		}
+		if (!pseudonym.empty())
+			pseudo::SetPseudonymIdentifier(resource, pseudonym);
+	}
+
+	std::vector<PendingIdentity> saves;
+
+private:
+	// A logical reference by the caller's local identifier of a patient (an MRN): the linked
+	// patient, or (first sight) the pseudonym that identifier gives, with the identifier and its
+	// link to the vault so that the Patient, when it comes, links to the same pseudonym.
+	std::string
+	PseudonymForLocalIdentifier(const Value &ref, const Value &id, const std::string &system, const std::string &value) {
+		std::string link = IdentifierLink(ctx_, system, value);
+		std::string found = LinkedPseudonym(store_, ctx_, {link});
+		if (!found.empty())
+			return found;
+		std::string_view literal = ref.memberStr("reference");
+		std::string pseudonym = literal.rfind("Patient/", 0) == 0 && literal.find('/', 8) == std::string_view::npos
+		                            ? std::string(literal.substr(8))
+		                            : link;
+		for (const PendingIdentity &p : saves)
+			if (p.links.size() == 1 && p.links.front() == link)
+				return pseudonym;
+		PendingIdentity pending;
+		pending.subject = "Patient/" + pseudonym;
+		pending.vault = Value::object();
+		pending.vault["identifier"] = Value::array();
+		pending.vault["identifier"].push_back(id);
+		pending.links.push_back(link);
+		saves.push_back(std::move(pending));
+		return pseudonym;
+	}
+
+	Store &store_;
+	const PseudoContext &ctx_;
+};
 
 } // namespace
 
-void
-PseudonymiseMentions(Store &store, const PseudoContext &ctx, Value &resource) {
-	Walk(store, ctx, resource);
+std::vector<PendingIdentity>
+DeidentifyResource(Store &store, const PseudoContext &ctx, Value &resource, bool root_rules, const std::string &subject) {
+	MentionHooks hooks(store, ctx);
+	pseudo::DeidResult result = pseudo::Deidentify(resource, ctx.policy, hooks, {root_rules, true});
+	std::vector<PendingIdentity> out = std::move(hooks.saves);
+	if (result.root_is_person && !result.root.vault.empty())
+		out.push_back({subject, std::move(result.root.vault), {}});
+	if (!result.nested.empty()) {
+		Value nested = Value::array();
+		for (pseudo::NestedPerson &p : result.nested) {
+			if (p.identity.vault.empty())
+				continue;
+			Value one = Value::object();
+			one["path"] = p.path;
+			one["resourceType"] = p.type;
+			one["identity"] = std::move(p.identity.vault);
+			nested.push_back(std::move(one));
+		}
+		if (!nested.empty()) {
+			Value doc = Value::object();
+			doc["nested"] = std::move(nested);
+			out.push_back({subject, std::move(doc), {}});
+		}
+	}
+	return out;
 }
 
 } // namespace hdl::ingest

@@ -8,6 +8,7 @@
 
 #include "core/ingest/request.hpp"
 #include "core/ingest/store.hpp"
+#include "core/pseudo/deid_walk.hpp"
 #include "core/pseudo/deidentify.hpp"
 #include "core/pseudo/hmac.hpp"
 
@@ -74,10 +75,23 @@ void RememberPatient(const PseudoContext &ctx, const std::string &local_id, cons
 PatientIdentity PseudonymisePatient(Store &store, const PseudoContext &ctx, hdl::json::Value &patient,
                                     const std::string &local_id);
 
-// Rewrites what identifies a patient inside any other resource: NHS-number identifiers become
-// pseudonym identifiers, logical references by NHS number become literal references, and
-// references to patients lose their display text.
-void PseudonymiseMentions(Store &store, const PseudoContext &ctx, hdl::json::Value &resource);
+// An identity to store in the vault for a resource once it is written: what left a person
+// resource other than a top-level Patient, nested person resources, or a patient's local
+// identifier that a reference carried.
+struct PendingIdentity {
+	std::string subject; // "Patient/<pseudonym>", "RelatedPerson/<id>", "Observation/<id>"...
+	hdl::json::Value vault;
+	std::vector<std::string> links;
+};
+
+// Applies the generated de-identification rules to a resource (deid_walk.hpp): person
+// resources at any depth lose their identifying elements; references to people by identifier
+// become references to the pseudonym (NHS numbers, and the caller's local identifiers of
+// patients, whose links go to the vault), references to patient-class people lose their display
+// text, and NHS-number identifiers become pseudonyms. root_rules is false for a Patient, whose
+// identity PseudonymisePatient took. subject is the resource's "Type/id".
+std::vector<PendingIdentity> DeidentifyResource(Store &store, const PseudoContext &ctx, hdl::json::Value &resource,
+                                                bool root_rules, const std::string &subject);
 
 } // namespace hdl::ingest
 

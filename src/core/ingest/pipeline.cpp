@@ -179,6 +179,8 @@ void
 ResolveReferences(Store &store, const PseudoContext &ctx, Entry &e,
                   const std::unordered_map<std::string, std::string> &by_full_url) {
 	ForEachReference(e.dom, [&](std::string &ref, const std::string &path) {
+		if (e.type == "Bundle" && path.rfind("entry[", 0) == 0)
+			return; // a stored Bundle's references are its own (to its entries' fullUrls)
 		std::string where = "resource." + path;
 		if (auto it = by_full_url.find(ref); it != by_full_url.end()) {
 			ref = it->second;
@@ -216,9 +218,8 @@ Transform(Store &store, const PseudoContext &ctx, Entry &e, const std::unordered
 	ResolveReferences(store, ctx, e, by_full_url);
 	if (!ctx.enabled)
 		return;
-	if (e.type == "RelatedPerson")
-		e.related_vault = pseudo::TakeIdentity(e.dom, ctx.policy).vault;
-	PseudonymiseMentions(store, ctx, e.dom);
+	e.vault_saves = DeidentifyResource(store, ctx, e.dom, e.type != "Patient",
+	                                   e.type == "Patient" ? "Patient/" + e.identity.pseudonym : Key(e.type, e.id));
 	pseudo::ScrubFreeText(e.dom, ctx.policy);
 }
 
@@ -315,16 +316,16 @@ public:
 	}
 
 private:
-	// The identity a Patient or RelatedPerson took to the vault, saved once its version is written
+	// The identities the entry took to the vault (its own, nested ones), saved once its version is written
 	// (and only then: a vault row always has its lake version, whatever a race decided).
 	void
 	SaveIdentity(Entry &e) {
 		if (e.type == "Patient" && ctx_.enabled)
 			store_.SaveIdentity("Patient/" + e.identity.pseudonym, e.identity.vault.dump(), e.identity.links);
-		else if (e.type == "RelatedPerson" && !e.related_vault.empty())
-			store_.SaveIdentity("RelatedPerson/" + e.id, e.related_vault.dump(), {});
+		for (const PendingIdentity &p : e.vault_saves)
+			store_.SaveIdentity(p.subject, p.vault.dump(), p.links);
+		e.vault_saves.clear();
 		e.identity.vault = Value();
-		e.related_vault = Value();
 	}
 
 	// Checks ownership and ifMatch against the current version, then stamps id/meta and encodes

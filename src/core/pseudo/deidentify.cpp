@@ -1,6 +1,7 @@
 // Splitting direct identifiers from the clinical copy (see deidentify.hpp).
 #include "core/pseudo/deidentify.hpp"
 #include "core/depth.hpp"
+#include "core/pseudo/deid_walk.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -10,71 +11,6 @@ namespace hdl::pseudo {
 namespace {
 
 using hdl::json::Value;
-
-// Extensions that name or locate a person (FHIR core extension URLs), whatever their value.
-bool
-IsIdentifyingExtensionUrl(std::string_view url) {
-	static const char *const urls[] = {
-	    "http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenName",
-	    "http://hl7.org/fhir/StructureDefinition/patient-birthPlace",
-	    "http://hl7.org/fhir/StructureDefinition/patient-birthTime",
-	    "http://hl7.org/fhir/StructureDefinition/humanname-mothers-family",
-	    "http://hl7.org/fhir/StructureDefinition/humanname-fathers-family",
-	};
-	for (const char *u : urls)
-		if (url == u)
-			return true;
-	return false;
-}
-
-// An extension whose value is a person's name, address, contact point or identifier.
-bool
-HasIdentifyingValue(const Value &extension) {
-	for (const char *key : {"valueHumanName", "valueAddress", "valueContactPoint", "valueIdentifier"})
-		if (extension.contains(key))
-			return true;
-	return false;
-}
-
-void
-Move(Value &from, Value &to, const char *key) {
-	Value *it = from.find(key);
-	if (it == nullptr)
-		return;
-	to[key] = std::move(*it);
-	from.erase(key);
-}
-
-std::string
-GeneraliseDate(const std::string &date, BirthDateRule rule) {
-	if (rule == BirthDateRule::Year)
-		return date.substr(0, 4);
-	return date.substr(0, 7);
-}
-
-// Keeps only what analysts need of addresses (use, type, district, state, country, the outward
-// postcode); lines, city and text go to the vault.
-Value
-GeneraliseAddresses(const Value &addresses, const Policy &policy) {
-	Value out = Value::array();
-	for (const Value &a : addresses.elements()) {
-		if (!a.isObject())
-			continue;
-		Value kept = Value::object();
-		for (const char *key : {"use", "type", "district", "state", "country"})
-			if (const Value *v = a.find(key))
-				kept[key] = *v;
-		const Value *pc = a.find("postalCode");
-		if (pc != nullptr && pc->isString() && policy.postcode == PostcodeRule::District) {
-			std::string district = PostcodeDistrict(pc->str());
-			if (!district.empty())
-				kept["postalCode"] = district;
-		}
-		if (!kept.empty())
-			out.push_back(std::move(kept));
-	}
-	return out;
-}
 
 void
 ScrubAttachments(Value &node) {
@@ -159,56 +95,8 @@ PostcodeDistrict(const std::string &postcode) {
 
 Identity
 TakeIdentity(Value &resource, const Policy &policy) {
-	Identity identity;
-	identity.vault = Value::object();
-	if (const Value *ids = resource.find("identifier"); ids != nullptr && ids->isArray()) {
-		for (const Value &id : ids->elements()) {
-			std::string system(id.memberStr("system"));
-			std::string value(id.memberStr("value"));
-			if (value.empty())
-				continue;
-			if (system == NhsNumberSystem && identity.nhs_number.empty())
-				identity.nhs_number = value;
-			else
-				identity.identifiers.emplace_back(system, value);
-		}
-	}
-	for (const char *key : {"identifier", "name", "telecom", "photo", "contact", "text"})
-		Move(resource, identity.vault, key);
-	if (Value *addr = resource.find("address")) {
-		identity.vault["address"] = *addr;
-		Value kept = addr->isArray() ? GeneraliseAddresses(*addr, policy) : Value::array();
-		if (kept.empty())
-			resource.erase("address");
-		else
-			*addr = std::move(kept);
-	}
-	if (Value *bd = resource.find("birthDate"); bd != nullptr && bd->isString()) {
-		identity.vault["birthDate"] = *bd;
-		if (policy.birth_date == BirthDateRule::Drop)
-			resource.erase("birthDate");
-		else
-			*bd = GeneraliseDate(bd->str(), policy.birth_date);
-	}
-	if (Value *bd = resource.find("_birthDate")) {
-		identity.vault["_birthDate"] = std::move(*bd); // carries the birthTime extension
-		resource.erase("_birthDate");
-	}
-	if (Value *ext = resource.find("extension"); ext != nullptr && ext->isArray()) {
-		Value kept = Value::array(), removed = Value::array();
-		for (Value &e : ext->elements()) {
-			bool identifying =
-			    e.isObject() && (IsIdentifyingExtensionUrl(e.memberStr("url")) || HasIdentifyingValue(e));
-			(identifying ? removed : kept).push_back(std::move(e));
-		}
-		if (!removed.empty())
-			identity.vault["extension"] = std::move(removed);
-		if (kept.empty())
-			resource.erase("extension");
-		else
-			*ext = std::move(kept);
-	}
-	return identity;
+	DeidHooks none;
+	return Deidentify(resource, policy, none, {true, false}).root;
 }
 
 void

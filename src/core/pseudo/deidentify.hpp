@@ -1,5 +1,5 @@
 // What leaves the clinical copy of a resource before it is stored, and what it is replaced
-// with. Patients (and RelatedPersons) give their direct identifiers to the identity vault;
+// with. Person resources give their direct identifiers to the identity vault (deid_walk.hpp);
 // every resource loses its narrative and inline attachment data (free text names people).
 #pragma once
 #include <string>
@@ -34,8 +34,10 @@ struct Identity {
 	std::vector<std::pair<std::string, std::string>> identifiers; // other (system, value) pairs
 };
 
-// Removes identifier, name, telecom, address lines/city/text, photo, contact, and identifying
-// extensions; generalises birthDate and postal codes per the policy; returns what was removed.
+// Applies the generated rules (deid_rules.hpp) to a person resource (Patient, Person,
+// RelatedPerson, Practitioner), not entering nested resources: identifying elements and elements
+// that are not in R4 leave it, addresses and birth/death dates are generalised per the policy;
+// returns what left, as a mirror of the resource (deid_walk.hpp walks nested resources too).
 Identity TakeIdentity(hdl::json::Value &resource, const Policy &policy);
 
 // Marks the resource with its pseudonym as its only identifier.

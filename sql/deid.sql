@@ -1,0 +1,115 @@
+-- De-identification by the rules generated from the R4 type model (issue #16): person resources
+-- wherever they appear (contained, in a stored Bundle, in Parameters, Person), logical references
+-- by a local identifier (MRN), unknown elements at level 'minimal', and the catalogue's keys.
+-- Each case stored a name, phone number, birth date or local identifier in hdl_lake before.
+\set ECHO none
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/sql/try.sql
+\set ECHO all
+CREATE EXTENSION IF NOT EXISTS hdl CASCADE;
+CREATE ROLE regress_deid_gp IN ROLE hdl_provider;
+CREATE ROLE regress_deid_other IN ROLE hdl_provider;
+SELECT hdl.register_source('regress_deid_gp', 'DEIDGP', 'De-identification test GP') > 0 AS gp,
+       hdl.register_source('regress_deid_other', 'DEIDOT', 'Another provider') > 0 AS other;
+
+SET ROLE regress_deid_gp;
+-- a Patient contained in an Observation: its name, telecom and exact birth date leave it
+SELECT (hdl.ingest($${"resourceType":"Observation","status":"final","code":{"text":"heart rate"},
+  "contained":[{"resourceType":"Patient","id":"cp","name":[{"family":"Zqcontainedfamily","given":["Zqcontainedgiven"]}],
+                "telecom":[{"system":"phone","value":"07700 900111"}],"birthDate":"1950-03-04","gender":"male",
+                "address":[{"line":["1 Zqcontainedlane"],"city":"Zqcontainedcity","postalCode":"LS21 3QZ"}]}],
+  "subject":{"reference":"#cp","display":"Zqcontainedfamily"}}$$) - 'meta' - 'id')::text AS contained;
+
+-- a Patient inside a stored collection Bundle (and a RelatedPerson beside it)
+SELECT pg_temp.mask(hdl.ingest_bundle($${"resourceType":"Bundle","type":"transaction","entry":[
+ {"resource":{"resourceType":"Bundle","type":"collection","entry":[
+   {"fullUrl":"urn:uuid:0d1e2f3a-4b5c-4d6e-8f70-00000000aa01","resource":{"resourceType":"Patient",
+     "name":[{"family":"Zqbundlefamily"}],"telecom":[{"system":"phone","value":"07700 900222"}],"birthDate":"1951-05-06"}},
+   {"fullUrl":"urn:uuid:0d1e2f3a-4b5c-4d6e-8f70-00000000aa02","resource":{"resourceType":"RelatedPerson",
+     "patient":{"reference":"urn:uuid:0d1e2f3a-4b5c-4d6e-8f70-00000000aa01","display":"Zqbundlefamily"},"name":[{"family":"Zqrelatedfamily"}]}}]},
+  "request":{"method":"POST","url":"Bundle"}}]}$$)::text);
+
+-- a Patient inside Parameters
+SELECT (hdl.ingest($${"resourceType":"Parameters","parameter":[{"name":"person","resource":{"resourceType":"Patient",
+  "identifier":[{"system":"https://gp.example.nhs.uk/Id/mrn","value":"ZqparamMRN"}],"name":[{"text":"Zqparamname"}]}}]}$$)
+  -> 'parameter')::text AS parameters;
+
+-- a Person resource at the top level
+SELECT (hdl.ingest($${"resourceType":"Person","name":[{"family":"Zqpersonfamily"}],"telecom":[{"system":"email","value":"zqperson@example.org"}],
+  "birthDate":"1952-07-08","gender":"female","photo":{"contentType":"image/png","url":"https://example.org/Zqpersonphoto.png"}}$$)
+  - 'meta' - 'id')::text AS person;
+
+-- a Practitioner is staff: professional identity and birth date kept, photo to the vault
+SELECT (hdl.ingest($${"resourceType":"Practitioner","name":[{"family":"Registered"}],"birthDate":"1970-01-02",
+  "photo":[{"contentType":"image/png","url":"https://example.org/Zqstaffphoto.png"}]}$$) - 'meta' - 'id')::text AS practitioner;
+
+-- logical references by the GP system's MRN: to the linked patient, or (first sight) to the
+-- pseudonym that MRN gives, which the Patient gets when it comes
+SELECT hdl.ingest($${"resourceType":"Patient","identifier":[{"system":"https://gp.example.nhs.uk/Id/mrn","value":"ZqMRN-1001"}],"gender":"male"}$$) ->> 'id' AS p1001 \gset
+SELECT hdl.ingest($${"resourceType":"Observation","status":"final","code":{"text":"bp"},
+  "subject":{"identifier":{"system":"https://gp.example.nhs.uk/Id/mrn","value":"ZqMRN-1001"},"display":"Zqdisplayname"}}$$) -> 'subject'
+  = jsonb_build_object('reference', 'Patient/' || :'p1001') AS mrn_reference_linked;
+SELECT hdl.ingest($${"resourceType":"Observation","status":"final","code":{"text":"bp"},
+  "subject":{"identifier":{"system":"https://gp.example.nhs.uk/Id/mrn","value":"ZqMRN-2002"}}}$$) -> 'subject' ->> 'reference' AS first_sight \gset
+SELECT pg_temp.mask(:'first_sight') AS first_sight;
+SELECT 'Patient/' || (hdl.ingest($${"resourceType":"Patient","identifier":[{"system":"https://gp.example.nhs.uk/Id/mrn","value":"ZqMRN-2002"}]}$$) ->> 'id')
+  = :'first_sight' AS patient_links_to_first_sight;
+-- a practitioner's identifier in a reference is staff data: kept
+SELECT hdl.ingest($${"resourceType":"Observation","status":"final","code":{"text":"x"},
+  "performer":[{"type":"Practitioner","identifier":{"system":"https://fhir.nhs.uk/Id/sds-user-id","value":"555000111"},"display":"Dr Staff"}]}$$)
+  -> 'performer' AS staff_reference;
+-- a reference to a RelatedPerson by identifier: no pseudonym to point at, the identifier goes
+SELECT hdl.ingest($${"resourceType":"Observation","status":"final","code":{"text":"x"},
+  "performer":[{"type":"RelatedPerson","identifier":{"value":"ZqrelatedID"}}]}$$) -> 'performer' AS related_reference;
+RESET ROLE;
+-- the stored collection Bundle (a superuser looks)
+SELECT (resource -> 'entry')::text AS stored_collection FROM hdl_lake.resource WHERE resource_type = 'Bundle'
+  AND resource -> 'entry' -> 0 -> 'resource' ->> 'birthDate' = '1951-05';
+
+-- another provider's MRN of the same value means nothing to this one: a pseudonym of its own
+SET ROLE regress_deid_other;
+SELECT hdl.ingest($${"resourceType":"Observation","status":"final","code":{"text":"bp"},
+  "subject":{"identifier":{"system":"https://gp.example.nhs.uk/Id/mrn","value":"ZqMRN-1001"}}}$$) -> 'subject' ->> 'reference'
+  <> 'Patient/' || :'p1001' AS other_provider_not_linked;
+RESET ROLE;
+
+-- level 'minimal' never weakens de-identification: unknown elements leave person resources
+-- (to the vault), and the catalogue records no key that is not an R4 element
+SET ROLE regress_deid_gp;
+SELECT (hdl.ingest($${"resourceType":"Patient","gender":"other","nhsNumber":"9434765870","fullName":"Zqminimalname",
+  "contact":[{"relationship":[{"text":"sister"}],"mobile":"07700 900333"}]}$$, 'minimal') - 'meta' - 'id' - 'identifier')::text AS minimal_patient;
+SELECT (hdl.ingest($${"resourceType":"Observation","status":"final","code":{"text":"x"},"ZqSmith4857773456":true,
+  "subject":{"display":"x","Zqkeyname":1}}$$, 'minimal') - 'meta' - 'id')::text AS minimal_observation;
+RESET ROLE;
+SELECT count(*) AS unknown_keys_in_catalogue FROM hdl.catalog_elements
+WHERE path LIKE '%Zq%' OR path LIKE '%nhsNumber%' OR path LIKE '%fullName%' OR path LIKE '%mobile%';
+-- (the unknown key of the Observation, not a person resource, stays in the lake: docs/pseudonymisation.md)
+SELECT count(*) AS observation_key_in_lake FROM hdl_lake.resource WHERE resource ? 'ZqSmith4857773456';
+SELECT string_agg(path, ', ' ORDER BY path) AS catalogue_paths FROM hdl.catalog_element_paths('{"resourceType":"Observation","status":"final","Zqkey":{"a":1},"code":{"Zqx":1,"text":"t"},"contained":[{"resourceType":"Patient","Zqy":1,"gender":"male"}]}');
+
+-- nothing of the above reaches anything hdl_engineer or hdl_analyst can read
+CREATE TEMP TABLE secrets(s text);
+INSERT INTO secrets VALUES ('Zqcontained'), ('900111'), ('1950-03-04'), ('Zqbundle'), ('900222'), ('1951-05-06'),
+	('Zqrelated'), ('Zqparam'), ('Zqperson'), ('1952-07-08'), ('Zqstaffphoto'), ('ZqMRN'),
+	('Zqdisplayname'), ('9434765870'), ('Zqminimal'), ('900333'), ('LS21 3QZ');
+CREATE TEMP TABLE leaks(tbl text, secret text);
+DO $$
+DECLARE
+	t record;
+	n bigint;
+	sec text;
+BEGIN
+	FOR t IN SELECT c.oid::regclass AS rel FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
+	         WHERE c.relkind IN ('r', 'p', 'v', 'm') AND ns.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+	           AND (has_table_privilege('hdl_engineer', c.oid, 'SELECT') OR has_table_privilege('hdl_analyst', c.oid, 'SELECT'))
+	LOOP
+		FOR sec IN SELECT s FROM secrets LOOP
+			EXECUTE format('SELECT count(*) FROM %s x WHERE x::text LIKE %L', t.rel, '%' || sec || '%') INTO n;
+			IF n > 0 THEN INSERT INTO leaks VALUES (t.rel::text, sec); END IF;
+		END LOOP;
+	END LOOP;
+END $$;
+SELECT * FROM leaks ORDER BY 1, 2;
+-- they are in the vault (encrypted): one row per person resource and per first-seen MRN
+SELECT split_part(subject, '/', 1) AS subject_type, count(*) AS rows FROM hdl_vault.identity i
+JOIN hdl.source s USING (source_id) WHERE s.org_code IN ('DEIDGP', 'DEIDOT') GROUP BY 1 ORDER BY 1;
