@@ -35,11 +35,11 @@ TEST(DeidRules, ElementActions) {
 	EXPECT_EQ(ElementAction("Patient_Contact", "relationship", PersonClass::Patient), Action::Keep);
 	EXPECT_EQ(ElementAction("Person", "telecom", PersonClass::Patient), Action::Vault);
 	EXPECT_EQ(ElementAction("RelatedPerson", "birthDate", PersonClass::Patient), Action::GeneraliseDate);
-	// staff: professional identity kept, personal data not
+	// staff: professional identity and birth date kept, photo not
 	EXPECT_EQ(ElementAction("Practitioner", "name", PersonClass::Staff), Action::Keep);
 	EXPECT_EQ(ElementAction("Practitioner", "identifier", PersonClass::Staff), Action::Keep);
 	EXPECT_EQ(ElementAction("Practitioner", "photo", PersonClass::Staff), Action::Vault);
-	EXPECT_EQ(ElementAction("Practitioner", "birthDate", PersonClass::Staff), Action::GeneraliseDate);
+	EXPECT_EQ(ElementAction("Practitioner", "birthDate", PersonClass::Staff), Action::Keep); // workforce data
 	// extension values: in patient-class resources only
 	EXPECT_EQ(ElementAction("Extension", "valueHumanName", PersonClass::Patient), Action::VaultExtension);
 	EXPECT_EQ(ElementAction("Extension", "valueAttachment", PersonClass::Patient), Action::VaultExtension);
