@@ -20,13 +20,16 @@ SELECT (hdl.ingest($${"resourceType":"Observation","status":"final","code":{"tex
                 "address":[{"line":["1 Zqcontainedlane"],"city":"Zqcontainedcity","postalCode":"LS21 3QZ"}]}],
   "subject":{"reference":"#cp","display":"Zqcontainedfamily"}}$$) - 'meta' - 'id')::text AS contained;
 
--- a Patient inside a stored collection Bundle (and a RelatedPerson beside it)
+-- a Patient inside a stored collection Bundle (and a RelatedPerson beside it, referring to it by
+-- the Bundle's own fullUrl, and an Observation referring to a Patient the GP submitted, by the GP's id)
+SELECT hdl.ingest('{"resourceType":"Patient","id":"Zqlocal-17","gender":"male"}') ->> 'id' AS local17 \gset
 SELECT pg_temp.mask(hdl.ingest_bundle($${"resourceType":"Bundle","type":"transaction","entry":[
  {"resource":{"resourceType":"Bundle","type":"collection","entry":[
    {"fullUrl":"urn:uuid:0d1e2f3a-4b5c-4d6e-8f70-00000000aa01","resource":{"resourceType":"Patient",
      "name":[{"family":"Zqbundlefamily"}],"telecom":[{"system":"phone","value":"07700 900222"}],"birthDate":"1951-05-06"}},
    {"fullUrl":"urn:uuid:0d1e2f3a-4b5c-4d6e-8f70-00000000aa02","resource":{"resourceType":"RelatedPerson",
-     "patient":{"reference":"urn:uuid:0d1e2f3a-4b5c-4d6e-8f70-00000000aa01","display":"Zqbundlefamily"},"name":[{"family":"Zqrelatedfamily"}]}}]},
+     "patient":{"reference":"urn:uuid:0d1e2f3a-4b5c-4d6e-8f70-00000000aa01","display":"Zqbundlefamily"},"name":[{"family":"Zqrelatedfamily"}]}},
+   {"resource":{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"Patient/Zqlocal-17"}}}]},
   "request":{"method":"POST","url":"Bundle"}}]}$$)::text);
 
 -- a Patient inside Parameters
@@ -63,8 +66,10 @@ SELECT hdl.ingest($${"resourceType":"Observation","status":"final","code":{"text
   "performer":[{"type":"RelatedPerson","identifier":{"value":"ZqrelatedID"}}]}$$) -> 'performer' AS related_reference;
 RESET ROLE;
 -- the stored collection Bundle (a superuser looks)
-SELECT (resource -> 'entry')::text AS stored_collection FROM hdl_lake.resource WHERE resource_type = 'Bundle'
+SELECT pg_temp.mask((resource -> 'entry')::text) AS stored_collection FROM hdl_lake.resource WHERE resource_type = 'Bundle'
   AND resource -> 'entry' -> 0 -> 'resource' ->> 'birthDate' = '1951-05';
+SELECT resource -> 'entry' -> 2 -> 'resource' -> 'subject' ->> 'reference' = 'Patient/' || :'local17' AS local_id_to_pseudonym
+FROM hdl_lake.resource WHERE resource_type = 'Bundle' AND resource -> 'entry' -> 0 -> 'resource' ->> 'birthDate' = '1951-05';
 
 -- another provider's MRN of the same value means nothing to this one: a pseudonym of its own
 SET ROLE regress_deid_other;
@@ -91,7 +96,7 @@ SELECT string_agg(path, ', ' ORDER BY path) AS catalogue_paths FROM hdl.catalog_
 CREATE TEMP TABLE secrets(s text);
 INSERT INTO secrets VALUES ('Zqcontained'), ('900111'), ('1950-03-04'), ('Zqbundle'), ('900222'), ('1951-05-06'),
 	('Zqrelated'), ('Zqparam'), ('Zqperson'), ('1952-07-08'), ('Zqstaffphoto'), ('ZqMRN'),
-	('Zqdisplayname'), ('9434765870'), ('Zqminimal'), ('900333'), ('LS21 3QZ');
+	('Zqdisplayname'), ('Zqlocal'), ('9434765870'), ('Zqminimal'), ('900333'), ('LS21 3QZ');
 CREATE TEMP TABLE leaks(tbl text, secret text);
 DO $$
 DECLARE

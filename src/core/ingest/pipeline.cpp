@@ -179,8 +179,8 @@ void
 ResolveReferences(Store &store, const PseudoContext &ctx, Entry &e,
                   const std::unordered_map<std::string, std::string> &by_full_url) {
 	ForEachReference(e.dom, [&](std::string &ref, const std::string &path) {
-		if (e.type == "Bundle" && path.rfind("entry[", 0) == 0)
-			return; // a stored Bundle's references are its own (to its entries' fullUrls)
+		if (e.type == "Bundle" && path.rfind("entry[", 0) == 0 && (ref.rfind("urn:uuid:", 0) == 0 || ref.rfind("urn:oid:", 0) == 0))
+			return; // a stored Bundle's urn references are its own (to its entries' fullUrls)
 		std::string where = "resource." + path;
 		if (auto it = by_full_url.find(ref); it != by_full_url.end()) {
 			ref = it->second;
