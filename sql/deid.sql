@@ -22,7 +22,7 @@ SELECT (hdl.ingest($${"resourceType":"Observation","status":"final","code":{"tex
 
 -- a Patient inside a stored collection Bundle (and a RelatedPerson beside it, referring to it by
 -- the Bundle's own fullUrl, and an Observation referring to a Patient the GP submitted, by the GP's id)
-SELECT hdl.ingest('{"resourceType":"Patient","id":"Zqlocal-17","gender":"male"}') ->> 'id' AS local17 \gset
+SELECT hdl.ingest('{"resourceType":"Patient","id":"Zqlocal-17","gender":"male"}') -> 'identifier' -> 0 ->> 'value' AS local17 \gset
 SELECT pg_temp.mask(hdl.ingest_bundle($${"resourceType":"Bundle","type":"transaction","entry":[
  {"resource":{"resourceType":"Bundle","type":"collection","entry":[
    {"fullUrl":"urn:uuid:0d1e2f3a-4b5c-4d6e-8f70-00000000aa01","resource":{"resourceType":"Patient",
@@ -48,14 +48,14 @@ SELECT (hdl.ingest($${"resourceType":"Practitioner","name":[{"family":"Registere
 
 -- logical references by the GP system's MRN: to the linked patient, or (first sight) to the
 -- pseudonym that MRN gives, which the Patient gets when it comes
-SELECT hdl.ingest($${"resourceType":"Patient","identifier":[{"system":"https://gp.example.nhs.uk/Id/mrn","value":"ZqMRN-1001"}],"gender":"male"}$$) ->> 'id' AS p1001 \gset
+SELECT hdl.ingest($${"resourceType":"Patient","identifier":[{"system":"https://gp.example.nhs.uk/Id/mrn","value":"ZqMRN-1001"}],"gender":"male"}$$) -> 'identifier' -> 0 ->> 'value' AS p1001 \gset
 SELECT hdl.ingest($${"resourceType":"Observation","status":"final","code":{"text":"bp"},
   "subject":{"identifier":{"system":"https://gp.example.nhs.uk/Id/mrn","value":"ZqMRN-1001"},"display":"Zqdisplayname"}}$$) -> 'subject'
   = jsonb_build_object('reference', 'Patient/' || :'p1001') AS mrn_reference_linked;
 SELECT hdl.ingest($${"resourceType":"Observation","status":"final","code":{"text":"bp"},
   "subject":{"identifier":{"system":"https://gp.example.nhs.uk/Id/mrn","value":"ZqMRN-2002"}}}$$) -> 'subject' ->> 'reference' AS first_sight \gset
 SELECT pg_temp.mask(:'first_sight') AS first_sight;
-SELECT 'Patient/' || (hdl.ingest($${"resourceType":"Patient","identifier":[{"system":"https://gp.example.nhs.uk/Id/mrn","value":"ZqMRN-2002"}]}$$) ->> 'id')
+SELECT 'Patient/' || (hdl.ingest($${"resourceType":"Patient","identifier":[{"system":"https://gp.example.nhs.uk/Id/mrn","value":"ZqMRN-2002"}]}$$) -> 'identifier' -> 0 ->> 'value')
   = :'first_sight' AS patient_links_to_first_sight;
 -- a practitioner's identifier in a reference is staff data: kept
 SELECT hdl.ingest($${"resourceType":"Observation","status":"final","code":{"text":"x"},
@@ -102,16 +102,17 @@ DO $$
 DECLARE
 	t record;
 	n bigint;
-	sec text;
+	pattern text := (SELECT string_agg(s, '|') FROM secrets); -- letters, digits, '-' and ' ' only
 BEGIN
 	FOR t IN SELECT c.oid::regclass AS rel FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
 	         WHERE c.relkind IN ('r', 'p', 'v', 'm') AND ns.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
 	           AND (has_table_privilege('hdl_engineer', c.oid, 'SELECT') OR has_table_privilege('hdl_analyst', c.oid, 'SELECT'))
 	LOOP
-		FOR sec IN SELECT s FROM secrets LOOP
-			EXECUTE format('SELECT count(*) FROM %s x WHERE x::text LIKE %L', t.rel, '%' || sec || '%') INTO n;
-			IF n > 0 THEN INSERT INTO leaks VALUES (t.rel::text, sec); END IF;
-		END LOOP;
+		EXECUTE format('SELECT count(*) FROM %s x WHERE x::text ~ %L', t.rel, pattern) INTO n;
+		IF n > 0 THEN
+			EXECUTE format('INSERT INTO leaks SELECT %L, s FROM pg_temp.secrets WHERE EXISTS (SELECT 1 FROM %s x WHERE strpos(x::text, s) > 0)',
+			               t.rel, t.rel);
+		END IF;
 	END LOOP;
 END $$;
 SELECT * FROM leaks ORDER BY 1, 2;
