@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/depth.hpp"
 #include "core/error.hpp"
 #include "core/sof/view.hpp"
 #include "sof/lake_scan.hpp"
@@ -32,6 +33,7 @@ namespace sof = hdl::sof;
 // The SQL type a column's tags ask for ("postgres/type", or the spec's "ansi/type"), by name.
 void
 CollectTypeTags(const hdl::json::Node &node, std::map<std::string, std::string> &out) {
+	hdl::depth::Guard guard("ViewDefinition");
 	if (node.isArray()) {
 		for (size_t i = 0; i < node.size(); i++)
 			CollectTypeTags(node.at(i), out);

@@ -1,6 +1,7 @@
 // Table-driven search for Reference elements (see references.hpp).
 #include "core/fhir/references.hpp"
 #include "core/fhir/r4_schema.hpp"
+#include "core/depth.hpp"
 
 namespace hdl::fhir {
 
@@ -67,8 +68,8 @@ private:
 
 	bool
 	Push(std::string_view name) {
-		if (depth_ == kMaxDepth)
-			return false;
+		if (depth_ == kMaxDepth) // refused, not skipped: a reference below would escape resolution
+			depth::Fail("resource", static_cast<int>(kMaxDepth));
 		path_[depth_++] = PathSegment {name, -1};
 		return true;
 	}

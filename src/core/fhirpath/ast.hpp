@@ -167,6 +167,10 @@ struct Ast {
 	Value literal;      // Literal value
 	std::unique_ptr<Ast> focus;
 	std::vector<std::unique_ptr<Ast>> args;
+	// Levels of the tree below and including this node: the parser refuses a tree higher than
+	// the depth budget (core/depth.hpp), so every recursion over an Ast (evaluation, compilation,
+	// destruction) is bounded, also for chains such as a.b.c... that parse without recursing.
+	int height = 1;
 };
 
 } // namespace hdl::fhirpath

@@ -1,5 +1,6 @@
 // The FHIRPath evaluator's core: dispatch over the Ast, path navigation over document nodes
 // (choice types, type-name first steps), constants, indexers and type operators.
+#include "core/depth.hpp"
 #include "core/error.hpp"
 #include "core/fhirpath/evaluator.hpp"
 #include "core/fhirpath/fhir_types.hpp"
@@ -193,6 +194,7 @@ EvalCall(const Ast &ast, const Context &ctx, Collection &out) {
 
 void
 Eval(const Ast &ast, const Context &ctx, Collection &out) {
+	depth::Guard guard("FHIRPath expression");
 	switch (ast.kind) {
 	case AstKind::Literal:
 		if (!ast.empty)

@@ -1,5 +1,6 @@
 // FHIRPath parser: precedence climbing over the tokens of lexer.cpp, producing an Ast with
 // functions resolved to ids (see fhirpath.hpp for the public entry point).
+#include "core/depth.hpp"
 #include "core/error.hpp"
 #include "core/fhirpath/fhirpath.hpp"
 #include "core/fhirpath/lexer.hpp"
@@ -211,8 +212,20 @@ private:
 		return 0;
 	}
 
+	// A node with its children attached: its height, refused above the depth budget.
+	std::unique_ptr<Ast>
+	sealed(std::unique_ptr<Ast> node) {
+		int below = node->focus ? node->focus->height : 0;
+		for (const auto &a : node->args)
+			below = std::max(below, a->height);
+		node->height = below + 1;
+		depth::CheckHeight(node->height, "FHIRPath expression");
+		return node;
+	}
+
 	std::unique_ptr<Ast>
 	parseExpr(int minPrec) {
+		depth::Guard guard("FHIRPath expression");
 		auto left = parseUnary();
 		while (true) {
 			BinaryOp op = BinaryOp::None;
@@ -232,7 +245,7 @@ private:
 				node->args.push_back(std::move(left));
 				node->args.push_back(parseExpr(prec + 1));
 			}
-			left = std::move(node);
+			left = sealed(std::move(node));
 		}
 	}
 
@@ -250,6 +263,7 @@ private:
 
 	std::unique_ptr<Ast>
 	parseUnary() {
+		depth::Guard guard("FHIRPath expression");
 		if (isSymbol("-") || isSymbol("+")) {
 			bool negate = next().text == "-";
 			auto operand = parseUnary();
@@ -258,7 +272,7 @@ private:
 			auto node = std::make_unique<Ast>();
 			node->kind = AstKind::Negate;
 			node->args.push_back(std::move(operand));
-			return node;
+			return sealed(std::move(node));
 		}
 		return parsePostfix(parseTerm());
 	}
@@ -278,7 +292,7 @@ private:
 				node->focus = std::move(focus);
 				node->args.push_back(parseExpr(0));
 				expect("]");
-				focus = std::move(node);
+				focus = sealed(std::move(node));
 			} else {
 				return focus;
 			}
@@ -294,7 +308,7 @@ private:
 		if (!isSymbol("(")) {
 			node->kind = AstKind::Member;
 			node->name = name.text;
-			return node;
+			return sealed(std::move(node));
 		}
 		next();
 		node->kind = AstKind::Call;
@@ -324,7 +338,7 @@ private:
 			node->name = TypeNameOf(*node->args[0]);
 			node->args.clear();
 		}
-		return node;
+		return sealed(std::move(node));
 	}
 
 	// The dotted name of a type argument such as ofType(FHIR.Quantity).

@@ -1,6 +1,7 @@
 // Reading and writing Postgres's JSONB binary format in pure C++ (see jsonb_format.hpp).
 #include "core/json/jsonb_format.hpp"
 #include "core/json/jsonb_writer.hpp"
+#include "core/depth.hpp"
 #include "core/error.hpp"
 #include "core/json/backends.hpp"
 #include "core/json/value.hpp"
@@ -367,6 +368,7 @@ public:
 	template <typename V>
 	void
 	array(const V &v) {
+		depth::Guard guard("JSON value");
 		uint32_t n = static_cast<uint32_t>(v.size());
 		uint32_t header_at = reserve(4);
 		store32(header_at, n | FlagArray);
@@ -386,6 +388,7 @@ public:
 	template <typename V>
 	void
 	object(const V &v) {
+		depth::Guard guard("JSON value");
 		std::vector<std::pair<std::string_view, V>> members = v.members();
 		std::stable_sort(members.begin(), members.end(),
 		                 [](const auto &a, const auto &b) { return CompareKeys(a.first, b.first) < 0; });

@@ -1,6 +1,7 @@
 // Dispatch of hdl::json::Node operations to the JSONB or nlohmann back end.
 #include "core/json/node.hpp"
 #include "core/json/backends.hpp"
+#include "core/depth.hpp"
 
 #include <cerrno>
 #include <cmath>
@@ -172,6 +173,7 @@ NumbersEqual(const Node &a, const Node &b) {
 
 bool
 DeepEqual(const Node &a, const Node &b) {
+	depth::Guard guard("JSON value");
 	if (a.type() != b.type())
 		return false;
 	switch (a.type()) {

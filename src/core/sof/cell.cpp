@@ -1,5 +1,6 @@
 // CellValue text and JSON forms (the Postgres layer writes CellToValue; tools and tests read
 // CellToJson).
+#include "core/depth.hpp"
 #include "core/sof/view.hpp"
 
 namespace hdl::sof {
@@ -27,6 +28,7 @@ CellValue::toText() const {
 
 json::Value
 CellToValue(const CellValue &cell) {
+	depth::Guard guard("view cell");
 	switch (cell.kind) {
 	case CellValue::Kind::Null:
 		return json::Value();

@@ -1,5 +1,6 @@
 // Compiles a ViewDefinition (SQL-on-FHIR v2) into a CompiledView, refusing invalid ones with
 // hdl::Error(InvalidParameter) that names the offending element.
+#include "core/depth.hpp"
 #include "core/error.hpp"
 #include "core/sof/select_node.hpp"
 #include "core/sof/view.hpp"
@@ -45,6 +46,8 @@ public:
 		try {
 			e = fhirpath::Parse(node.str());
 		} catch (const Error &err) {
+			if (err.kind() == ErrorKind::TooDeep) // keeps 54001: the budget, not a syntax error
+				throw Error(ErrorKind::TooDeep, "invalid ViewDefinition: " + where + ": " + err.what(), err.detail());
 			Invalid(where, err.what());
 		}
 		for (const std::string &c : e.constants()) {
@@ -56,6 +59,7 @@ public:
 
 	void
 	select(const json::Node &s, const std::string &where, SelectNode &out) {
+		depth::Guard guard("ViewDefinition");
 		if (!s.isObject())
 			Invalid(where, "a select must be an object");
 		out.firstColumn = columns_.size();

@@ -1,6 +1,7 @@
 // Evaluates a CompiledView over one resource: where filters, then the select tree, whose
 // sibling parts multiply (cartesian product) and whose unionAll branches add rows. Rows are
 // built in one reused buffer and handed to the sink as soon as they are complete.
+#include "core/depth.hpp"
 #include "core/error.hpp"
 #include "core/fhirpath/fhir_types.hpp"
 #include "core/fhirpath/node_path.hpp"
@@ -166,6 +167,7 @@ private:
 
 	void
 	run(const SelectNode &s, size_t part, const Value *focus, int64_t rowIndex, const Continuation *k) {
+		depth::Guard guard("ViewDefinition"); // each select part of a row is a level of the walk
 		size_t selects = s.selects.size();
 		size_t parts = 1 + selects + (s.unionAll.empty() ? 0 : 1);
 		if (part == parts) {
@@ -212,6 +214,7 @@ private:
 	// repeat: every node reachable through the expressions, depth first, parents first.
 	void
 	collectRepeat(const SelectNode &s, const Value &from, int64_t rowIndex, Collection &out) {
+		depth::Guard guard("resource"); // repeat follows the resource's own nesting
 		for (const fhirpath::Expression &e : s.repeat) {
 			Collection children;
 			fhirpath::EvaluateInto(e, Span(&from, 1), resource_, env_, rowIndex, children);
