@@ -258,12 +258,15 @@ HDL_FUNCTION(hdl_import_s3) {
 				if (!got)
 					break;
 				lines++;
-				CHECK_FOR_INTERRUPTS(); // no C++ state is mid-update here; an ERROR unwinds as any other
+				hdl::pg::CheckInterrupts(); // a cancel unwinds the reader, the client and the store first
 				MemoryContextReset(line_cxt);
 				MemoryContext old = MemoryContextSwitchTo(line_cxt);
 				LineStep step {&store, &ctx, &validate, line};
 				hdl::pg::StepError err = hdl::pg::InSubtransaction(IngestLineStep, &step);
 				MemoryContextSwitchTo(old);
+				if (err.interrupted()) // cancelled inside a line: the import ends, it is no bad line
+					throw hdl::pg::PgError(err.sqlstate, err.message, err.detail, err.hint,
+					                       "S3 object " + uri + ", line " + std::to_string(number));
 				if (!err.failed) {
 					stored++;
 				} else {

@@ -69,4 +69,14 @@ Guard(Func func, Args... args) -> decltype(func(args...)) {
 	ThrowCurrentPgError(saved_memory);
 }
 
+// CHECK_FOR_INTERRUPTS for C++ code with objects alive (style guide 3.5): a cancel, a statement
+// timeout or a termination ereports inside Guard, so it becomes a PgError that unwinds those
+// objects (curl handles, readers, buffers) and is raised again at the entry point. Benign
+// interrupts are processed and return, as CHECK_FOR_INTERRUPTS would.
+inline void
+CheckInterrupts() {
+	if (INTERRUPTS_PENDING_CONDITION())
+		Guard(ProcessInterrupts);
+}
+
 } // namespace hdl::pg

@@ -26,6 +26,11 @@ RunStep(StepCall *call) {
 
 } // namespace
 
+bool
+StepError::interrupted() const noexcept {
+	return failed && ERRCODE_TO_CATEGORY(sqlstate) == ERRCODE_OPERATOR_INTERVENTION;
+}
+
 StepError
 InSubtransaction(StepFn step, void *arg) noexcept {
 	MemoryContext caller_memory = CurrentMemoryContext;

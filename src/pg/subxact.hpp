@@ -12,6 +12,10 @@ struct StepError {
 	std::string detail;
 	std::string hint;
 	std::string context; // the errcontext lines (where the error happened)
+
+	// A cancel, statement timeout or shutdown (SQLSTATE class 57) ends the whole statement: it
+	// is not a failure of the step to record and go on from.
+	bool interrupted() const noexcept;
 };
 
 // Calls step(arg) inside BeginInternalSubTransaction. On a Postgres ERROR (or a C++ exception
