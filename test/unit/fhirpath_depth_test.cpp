@@ -17,7 +17,7 @@ namespace {
 hdl::ErrorKind
 KindOf(const std::string &expression) {
 	try {
-		(void) Parse(expression);
+		(void)Parse(expression);
 	} catch (const hdl::Error &e) {
 		return e.kind();
 	}
