@@ -8,6 +8,7 @@ PACKAGES=(
 	postgresql-15 postgresql-client-15 postgresql-server-dev-15 postgresql-contrib
 	nlohmann-json3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
 	libgtest-dev googletest libipc-run-perl chromium
+	clang-14 libclang-rt-14-dev
 	nodejs npm
 	docker-compose
 )
