@@ -17,8 +17,10 @@
 \endif
 \set ECHO all
 \if :present
+SET client_min_messages = warning; -- (fdw_import may have created dblink already)
 CREATE EXTENSION IF NOT EXISTS hdl CASCADE;
 CREATE EXTENSION IF NOT EXISTS dblink;
+RESET client_min_messages;
 SET hdl.enable_test_functions = on;
 SELECT set_config('hdl.s3_allowed_endpoints', :'endpoint', false) IS NOT NULL AS allowed;
 CREATE SERVER s3_cancel FOREIGN DATA WRAPPER hdl_s3 OPTIONS (endpoint :'endpoint');
