@@ -35,6 +35,20 @@ SELECT pg_temp.regress_try($$SELECT hdl._test_throw('nonstd')$$);             --
 SELECT pg_temp.regress_try($$SELECT hdl._test_throw('no_such_kind')$$);       -- ERROR 22023, raised before any C++ object exists
 -- a Postgres error raised inside pg::Guard comes back with its own SQLSTATE
 SELECT pg_temp.regress_try($$SELECT hdl._test_guarded_pg_error()$$);          -- ERROR 22012
+-- ... with each caller's context line once: the PL/pgSQL frames above the hdl call are not
+-- captured with the error and then added again when it is raised
+CREATE FUNCTION pg_temp.guarded_context() RETURNS text LANGUAGE plpgsql AS $f$
+DECLARE ctx text;
+BEGIN
+	PERFORM hdl._test_guarded_pg_error();
+	RETURN 'no error';
+EXCEPTION WHEN division_by_zero THEN
+	GET STACKED DIAGNOSTICS ctx = PG_EXCEPTION_CONTEXT;
+	RETURN regexp_replace(ctx, 'pg_temp_\d+', 'pg_temp', 'g');
+END $f$;
+CREATE FUNCTION pg_temp.outer_context() RETURNS text LANGUAGE plpgsql AS $f$
+BEGIN RETURN pg_temp.guarded_context(); END $f$;
+SELECT pg_temp.outer_context() AS context;
 -- destructors ran on every unwinding path above
 SELECT hdl._test_live_objects() AS live_cpp_objects;
 -- a failing step inside a subtransaction is recorded and the transaction goes on

@@ -1,5 +1,6 @@
 // Server-log audit lines (see log_line.hpp) and their SQL entry point hdl.audit_log_line.
 #include "audit/log_line.hpp"
+#include "core/fhir/redact.hpp"
 #include "guc.hpp"
 #include "pg/entry.hpp"
 
@@ -24,24 +25,14 @@ AppendRole(StringInfo buf, const char *key, Oid role) {
 		appendStringInfoString(buf, "null");
 }
 
-// Copies message with the text between single quotes replaced by "?": validation messages
-// quote the offending value, which may be an identifier or a birth date.
+// Copies message with every quoted value ('...' or "...") replaced by "?": messages about
+// submitted content quote the offending value, which may be an identifier or a birth date.
 char *
 RedactQuoted(const char *message) {
-	StringInfoData out;
-	initStringInfo(&out);
-	bool quoted = false;
-	for (const char *p = message; *p; p++) {
-		if (*p == '\'') {
-			quoted = !quoted;
-			appendStringInfoChar(&out, '\'');
-			if (quoted)
-				appendStringInfoChar(&out, '?');
-		} else if (!quoted) {
-			appendStringInfoChar(&out, *p);
-		}
-	}
-	return out.data;
+	size_t size = strlen(message) * 2 + 2; // '' becomes '?'
+	char *out = static_cast<char *>(palloc(size));
+	hdl::fhir::RedactQuoted(message, out, size);
+	return out;
 }
 
 } // namespace

@@ -41,11 +41,23 @@ public:
 	hint() const noexcept {
 		return hint_;
 	}
+	// The detail the server log gets instead of detail(), when that may quote submitted values
+	// (an OperationOutcome's diagnostics); empty: the boundary decides (src/pg/errors.cpp).
+	const std::string &
+	log_detail() const noexcept {
+		return log_detail_;
+	}
+	Error &
+	WithLogDetail(std::string log_detail) {
+		log_detail_ = std::move(log_detail);
+		return *this;
+	}
 
 private:
 	ErrorKind kind_;
 	std::string detail_;
 	std::string hint_;
+	std::string log_detail_;
 };
 
 } // namespace hdl

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "audit/durable.hpp"
+#include "core/fhir/redact.hpp"
 #include "fdw/reader.hpp"
 #include "fdw/table.hpp"
 #include "fdw/scan.hpp"
@@ -297,6 +298,36 @@ ScanCreate(Relation rel, Oid userid, List *keys, List *sizes, List *attrs_used, 
 	return fs;
 }
 
+// Convert, with a conversion error re-raised without the value it quotes: raw objects hold
+// identifiers, and the message reaches the server log (docs/errors.md, "What reaches the log").
+// The reader, who reads the object anyway, gets the original message in the detail.
+void
+ConvertWithheld(FdwScan *fs, RawRecord *rec, Datum *values, bool *nulls) {
+	MemoryContext cxt = CurrentMemoryContext;
+	PG_TRY();
+	{
+		Convert(fs, rec, values, nulls);
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(cxt);
+		ErrorData *edata = CopyErrorData();
+		FlushErrorState();
+		const char *message = edata->message ? edata->message : "conversion failed";
+		size_t size = strlen(message) * 2 + 2;
+		char *withheld = static_cast<char *>(palloc(size));
+		hdl::fhir::RedactQuoted(message, withheld, size);
+		bool changed = strcmp(withheld, message) != 0; // the reader gets the value in the detail
+		const char *detail = edata->detail ? edata->detail : "";
+		ereport(ERROR, (errcode(edata->sqlerrcode), errmsg_internal("%s", withheld),
+		                (changed || detail[0]) ? errdetail_internal("%s%s%s", changed ? message : "",
+		                                                            changed && detail[0] ? "\n" : "", detail)
+		                                       : 0,
+		                errdetail_log("Not logged: S3 objects read in place may hold identifiers.")));
+	}
+	PG_END_TRY();
+}
+
 bool
 ScanNext(FdwScan *fs, Datum *values, bool *nulls) {
 	CHECK_FOR_INTERRUPTS();
@@ -306,7 +337,7 @@ ScanNext(FdwScan *fs, Datum *values, bool *nulls) {
 	if (!NextRawCpp(fs, &rec))
 		return false;
 	CHECK_FOR_INTERRUPTS(); // a cancel during a transfer ends the query here
-	Convert(fs, &rec, values, nulls);
+	ConvertWithheld(fs, &rec, values, nulls);
 	return true;
 }
 

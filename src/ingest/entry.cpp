@@ -81,6 +81,7 @@ Ingest(FunctionCallInfo fcinfo, Call call) {
 		}
 	} // every C++ object is gone here
 	if (failed != nullptr) {
+		hdl::pg::WithholdSubmittedValues(*failed); // the log may not quote what the caller sent
 		hdl::audit::LogIngestRejected(call == Call::Bundle ? "hdl.ingest_bundle" : "hdl.ingest", source.org_code,
 		                              failed->sqlstate, failed->message);
 		hdl::pg::RaisePending(*failed, call == Call::Bundle ? "hdl_ingest_bundle" : "hdl_ingest");

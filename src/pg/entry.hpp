@@ -27,6 +27,8 @@ CallCpp(const char *entry, Impl impl, Args... args) noexcept -> decltype(impl(ar
 			pe = &CapturePending(ERRCODE_INTERNAL_ERROR, "unexpected C++ exception in hdl");
 		}
 	} // every C++ temporary is gone here
+	if (TakesSubmittedContent(entry))
+		WithholdSubmittedValues(*pe);
 	RaisePending(*pe, entry);
 }
 

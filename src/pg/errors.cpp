@@ -1,6 +1,7 @@
 // The error-kind -> SQLSTATE table and the conversion of caught exceptions into ereport.
 #include <cstring>
 
+#include "core/fhir/redact.hpp"
 #include "pg/errors.hpp"
 #include "pg/guard.hpp"
 
@@ -60,8 +61,10 @@ Copy(char *dst, size_t size, const char *src) noexcept {
 PendingError &
 CapturePending(int sqlstate, const char *message) noexcept {
 	pending.sqlstate = sqlstate;
+	pending.from_postgres = false;
+	pending.about_setup = false;
 	Copy(pending.message, sizeof pending.message, message);
-	pending.detail[0] = pending.hint[0] = pending.context[0] = '\0';
+	pending.detail[0] = pending.log_detail[0] = pending.hint[0] = pending.context[0] = '\0';
 	return pending;
 }
 
@@ -70,24 +73,92 @@ CapturePending(const std::exception &e) noexcept {
 	CapturePending(ERRCODE_INTERNAL_ERROR, e.what());
 	if (const auto *pg = dynamic_cast<const PgError *>(&e)) {
 		pending.sqlstate = pg->sqlstate();
+		pending.from_postgres = true;
 		Copy(pending.detail, sizeof pending.detail, pg->detail().c_str());
 		Copy(pending.hint, sizeof pending.hint, pg->hint().c_str());
 		Copy(pending.context, sizeof pending.context, pg->context().c_str());
 	} else if (const auto *he = dynamic_cast<const hdl::Error *>(&e)) {
 		pending.sqlstate = SqlStateFor(he->kind());
+		switch (he->kind()) {
+		case ErrorKind::NotConfigured:
+		case ErrorKind::ConfigFile:
+		case ErrorKind::ConfigLimit:
+		case ErrorKind::PermissionDenied:
+		case ErrorKind::ExternalService:
+			pending.about_setup = true;
+			break;
+		default:
+			break;
+		}
 		Copy(pending.detail, sizeof pending.detail, he->detail().c_str());
+		Copy(pending.log_detail, sizeof pending.log_detail, he->log_detail().c_str());
 		Copy(pending.hint, sizeof pending.hint, he->hint().c_str());
 	}
 	return pending;
+}
+
+// Scratch space for redaction: as large as the largest field redacted.
+static char scratch[sizeof pending.log_detail];
+
+static void
+RedactInPlace(char *text, size_t size) noexcept {
+	hdl::fhir::RedactQuoted(text, scratch, sizeof scratch);
+	strlcpy(text, scratch, size);
+}
+
+bool
+TakesSubmittedContent(const char *entry) noexcept {
+	static const char *const entries[] = {"hdl_ingest", "hdl_ingest_bundle", "hdl_import_s3"};
+	for (const char *e : entries)
+		if (strcmp(entry, e) == 0)
+			return true;
+	return false;
+}
+
+void
+WithholdSubmittedValues(PendingError &pe) noexcept {
+	if (pe.about_setup)
+		return; // names files, settings and roles, never what was submitted
+	// Postgres quotes submitted values in data exceptions (22: numeric, date, JSON input) and
+	// integrity violations (23: keys, failing rows); its other errors name tables and settings.
+	int category = ERRCODE_TO_CATEGORY(pe.sqlstate);
+	if (pe.from_postgres && category != ERRCODE_DATA_EXCEPTION && category != ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION)
+		return;
+	RedactInPlace(pe.message, sizeof pe.message);
+	// Context lines may quote values too; Postgres's "JSON data, line 1: ..." quotes the input itself.
+	size_t n = 0;
+	for (const char *line = pe.context; *line;) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? static_cast<size_t>(end - line) : strlen(line);
+		if (strncmp(line, "JSON data", 9) != 0 && n + len + 2 < sizeof scratch) {
+			if (n > 0)
+				scratch[n++] = '\n';
+			memcpy(scratch + n, line, len);
+			n += len;
+		}
+		line += len + (end ? 1 : 0);
+	}
+	scratch[n] = '\0';
+	strlcpy(pe.context, scratch, sizeof pe.context);
+	RedactInPlace(pe.context, sizeof pe.context);
+	if (pe.log_detail[0] != '\0' || pe.detail[0] == '\0')
+		return;
+	if (pe.from_postgres) // Postgres details quote rows and keys unquoted ("Key (id)=(x)")
+		strlcpy(pe.log_detail, "The detail is sent to the client only: it may repeat submitted values.",
+		        sizeof pe.log_detail);
+	else
+		hdl::fhir::RedactQuoted(pe.detail, pe.log_detail, sizeof pe.log_detail);
 }
 
 void
 RaisePending(const PendingError &pe, const char *entry) noexcept {
 	bool internal = pe.sqlstate == ERRCODE_INTERNAL_ERROR;
 	ereport(ERROR, (errcode(pe.sqlstate), errmsg_internal("%s", pe.message),
-	                pe.detail[0] ? errdetail_internal("%s", pe.detail) : 0, pe.hint[0] ? errhint("%s", pe.hint) : 0,
+	                pe.detail[0] ? errdetail_internal("%s", pe.detail) : 0,
+	                pe.log_detail[0] ? errdetail_log("%s", pe.log_detail) : 0, pe.hint[0] ? errhint("%s", pe.hint) : 0,
 	                pe.context[0] ? errcontext("%s", pe.context)
-	                              : (internal ? errcontext("hdl entry point %s", entry) : 0)));
+	                              : (internal ? errcontext("hdl entry point %s", entry) : 0),
+	                errhidestmt(true)));
 	pg_unreachable();
 }
 

@@ -35,6 +35,9 @@ private:
 // Copies the current Postgres error (after a longjmp landed) and throws it as PgError.
 [[noreturn]] void ThrowCurrentPgError(MemoryContext restore_to);
 
+// The call runs with an empty error context stack: a captured error keeps only the context lines
+// of what it called, and the callers' lines (PL/pgSQL frames, hdl's own callbacks) are added once,
+// when the entry point raises it again, instead of twice.
 template <typename Func, typename... Args>
 auto
 Guard(Func func, Args... args) -> decltype(func(args...)) {
@@ -49,6 +52,7 @@ Guard(Func func, Args... args) -> decltype(func(args...)) {
 	if constexpr (std::is_void_v<Result>) {
 		if (sigsetjmp(local_jmp, 0) == 0) {
 			PG_exception_stack = &local_jmp;
+			error_context_stack = nullptr; // see above
 			func(args...);
 			PG_exception_stack = saved_stack;
 			error_context_stack = saved_context;
@@ -58,6 +62,7 @@ Guard(Func func, Args... args) -> decltype(func(args...)) {
 		Result result;
 		if (sigsetjmp(local_jmp, 0) == 0) {
 			PG_exception_stack = &local_jmp;
+			error_context_stack = nullptr; // see above
 			result = func(args...);
 			PG_exception_stack = saved_stack;
 			error_context_stack = saved_context;

@@ -1,6 +1,7 @@
 // The generic, table-driven part of FHIR validation: resources, elements, arrays, JSON types,
 // required elements, choice groups, primitive extensions (_name) and primitive formats.
 #include "core/fhir/validator_walk.hpp"
+#include "core/fhir/redact.hpp"
 #include "core/fhir/formats.hpp"
 
 namespace hdl::fhir {
@@ -13,14 +14,10 @@ using json::Type;
 std::string
 Quote(std::string_view text) {
 	constexpr size_t kMax = 60;
-	std::string out = "'";
-	if (text.size() > kMax) {
-		out.append(text.substr(0, kMax));
-		out += "...";
-	} else {
-		out.append(text);
-	}
-	out += "'";
+	if (text.size() <= kMax)
+		return Quoted(text, '\'');
+	std::string out = Quoted(text.substr(0, kMax), '\'');
+	out.insert(out.size() - 1, "...");
 	return out;
 }
 
@@ -322,7 +319,7 @@ Walker::PrimitiveValue(r4::Primitive kind, uint16_t enumId, const Node &value) {
 			return; // every JSON number matches the decimal regex
 		int64_t v = 0;
 		if (!value.numberInt64(v) || !IsValidIntegerValue(kind, v))
-			Report("value", "invalid " + std::string(PrimitiveName(kind)) + " " + value.numberText());
+			Report("value", "invalid " + std::string(PrimitiveName(kind)) + " " + Quote(value.numberText()));
 		return;
 	}
 	if (expected != Type::String)

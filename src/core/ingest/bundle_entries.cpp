@@ -1,5 +1,6 @@
 // Bundle-protocol steps of the ingest pipeline (see entry.hpp).
 #include "core/ingest/entry.hpp"
+#include "core/fhir/redact.hpp"
 
 #include <cstdlib>
 
@@ -23,7 +24,7 @@ ReadRequest(Entry &e, const hdl::json::Node &entry) {
 	}
 	if (e.method != "POST" && e.method != "PUT") {
 		e.problem("not-supported",
-		          "request method " + e.method + " is not accepted: hdl stores creates (POST) and updates (PUT) only",
+		          "request method " + fhir::Quoted(e.method) + " is not accepted: hdl stores creates (POST) and updates (PUT) only",
 		          "request.method");
 		return;
 	}
@@ -38,11 +39,11 @@ ReadRequest(Entry &e, const hdl::json::Node &entry) {
 	if (auto im = request.get("ifMatch"); im.isString()) {
 		e.if_match = ParseIfMatch(im.str());
 		if (!e.if_match)
-			e.problem("value", "ifMatch \"" + std::string(im.str()) + "\" is not a version ETag such as W/\"2\"",
+			e.problem("value", "ifMatch " + fhir::Quoted(im.str()) + " is not a version ETag such as W/\"2\"",
 			          "request.ifMatch");
 	}
 	if (!e.type.empty() && e.type != e.url.type)
-		e.problem("value", "request url type " + e.url.type + " does not match the resource type " + e.type,
+		e.problem("value", "request url type " + fhir::Quoted(e.url.type) + " does not match the resource type " + fhir::Quoted(e.type),
 		          "request.url");
 	if (e.method == "POST" && (!e.url.id.empty() || e.url.conditional))
 		e.problem("value", "a POST url names only the resource type", "request.url");

@@ -1,5 +1,6 @@
 // OperationOutcome building and the error that carries it to the client.
 #include "core/ingest/outcome.hpp"
+#include "core/fhir/redact.hpp"
 
 namespace hdl::ingest {
 
@@ -74,8 +75,14 @@ Summary(const std::vector<Problem> &problems) {
 
 void
 Fail(const std::vector<Problem> &problems) {
-	throw Error(KindOf(problems), Summary(problems), ToOperationOutcome(problems).dump(),
+	// The client's OperationOutcome may quote what it sent; the server log's copy may not.
+	std::vector<Problem> withheld = problems;
+	for (auto &p : withheld)
+		p.message = fhir::RedactQuoted(p.message);
+	Error error(KindOf(problems), Summary(problems), ToOperationOutcome(problems).dump(),
 	            "The OperationOutcome in the detail lists every problem; nothing of this request was stored.");
+	error.WithLogDetail(ToOperationOutcome(withheld).dump());
+	throw error;
 }
 
 } // namespace hdl::ingest

@@ -1,6 +1,7 @@
 // The ingest pipeline (see pipeline.hpp). Transactions collect every problem of every entry
 // before failing, so one error names them all; batches answer each entry on its own.
 #include "core/ingest/pipeline.hpp"
+#include "core/fhir/redact.hpp"
 #include "core/ingest/entry.hpp"
 #include "core/ingest/response_bundle.hpp"
 #include "core/ingest/transform.hpp"
@@ -110,7 +111,7 @@ AssignIdentity(Store &store, const PseudoContext &ctx, Entry &e) {
 			std::vector<std::string> found = Search(store, ctx, *e.if_none_exist);
 			if (found.size() > 1) {
 				e.problem("multiple-matches",
-				          "ifNoneExist " + SearchText(*e.if_none_exist) + " matches " +
+				          "ifNoneExist " + fhir::Quoted(SearchText(*e.if_none_exist)) + " matches " +
 				              std::to_string(found.size()) + " resources",
 				          "request.ifNoneExist");
 				return;
@@ -131,7 +132,7 @@ AssignIdentity(Store &store, const PseudoContext &ctx, Entry &e) {
 		std::vector<std::string> found = Search(store, ctx, e.url);
 		if (found.size() > 1) {
 			e.problem("multiple-matches",
-			          "conditional update " + SearchText(e.url) + " matches " + std::to_string(found.size()) +
+			          "conditional update " + fhir::Quoted(SearchText(e.url)) + " matches " + std::to_string(found.size()) +
 			              " resources",
 			          "request.url");
 			return;
@@ -142,7 +143,7 @@ AssignIdentity(Store &store, const PseudoContext &ctx, Entry &e) {
 	}
 	e.id = e.url.id;
 	if (given_id.isString() && given_id.str() != e.id)
-		e.problem("value", "resource id \"" + std::string(given_id.str()) + "\" does not match the request url " + e.type + "/" + e.id,
+		e.problem("value", "resource id " + fhir::Quoted(given_id.str()) + " does not match the request url " + fhir::Quoted(e.type + "/" + e.id),
 		          "resource.id");
 }
 
@@ -169,7 +170,7 @@ ResolvePatientReference(Store &store, const PseudoContext &ctx, Entry &e, std::s
 		return;
 	}
 	e.problem("not-found",
-	          "reference " + ref + " names no Patient submitted by " + ctx.org_code +
+	          "reference " + fhir::Quoted(ref) + " names no Patient submitted by " + ctx.org_code +
 	              ": submit the Patient first, or in the same Bundle",
 	          where);
 }
@@ -187,7 +188,7 @@ ResolveReferences(Store &store, const PseudoContext &ctx, Entry &e,
 			return;
 		}
 		if (ref.rfind("urn:uuid:", 0) == 0 || ref.rfind("urn:oid:", 0) == 0) {
-			e.problem("not-found", "reference " + ref + " matches no fullUrl in the Bundle", where);
+			e.problem("not-found", "reference " + fhir::Quoted(ref) + " matches no fullUrl in the Bundle", where);
 			return;
 		}
 		if (ctx.enabled && ref.rfind("Patient/", 0) == 0 && ref.find('?') == std::string::npos) {
@@ -203,7 +204,7 @@ ResolveReferences(Store &store, const PseudoContext &ctx, Entry &e,
 				ref = search.type + "/" + found.front();
 			else
 				e.problem(found.empty() ? "not-found" : "multiple-matches",
-				          "conditional reference " + ref + " matches " + std::to_string(found.size()) +
+				          "conditional reference " + fhir::Quoted(ref) + " matches " + std::to_string(found.size()) +
 				              " resources (it must match exactly one)",
 				          where);
 		} catch (const Error &err) {
@@ -334,7 +335,7 @@ private:
 	Stamp(Entry &e, CurrentVersion &latest) {
 		if (latest.version > 0 && !latest.own) {
 			e.problem("forbidden",
-			          Key(e.type, e.id) + " is not a record of " + ctx_.org_code +
+			          fhir::Quoted(Key(e.type, e.id)) + " is not a record of " + ctx_.org_code +
 			              ": another source created it, and only the source that created a record may change it",
 			          e.prefix.rfind("Bundle.", 0) == 0 ? "request.url" : "resource.id");
 			e.dom = Value();
@@ -343,7 +344,7 @@ private:
 		if (e.if_match && *e.if_match != latest.version) {
 			e.problem("conflict",
 			          "ifMatch W/\"" + std::to_string(*e.if_match) + "\" does not match the current version " +
-			              std::to_string(latest.version) + " of " + Key(e.type, e.id),
+			              std::to_string(latest.version) + " of " + fhir::Quoted(Key(e.type, e.id)),
 			          "request.ifMatch");
 			e.dom = Value();
 			return false;

@@ -1,5 +1,6 @@
 // Parsing of Bundle request urls, conditional references, ifNoneExist and ifMatch.
 #include "core/ingest/request.hpp"
+#include "core/fhir/redact.hpp"
 #include "core/error.hpp"
 
 #include <cctype>
@@ -56,7 +57,7 @@ ParseQuery(std::string_view query, RequestUrl &out, std::string_view whole) {
 	std::string_view name = query.substr(0, eq);
 	if (eq == std::string_view::npos || query.find('&') != std::string_view::npos || name != "identifier")
 		throw Error(ErrorKind::NotSupported,
-		            "conditional search \"" + std::string(whole) + "\" is not supported",
+		            "conditional search " + fhir::Quoted(whole) + " is not supported",
 		            "hdl resolves conditional creates, updates and references by a single identifier only.",
 		            "Use Type?identifier=system|value.");
 	std::string value = PercentDecode(query.substr(eq + 1));
@@ -70,7 +71,7 @@ ParseQuery(std::string_view query, RequestUrl &out, std::string_view whole) {
 		out.identifier_value = value.substr(bar + 1);
 	}
 	if (out.identifier_value.empty())
-		throw Error(ErrorKind::InvalidParameter, "conditional search \"" + std::string(whole) + "\" has no identifier value");
+		throw Error(ErrorKind::InvalidParameter, "conditional search " + fhir::Quoted(whole) + " has no identifier value");
 }
 
 } // namespace
@@ -93,12 +94,12 @@ ParseRequestUrl(std::string_view url) {
 	size_t slash = path.find('/');
 	out.type = std::string(path.substr(0, slash));
 	if (!IsTypeName(out.type))
-		throw Error(ErrorKind::InvalidParameter, "invalid request url \"" + std::string(url) + "\"",
+		throw Error(ErrorKind::InvalidParameter, "invalid request url " + fhir::Quoted(url),
 		            "The url must start with a resource type, as in Patient, Patient/123 or Patient?identifier=s|v.");
 	if (slash != std::string_view::npos) {
 		out.id = std::string(path.substr(slash + 1));
 		if (!IsValidId(out.id) || q != std::string_view::npos)
-			throw Error(ErrorKind::InvalidParameter, "invalid request url \"" + std::string(url) + "\"",
+			throw Error(ErrorKind::InvalidParameter, "invalid request url " + fhir::Quoted(url),
 			            "A resource id has 1 to 64 letters, digits, '-' or '.'.");
 	}
 	if (q != std::string_view::npos)
