@@ -85,7 +85,9 @@ CapturePending(const std::exception &e) noexcept {
 		case ErrorKind::ConfigLimit:
 		case ErrorKind::PermissionDenied:
 		case ErrorKind::ExternalService:
-			pending.about_setup = true;
+			// unless it carries an OperationOutcome: then it is about submitted content (a write
+			// refused on another source's record is PermissionDenied)
+			pending.about_setup = he->log_detail().empty();
 			break;
 		default:
 			break;
