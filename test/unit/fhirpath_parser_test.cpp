@@ -70,3 +70,19 @@ TEST(FhirPathParser, CollectsConstants) {
 	EXPECT_EQ(e.constants()[0], "a");
 	EXPECT_EQ(e.constants()[1], "b");
 }
+
+// Found by test/fuzz/fhirpath_fuzz.cpp: a \u escape without four hex digits threw
+// std::invalid_argument (an internal error in the server), and an out-of-range Long literal
+// std::out_of_range; both are invalid expressions.
+TEST(FhirPathParser, MalformedEscapesAndLongsAreInvalid) {
+	for (const char *expr : {"'\\u00'", "'\\u+1ab'", "'\\u 1ab'", "'\\uzzzz'", "'\\u-001'", "99999999999999999999L"}) {
+		try {
+			(void) Parse(expr);
+			ADD_FAILURE() << expr << " parsed";
+		} catch (const hdl::Error &e) {
+			EXPECT_EQ(e.kind(), hdl::ErrorKind::InvalidParameter) << expr;
+		}
+	}
+	EXPECT_EQ(Eval("'\\u0041\\u00e9'"), "A\xc3\xa9");
+	EXPECT_EQ(Eval("9223372036854775807L"), "9223372036854775807");
+}

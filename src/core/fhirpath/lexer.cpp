@@ -3,7 +3,9 @@
 #include "core/error.hpp"
 #include "core/fhirpath/temporal.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 namespace hdl::fhirpath {
 
@@ -65,10 +67,12 @@ ReadQuoted(std::string_view expr, size_t &pos) {
 				out.push_back('\f');
 				break;
 			case 'u': {
-				if (pos + 4 > expr.size())
+				// four hex digits exactly (std::stoul would throw, or take "+1" or " 1f")
+				if (pos + 4 > expr.size() || !std::all_of(expr.begin() + pos, expr.begin() + pos + 4, [](char h) {
+					    return std::isxdigit(static_cast<unsigned char>(h)) != 0;
+				    }))
 					Fail(expr, pos, "bad \\u escape");
-				unsigned cp =
-				    static_cast<unsigned>(std::stoul(std::string(expr.substr(pos, 4)), nullptr, 16));
+				unsigned cp = static_cast<unsigned>(std::strtoul(std::string(expr.substr(pos, 4)).c_str(), nullptr, 16));
 				AppendUtf8(out, cp);
 				pos += 4;
 				break;

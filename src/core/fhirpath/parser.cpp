@@ -387,7 +387,11 @@ private:
 			return literal(Value::Text(ValueKind::Decimal, number.text));
 		}
 		case TokenKind::Long:
-			return literal(Value::Int(std::stoll(next().text)));
+			try {
+				return literal(Value::Int(std::stoll(next().text)));
+			} catch (const std::exception &) {
+				fail("integer literal out of range");
+			}
 		case TokenKind::Date:
 			return literal(Value::Text(ValueKind::Date, next().text));
 		case TokenKind::DateTime: {

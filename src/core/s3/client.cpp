@@ -1,6 +1,8 @@
 // S3 operations: URL building, signing each attempt, retries with backoff, error translation.
 #include "core/s3/client.hpp"
 
+#include <cerrno>
+#include <cstdlib>
 #include <ctime>
 #include <thread>
 
@@ -244,7 +246,15 @@ Client::HeadObject(const std::string &bucket, const std::string &key) {
 	info.etag = Unquote(response.Header("etag"));
 	info.last_modified = response.Header("last-modified");
 	std::string length = response.Header("content-length");
-	info.size = length.empty() ? 0 : std::stoull(length);
+	info.size = 0;
+	if (!length.empty()) { // a server's header: refused clearly when it is no number
+		char *end = nullptr;
+		errno = 0;
+		unsigned long long n = std::strtoull(length.c_str(), &end, 10);
+		if (errno != 0 || end == length.c_str() || *end != '\0' || length[0] == '-')
+			throw Error(ErrorKind::ExternalService, "S3 answered with an invalid Content-Length for " + key);
+		info.size = n;
+	}
 	return info;
 }
 
