@@ -20,6 +20,19 @@ SELECT (hdl.ingest($${"resourceType":"Observation","status":"final","code":{"tex
                 "address":[{"line":["1 Zqcontainedlane"],"city":"Zqcontainedcity","postalCode":"LS21 3QZ"}]}],
   "subject":{"reference":"#cp","display":"Zqcontainedfamily"}}$$) - 'meta' - 'id')::text AS contained;
 
+-- a contained Patient with an NHS number gets that patient's pseudonym, and its identity joins
+-- theirs in the vault: a re-identifier finds it
+SELECT hdl.ingest($${"resourceType":"Observation","status":"final","code":{"text":"x"},
+  "contained":[{"resourceType":"Patient","id":"cn","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"4010232137"}],
+                "name":[{"family":"Zqcontainednhs"}]}],"subject":{"reference":"#cn"}}$$) -> 'contained' -> 0 -> 'identifier' -> 0 ->> 'value' AS cn \gset
+RESET ROLE;
+SELECT :'cn' = hdl.pseudonymise('4010232137') AS contained_pseudonym;
+CREATE ROLE regress_deid_reid IN ROLE hdl_reidentifier;
+SET ROLE regress_deid_reid;
+SELECT jsonb_path_query(hdl.reidentify(:'cn', 'regression test of contained patients'), '$.identities[*].identity') - 'hdlNestedIn' AS reidentified;
+RESET ROLE;
+SET ROLE regress_deid_gp;
+
 -- a Patient inside a stored collection Bundle (and a RelatedPerson beside it, referring to it by
 -- the Bundle's own fullUrl, and an Observation referring to a Patient the GP submitted, by the GP's id)
 SELECT hdl.ingest('{"resourceType":"Patient","id":"Zqlocal-17","gender":"male"}') -> 'identifier' -> 0 ->> 'value' AS local17 \gset
@@ -96,7 +109,7 @@ SELECT string_agg(path, ', ' ORDER BY path) AS catalogue_paths FROM hdl.catalog_
 CREATE TEMP TABLE secrets(s text);
 INSERT INTO secrets VALUES ('Zqcontained'), ('900111'), ('1950-03-04'), ('Zqbundle'), ('900222'), ('1951-05-06'),
 	('Zqrelated'), ('Zqparam'), ('Zqperson'), ('1952-07-08'), ('Zqstaffphoto'), ('ZqMRN'),
-	('Zqdisplayname'), ('Zqlocal'), ('9434765870'), ('Zqminimal'), ('900333'), ('LS21 3QZ');
+	('Zqdisplayname'), ('Zqlocal'), ('Zqcontainednhs'), ('4010232137'), ('9434765870'), ('Zqminimal'), ('900333'), ('LS21 3QZ');
 CREATE TEMP TABLE leaks(tbl text, secret text);
 DO $$
 DECLARE

@@ -208,11 +208,14 @@ public:
 			const auto &[system, value] = person.identity.identifiers[i];
 			pseudonym = LinkedPseudonym(store_, ctx_, {IdentifierLink(ctx_, system, value)});
 		}
-		if (!pseudonym.empty())
+		if (!pseudonym.empty()) {
 			pseudo::SetPseudonymIdentifier(resource, pseudonym);
+			nested_pseudonyms.emplace(person.path, pseudonym);
+		}
 	}
 
 	std::vector<PendingIdentity> saves;
+	std::unordered_map<std::string, std::string> nested_pseudonyms; // path of a nested Patient -> its pseudonym
 
 private:
 	// A logical reference by the caller's local identifier of a patient (an MRN): the linked
@@ -259,6 +262,12 @@ DeidentifyResource(Store &store, const PseudoContext &ctx, Value &resource, bool
 		for (pseudo::NestedPerson &p : result.nested) {
 			if (p.identity.vault.empty())
 				continue;
+			if (auto it = hooks.nested_pseudonyms.find(p.path); it != hooks.nested_pseudonyms.end()) {
+				// a linked patient: its identity joins theirs (hdl.reidentify finds it), with where it was
+				p.identity.vault["hdlNestedIn"] = subject + " " + p.path;
+				out.push_back({"Patient/" + it->second, std::move(p.identity.vault), {}});
+				continue;
+			}
 			Value one = Value::object();
 			one["path"] = p.path;
 			one["resourceType"] = p.type;
