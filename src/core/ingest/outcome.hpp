@@ -10,12 +10,13 @@ namespace hdl::ingest {
 
 struct Problem {
 	std::string severity = "error"; // error | warning
-	std::string code;               // FHIR issue type: structure, required, value, not-supported, conflict, ...
+	std::string code;               // FHIR issue type: structure, required, value, not-supported, conflict, forbidden, ...
 	std::string message;
 	std::string expression;         // FHIRPath of the element, e.g. Bundle.entry[2].resource.subject
 };
 
-// ErrorKind of a failed entry: the most specific kind among its problems.
+// ErrorKind of a failed entry: the most specific kind among its problems (forbidden, another
+// source's record, before all others).
 ErrorKind KindOf(const std::vector<Problem> &problems) noexcept;
 
 hdl::json::Value ToOperationOutcome(const std::vector<Problem> &problems);
