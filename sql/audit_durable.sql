@@ -6,6 +6,7 @@
 \set ECHO none
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/test/sql/try.sql
+\i :abs_srcdir/test/sql/catalog_check.sql
 \set ECHO all
 \set VERBOSITY terse
 CREATE EXTENSION IF NOT EXISTS hdl CASCADE;
@@ -102,3 +103,8 @@ SELECT pg_temp.regress_try($$SELECT hdl._raise(NULL, NULL, NULL, NULL)$$);
 SELECT pg_temp.regress_try($$SELECT hdl._raise('xx', 'bad code', NULL, NULL)$$);
 SELECT status, problem FROM hdl.audit_verify();
 DROP FUNCTION pg_temp.entries(bigint);
+
+-- The catalogue, the batches and their audit entries agree with the lake (issue 13; see
+-- test/sql/catalog_check.sql): no row.
+RESET ROLE;
+SELECT * FROM pg_temp.catalog_mismatches();

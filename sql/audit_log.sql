@@ -7,6 +7,7 @@
 \set ECHO none
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/test/sql/try.sql
+\i :abs_srcdir/test/sql/catalog_check.sql
 \i :abs_srcdir/test/sql/keys.sql
 \set ECHO all
 \set VERBOSITY terse
@@ -224,3 +225,8 @@ RESET SESSION AUTHORIZATION;
 DROP ROLE regress_au_dba;
 
 DROP FUNCTION pg_temp.entries(bigint), pg_temp.mask_n(text);
+
+-- The catalogue, the batches and their audit entries agree with the lake (issue 13; see
+-- test/sql/catalog_check.sql): no row.
+RESET ROLE;
+SELECT * FROM pg_temp.catalog_mismatches();

@@ -4,6 +4,7 @@
 \set ECHO none
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/test/sql/try.sql
+\i :abs_srcdir/test/sql/catalog_check.sql
 \set ECHO all
 CREATE EXTENSION IF NOT EXISTS hdl CASCADE;
 CREATE ROLE regress_cat_feed IN ROLE hdl_provider;
@@ -123,3 +124,8 @@ SET ROLE regress_cat_feed;
 SELECT pg_temp.regress_try('SELECT count(*) FROM hdl.catalog_elements');
 SELECT pg_temp.regress_try('SELECT hdl.catalog_compact()');
 RESET ROLE;
+
+-- The catalogue, the batches and their audit entries agree with the lake (issue 13; see
+-- test/sql/catalog_check.sql): no row.
+RESET ROLE;
+SELECT * FROM pg_temp.catalog_mismatches();

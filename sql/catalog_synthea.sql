@@ -4,6 +4,7 @@
 \set ECHO none
 \getenv shared HDL_SHARED_DIR
 \getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/sql/catalog_check.sql
 \if :{?shared}
 \else
 \set shared :abs_srcdir/../shared
@@ -53,3 +54,8 @@ ORDER BY 1, 2;
 \else
 SELECT 'skipped: ../shared/data/synthea is absent; this test needs the shared Synthea data' AS catalog_synthea;
 \endif
+
+-- The catalogue, the batches and their audit entries agree with the lake (issue 13; see
+-- test/sql/catalog_check.sql): no row.
+RESET ROLE;
+SELECT * FROM pg_temp.catalog_mismatches();

@@ -3,6 +3,7 @@
 \set ECHO none
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/test/sql/try.sql
+\i :abs_srcdir/test/sql/catalog_check.sql
 \set ECHO all
 CREATE EXTENSION IF NOT EXISTS hdl CASCADE;
 DO $$ BEGIN
@@ -116,3 +117,8 @@ DELETE FROM hdl.etl_run;
 DELETE FROM hdl.import_quarantine WHERE submitted_by = 'regress_console_feed';
 DELETE FROM hdl.ingest_batch WHERE kind = 'import' AND submitted_by = 'regress_console_feed';
 SELECT hdl.drop_mart('console_practitioners');
+
+-- The catalogue, the batches and their audit entries agree with the lake (issue 13; see
+-- test/sql/catalog_check.sql): no row.
+RESET ROLE;
+SELECT * FROM pg_temp.catalog_mismatches();

@@ -3,6 +3,7 @@
 \set ECHO none
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/test/sql/try.sql
+\i :abs_srcdir/test/sql/catalog_check.sql
 \set ECHO all
 CREATE EXTENSION IF NOT EXISTS hdl CASCADE;
 CREATE ROLE regress_gp LOGIN IN ROLE hdl_provider;
@@ -118,3 +119,8 @@ RESET ROLE;
 SELECT resource_type, count(*) FROM hdl_lake.resource GROUP BY 1 ORDER BY 1;
 SELECT kind, stored, rejected, resource_counts FROM hdl.ingest_batch ORDER BY batch_id;
 DROP ROLE regress_analyst;
+
+-- The catalogue, the batches and their audit entries agree with the lake (issue 13; see
+-- test/sql/catalog_check.sql): no row.
+RESET ROLE;
+SELECT * FROM pg_temp.catalog_mismatches();

@@ -8,6 +8,7 @@
 \getenv abs_srcdir PG_ABS_SRCDIR
 \getenv abs_builddir PG_ABS_BUILDDIR
 \i :abs_srcdir/test/sql/try.sql
+\i :abs_srcdir/test/sql/catalog_check.sql
 \getenv synth HDL_SYNTH
 \if :{?synth}
 \else
@@ -134,3 +135,8 @@ FROM hdl.starter_views() v, LATERAL hdl.view_run(v.view) r;
 \set ECHO all
 SELECT 'skipped: the generator tools/hdl-synth is not built (cmake -S . -B build && cmake --build build --target hdl-synth, or set HDL_SYNTH)' AS ingest_generator;
 \endif
+
+-- The catalogue, the batches and their audit entries agree with the lake (issue 13; see
+-- test/sql/catalog_check.sql): no row.
+RESET ROLE;
+SELECT * FROM pg_temp.catalog_mismatches();

@@ -4,6 +4,7 @@
 \set ECHO none
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/test/sql/try.sql
+\i :abs_srcdir/test/sql/catalog_check.sql
 \set ECHO all
 CREATE EXTENSION IF NOT EXISTS hdl CASCADE;
 CREATE ROLE regress_parts LOGIN IN ROLE hdl_provider;
@@ -61,3 +62,8 @@ SELECT count(*) AS flags FROM hdl_lake.resource_history WHERE resource_type = 'F
 
 -- the empty one goes; the Specimen partitions stay with their rows (the catalogue counts them)
 DROP TABLE hdl_lake.resource_flag;
+
+-- The catalogue, the batches and their audit entries agree with the lake (issue 13; see
+-- test/sql/catalog_check.sql): no row.
+RESET ROLE;
+SELECT * FROM pg_temp.catalog_mismatches();

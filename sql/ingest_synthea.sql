@@ -4,6 +4,7 @@
 \set ECHO none
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/test/sql/try.sql
+\i :abs_srcdir/test/sql/catalog_check.sql
 \getenv shared HDL_SHARED_DIR
 \if :{?shared}
 \else
@@ -111,3 +112,8 @@ FROM hdl.starter_views() v, LATERAL hdl.view_run(v.view) r;
 \else
 SELECT 'skipped: ../shared/data/synthea is absent; this test needs the shared Synthea data' AS ingest_synthea;
 \endif
+
+-- The catalogue, the batches and their audit entries agree with the lake (issue 13; see
+-- test/sql/catalog_check.sql): no row.
+RESET ROLE;
+SELECT * FROM pg_temp.catalog_mismatches();

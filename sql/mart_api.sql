@@ -4,6 +4,7 @@
 \set ECHO none
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/test/sql/try.sql
+\i :abs_srcdir/test/sql/catalog_check.sql
 \set ECHO all
 CREATE EXTENSION IF NOT EXISTS hdl CASCADE;
 CREATE ROLE regress_mart_feed IN ROLE hdl_provider;
@@ -177,3 +178,8 @@ RESET ROLE;
 SELECT count(*) = :rows_before AS mart_unchanged FROM mart.practitioners;
 DROP TRIGGER regress_mart_noop ON mart.practitioners;
 DROP INDEX mart.practitioners_family_idx;
+
+-- The catalogue, the batches and their audit entries agree with the lake (issue 13; see
+-- test/sql/catalog_check.sql): no row.
+RESET ROLE;
+SELECT * FROM pg_temp.catalog_mismatches();

@@ -5,6 +5,7 @@
 \set ECHO none
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/test/sql/try.sql
+\i :abs_srcdir/test/sql/catalog_check.sql
 \set ECHO all
 CREATE EXTENSION IF NOT EXISTS hdl CASCADE;
 CREATE ROLE regress_prop_feed IN ROLE hdl_provider;
@@ -86,3 +87,8 @@ RESET ROLE;
 SELECT hdl.refresh_mart('prop_basic') AS changed;
 SELECT * FROM mart.prop_basic ORDER BY id;
 SELECT hdl.drop_mart('prop_inc'), hdl.drop_mart('prop_full'), hdl.drop_mart('prop_basic');
+
+-- The catalogue, the batches and their audit entries agree with the lake (issue 13; see
+-- test/sql/catalog_check.sql): no row.
+RESET ROLE;
+SELECT * FROM pg_temp.catalog_mismatches();

@@ -78,3 +78,10 @@ ROLLBACK;
 SELECT s.org_code, r.resource_type, r.id ~ '^[0-9a-f-]{36}$' OR r.id IN ('gw-enc-1', 'amb-enc-2') AS id_ok
 FROM hdl_lake.resource r JOIN hdl.source s USING (source_id)
 WHERE s.org_code IN ('RX9', 'G111', 'G222') ORDER BY s.org_code, r.id;
+
+-- The catalogue, the batches and their audit entries agree with the lake (issue 13; see
+-- test/sql/catalog_check.sql): no row.
+\set ECHO none
+\i :abs_srcdir/test/sql/catalog_check.sql
+\set ECHO all
+SELECT * FROM pg_temp.catalog_mismatches();

@@ -4,6 +4,7 @@
 \set ECHO none
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/test/sql/try.sql
+\i :abs_srcdir/test/sql/catalog_check.sql
 \i :abs_srcdir/test/sql/keys.sql
 \set ECHO all
 CREATE EXTENSION IF NOT EXISTS hdl CASCADE;
@@ -183,3 +184,8 @@ SET ROLE regress_ps_gp;
 SELECT pg_temp.regress_try($$SELECT hdl.ingest('{"resourceType":"Patient"}')$$);
 RESET ROLE;
 RESET hdl.key_file;
+
+-- The catalogue, the batches and their audit entries agree with the lake (issue 13; see
+-- test/sql/catalog_check.sql): no row.
+RESET ROLE;
+SELECT * FROM pg_temp.catalog_mismatches();

@@ -3,6 +3,7 @@
 \set ECHO none
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/test/sql/try.sql
+\i :abs_srcdir/test/sql/catalog_check.sql
 \set ECHO all
 CREATE EXTENSION IF NOT EXISTS hdl CASCADE;
 
@@ -86,3 +87,8 @@ SELECT pg_temp.regress_try($$SELECT count(*) FROM hdl._mart_rows('{"resource":"P
 SELECT pg_temp.regress_try($$SELECT count(*) FROM hdl._mart_rows('{"resource":"Practitioner","select":[{"column":[{"name":"id","path":"id"}]}]}', NULL) AS r(ident text, _resource_key text)$$);
 SELECT * FROM hdl._mart_rows('{"resource":"Practitioner","select":[{"column":[{"name":"id","path":"id"},{"name":"n","path":"name.count()","type":"integer"},{"name":"f","path":"name.family.first()"}]}]}',
 	ARRAY['sof-dr-1', 'sof-dr-7', 'missing', NULL]) AS r(id text, n int, f text, _resource_key text) ORDER BY 1;
+
+-- The catalogue, the batches and their audit entries agree with the lake (issue 13; see
+-- test/sql/catalog_check.sql): no row.
+RESET ROLE;
+SELECT * FROM pg_temp.catalog_mismatches();

@@ -1,6 +1,6 @@
 // SQL entry point of the catalogue implemented in C++: the element paths of one resource, the
 // same walk the ingest store aggregates per batch (tests compare it with the catalogue).
-#include "catalog/element_paths.hpp"
+#include "core/fhir/element_paths.hpp"
 #include "core/json/jsonb_format.hpp"
 #include "core/json/value.hpp"
 #include "pg/entry.hpp"
@@ -16,7 +16,7 @@ HDL_FUNCTION(hdl_catalog_element_paths) {
 		std::string type(node.get("resourceType").str());
 		hdl::json::Value pairs = hdl::json::Value::array();
 		if (!type.empty())
-			for (const auto &pt : hdl::catalog::ElementPaths(type, node)) {
+			for (const auto &pt : hdl::fhir::ElementPaths(type, node)) {
 				hdl::json::Value pair = hdl::json::Value::array();
 				pair.push_back(pt.first);
 				pair.push_back(pt.second);

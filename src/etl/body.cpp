@@ -77,7 +77,9 @@ FirstInteger(int64 *out) {
 	}
 }
 
-// The changes the last refresh of a mart consumed (hdl.mart, when marts are installed).
+// The changes the refresh just run consumed (hdl.mart, when marts are installed). Not read-only:
+// a read-only SPI query keeps the statement's snapshot, which predates the refresh's own update
+// of hdl.mart and would show the previous refresh's count.
 void
 MartRowsIn(const char *mart, RunResult *result) {
 	Oid argtypes[1] = {TEXTOID};
@@ -89,7 +91,7 @@ MartRowsIn(const char *mart, RunResult *result) {
 		return;
 	rc = SPI_execute_with_args(
 	    "SELECT last_refresh_changes FROM hdl.mart WHERE name OPERATOR(pg_catalog.=) $1", 1, argtypes, values,
-	    nullptr, true, 1);
+	    nullptr, false, 1);
 	if (rc == SPI_OK_SELECT)
 		result->has_rows_in = FirstInteger(&result->rows_in);
 }

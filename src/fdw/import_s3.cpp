@@ -68,8 +68,9 @@ StartProgress(Oid quarantine, Oid server, Oid role, int32 source_id) {
 	pgstat_progress_update_param(PROGRESS_SOURCE, source_id);
 }
 
-// The ingest pipeline's Store for one import: one batch per object, its summary summed over
-// the object's lines (the pipeline finishes a batch per resource).
+// The ingest pipeline's Store for one import: one batch per object, its summary made of the
+// summaries of the object's committed lines (the pipeline finishes a batch per resource, inside
+// the line's subtransaction: a line rolled back after that must not count).
 class ImportStore : public hdl::ingest::SpiStore {
 public:
 	using SpiStore::SpiStore;
@@ -81,12 +82,23 @@ public:
 	}
 	void
 	FinishBatch(int64_t, const BatchSummary &summary) override {
-		total_.stored += summary.stored;
-		for (const auto &[type, n] : summary.counts)
-			total_.counts[type] += n;
+		line_ = summary;
 	}
+	// Before each line: nothing of an earlier line is pending.
 	void
-	Rejected() {
+	StartLine() {
+		line_ = BatchSummary();
+	}
+	// After the line's subtransaction committed: its summary joins the object's.
+	void
+	LineStored() {
+		total_.Merge(line_);
+		line_ = BatchSummary();
+	}
+	// After the line's subtransaction rolled back: what it wrote is gone, and so is its summary.
+	void
+	LineRejected() {
+		line_ = BatchSummary();
 		total_.rejected++;
 	}
 	// Writes the object's batch row; returns its id (0 when the object had no lines).
@@ -105,7 +117,8 @@ public:
 
 private:
 	int64_t batch_ = 0;
-	BatchSummary total_;
+	BatchSummary line_;  // the line under way
+	BatchSummary total_; // the object's committed lines
 };
 
 struct LineStep {
@@ -132,6 +145,9 @@ hdl::pg::CachedPlan quarantine_plan {
     "INSERT INTO hdl.import_quarantine (server_name, bucket, object_key, line, raw, outcome, sqlstate, source_id, "
     "submitted_by) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)",
     9, {TEXTOID, TEXTOID, TEXTOID, INT8OID, TEXTOID, TEXTOID, TEXTOID, INT4OID, NAMEOID}, nullptr};
+
+// The import's own audit entry (docs/audit.md); each object's batch has its ingest entry too.
+hdl::pg::CachedPlan audit_import_plan {"SELECT hdl.audit_write('import', $1, $2)", 2, {TEXTOID, JSONBOID}, nullptr};
 
 // The OperationOutcome of a rejected line: the pipeline's own (hdl::ingest::Fail puts it in the
 // detail of every FHIR-invalid error, as {"issue":[...],"resourceType":"OperationOutcome"}), or
@@ -262,6 +278,7 @@ HDL_FUNCTION(hdl_import_s3) {
 				MemoryContextReset(line_cxt);
 				MemoryContext old = MemoryContextSwitchTo(line_cxt);
 				LineStep step {&store, &ctx, &validate, line};
+				store.StartLine();
 				hdl::pg::StepError err = hdl::pg::InSubtransaction(IngestLineStep, &step);
 				MemoryContextSwitchTo(old);
 				if (err.interrupted()) // cancelled inside a line: the import ends, it is no bad line
@@ -269,12 +286,13 @@ HDL_FUNCTION(hdl_import_s3) {
 					                       "S3 object " + uri + ", line " + std::to_string(number));
 				if (!err.failed) {
 					stored++;
+					store.LineStored();
 				} else {
+					store.LineRejected();
 					if (stop_on_error)
 						throw hdl::pg::PgError(err.sqlstate, err.message, err.detail, err.hint,
 						                       "S3 object " + uri + ", line " + std::to_string(number));
 					rejected++;
-					store.Rejected();
 					ctx.Forget();
 					std::string outcome = OutcomeOf(err);
 					std::string state = unpack_sql_state(err.sqlstate);
@@ -310,6 +328,11 @@ HDL_FUNCTION(hdl_import_s3) {
 		summary["rejected"] = rejected;
 		summary["bytes"] = static_cast<int64>(reader.bytes_read());
 		summary["batches"] = std::move(batches);
+		hdl::json::Value detail = summary;
+		detail["server"] = server_name;
+		Datum audit_values[2] = {hdl::pg::TextDatum(std::string("s3:") + location),
+		                         PointerGetDatum(hdl::pg::JsonbFromBytes(hdl::json::jsonb::Encode(detail)))};
+		hdl::pg::ExecutePlan(audit_import_plan, audit_values, nullptr, false);
 		hdl::pg::ContextScope in_caller(caller_cxt);
 		result = hdl::pg::JsonbFromBytes(hdl::json::jsonb::Encode(summary));
 	}

@@ -94,12 +94,12 @@ PgcryptoSchemaC(SchemaArgs *a) {
 	strlcpy(a->name, quote_identifier(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)), sizeof a->name);
 }
 
-// {"Patient": 2, ...}: a batch's resource counts as JSON text.
+// {"Patient": 2, ...}: a batch's stored versions by type as JSON text.
 std::string
-CountsJson(const std::map<std::string, int> &counts) {
+CountsJson(const std::map<std::string, TypeCounts> &counts) {
 	hdl::json::Value out = hdl::json::Value::object();
 	for (const auto &[type, n] : counts)
-		out[type] = n;
+		out[type] = n.created + n.updated;
 	return out.dump();
 }
 
@@ -314,12 +314,6 @@ SpiStore::Write(int64_t batch, const std::vector<WriteRow> &rows) {
 		                 row.patient.empty() ? (Datum) 0 : pg::TextDatum(row.patient), last_updated,
 		                 Int32GetDatum(source_id_), Int64GetDatum(batch), txid, JsonbDatum(row.jsonb)});
 		d.nulls.insert(d.nulls.end(), {0, 0, 0, 0, static_cast<char>(row.patient.empty()), 0, 0, 0, 0, 0});
-		written_.push_back(row.type + "/" + row.id + "/_history/" + std::to_string(row.version));
-		auto &counts = type_counts_[row.type];
-		(row.version == 1 ? counts.first : counts.second)++;
-		// the stored bytes are a whole jsonb varlena: walk its root in place
-		elements_.Add(row.type, hdl::json::jsonb::FromRoot(row.jsonb.data() + VARHDRSZ,
-		                                                   static_cast<uint32_t>(row.jsonb.size() - VARHDRSZ)));
 	}
 	for (const auto &[partition, d] : history)
 		lake::InsertDirect(d);
@@ -348,7 +342,7 @@ SpiStore::FinishBatch(int64_t batch, const BatchSummary &summary) {
 		detail["stored"] = summary.stored;
 		detail["rejected"] = summary.rejected;
 		hdl::json::Value &resources = detail["resources"] = hdl::json::Value::array();
-		for (const std::string &r : written_)
+		for (const std::string &r : summary.versions)
 			resources.push_back(r);
 		std::string encoded = hdl::json::jsonb::Encode(detail);
 		Datum audit_values[2] = {pg::TextDatum("batch:" + std::to_string(batch)),
@@ -356,20 +350,20 @@ SpiStore::FinishBatch(int64_t batch, const BatchSummary &summary) {
 		pg::ExecutePlan(audit_ingest_plan, audit_values, nullptr, false);
 	}
 
-	RecordCatalogue(batch);
+	RecordCatalogue(batch, summary);
 }
 
 // The batch's catalogue increments (docs/catalogue.md): one hdl.catalog_delta row per resource
 // type, with its element paths. Compacting belongs to a scheduled job; every 4096th batch
 // compacts too, to bound the increments when no job runs.
 void
-SpiStore::RecordCatalogue(int64_t batch) {
+SpiStore::RecordCatalogue(int64_t batch, const BatchSummary &summary) {
 	lake::DirectRows d;
 	d.table = lake::TableOid("hdl", "catalog_delta");
 	d.columns = {"batch_id", "resource_type", "recorded_at", "created", "updated", "paths", "json_types", "versions"};
-	const std::vector<catalog::ElementStats::Count> elements = elements_.counts();
+	const std::vector<hdl::fhir::ElementStats::Count> elements = summary.elements.counts();
 	auto next = elements.begin();
-	for (const auto &[type, counts] : type_counts_) {
+	for (const auto &[type, counts] : summary.counts) {
 		std::vector<const std::string *> paths, json_types;
 		std::vector<int32_t> versions;
 		while (next != elements.end() && next->type < type)
@@ -382,7 +376,7 @@ SpiStore::RecordCatalogue(int64_t batch) {
 		bool none = paths.empty();
 		d.values.insert(d.values.end(), {Int64GetDatum(batch), pg::TextDatum(type),
 		                                 TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()),
-		                                 Int32GetDatum(counts.first), Int32GetDatum(counts.second),
+		                                 Int32GetDatum(counts.created), Int32GetDatum(counts.updated),
 		                                 none ? (Datum) 0 : pg::TextArray(paths, false),
 		                                 none ? (Datum) 0 : pg::TextArray(json_types, false),
 		                                 none ? (Datum) 0 : pg::Int4Array(versions)});

@@ -6,7 +6,6 @@
 #include <utility>
 #include <vector>
 
-#include "catalog/element_paths.hpp"
 #include "core/ingest/store.hpp"
 #include "ingest/lake_tables.hpp"
 
@@ -37,7 +36,7 @@ public:
 private:
 	const lake::Partitions &PartitionOf(const std::string &type);
 	const std::vector<int32_t> &OwnSources();
-	void RecordCatalogue(int64_t batch);
+	void RecordCatalogue(int64_t batch, const BatchSummary &summary);
 
 	int source_id_;
 	std::string role_;
@@ -45,10 +44,7 @@ private:
 	std::string pseudonym_key_id_;
 	std::string vault_key_id_;
 	std::string vault_secret_;
-	// What this call wrote, for its audit entry and the catalogue (FinishBatch).
-	std::vector<std::string> written_;                       // Type/id/_history/version
-	std::map<std::string, std::pair<int, int>> type_counts_; // resource type -> created, updated
-	catalog::ElementStats elements_;
+	// No per-batch state here: what a batch stored is the pipeline's BatchSummary (FinishBatch).
 	std::map<std::string, lake::Partitions> partitions_; // by resource type, for this call
 	// The sources of the caller's organisation (its own role and gateways acting for it): their
 	// records are the caller's (docs/ingest.md, "Ownership"). Loaded on first use.

@@ -300,8 +300,7 @@ public:
 					continue;
 				}
 				SaveIdentity(e);
-				summary_.counts[e.type]++;
-				summary_.stored++;
+				Count(e);
 				e.dom = Value();
 				if (!single_resource_)
 					std::string().swap(e.jsonb); // clear() would keep the buffer
@@ -327,6 +326,19 @@ private:
 			store_.SaveIdentity(p.subject, p.vault.dump(), p.links);
 		e.vault_saves.clear();
 		e.identity.vault = Value();
+	}
+
+	// The batch's bookkeeping of one stored version, made only once it is written.
+	void
+	Count(const Entry &e) {
+		TypeCounts &c = summary_.counts[e.type];
+		(e.create ? c.created : c.updated)++;
+		summary_.stored++;
+		summary_.versions.push_back(Key(e.type, e.id) + "/_history/" + std::to_string(e.version));
+		// the encoded bytes are a whole jsonb varlena: walk its root in place
+		constexpr size_t header = 4;
+		summary_.elements.Add(e.type, hdl::json::jsonb::FromRoot(e.jsonb.data() + header,
+		                                                         static_cast<uint32_t>(e.jsonb.size() - header)));
 	}
 
 	// Checks ownership and ifMatch against the current version, then stamps id/meta and encodes

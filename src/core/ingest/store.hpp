@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/fhir/element_paths.hpp"
 #include "core/ingest/request.hpp"
 
 namespace hdl::ingest {
@@ -33,11 +34,24 @@ struct CurrentVersion {
 	bool own = true; // false: another source's record, which the caller may not change
 };
 
+struct TypeCounts {
+	int created = 0; // versions 1
+	int updated = 0; // later versions
+};
+
+// What one batch stored, kept by the pipeline as each write succeeds: the batch row, its audit
+// entry and its catalogue increments are made from it alone, so nothing written by a call (or an
+// import line) that was rolled back can be counted.
 struct BatchSummary {
-	std::string kind;       // resource | transaction | batch | import
-	std::map<std::string, int> counts; // stored resources by type
+	std::string kind;                       // resource | transaction | batch | import
+	std::map<std::string, TypeCounts> counts; // stored versions by resource type
+	std::vector<std::string> versions;      // every stored Type/id/_history/version
+	hdl::fhir::ElementStats elements;       // element paths of the stored versions
 	int stored = 0;
 	int rejected = 0;
+
+	// Adds another summary's counts (an import's committed lines, into their object's batch).
+	void Merge(const BatchSummary &other);
 };
 
 class Store {

@@ -1,5 +1,6 @@
 // The schema a crawler would infer from FHIR resources: every element path with its JSON type,
-// counted per resource version. Pure C++ over hdl::json::Node (JSONB walked in place).
+// counted per resource version (the catalogue's element counts, docs/catalogue.md). Pure C++ over
+// hdl::json::Node (JSONB walked in place).
 #pragma once
 #include <cstddef>
 #include <map>
@@ -12,7 +13,7 @@
 
 #include "core/json/node.hpp"
 
-namespace hdl::catalog {
+namespace hdl::fhir {
 
 // Paths start at the resource type; object members add ".name", array elements add "[]"
 // (Patient.name[].given[]). Only members that are R4 elements of their place's type are
@@ -30,6 +31,8 @@ std::set<PathType> ElementPaths(std::string_view resource_type, const hdl::json:
 class ElementStats {
 public:
 	void Add(std::string_view resource_type, const hdl::json::Node &resource);
+	// Adds another aggregation's counts (an import folds its committed lines into the object's).
+	void Merge(const ElementStats &other);
 
 	// One (resource type, path, JSON type) of the batch and the versions containing it.
 	struct Count {
@@ -58,9 +61,11 @@ private:
 	std::map<std::pair<std::string, hdl::json::Type>, size_t> collided_;
 	std::vector<Seen> seen_;
 	uint64_t resources_ = 0;
+	// The slot of (path, JSON type), path_hash being the FNV-1a hash of the path's bytes.
+	Seen &Slot(uint64_t path_hash, std::string_view path, hdl::json::Type type);
 	friend class ElementWalk;
 };
 
-} // namespace hdl::catalog
+} // namespace hdl::fhir
 
 #include "core/cpp_only.hpp"

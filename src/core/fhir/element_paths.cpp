@@ -1,10 +1,10 @@
 // Element paths of a resource (see element_paths.hpp).
 #include <algorithm>
 
-#include "catalog/element_paths.hpp"
+#include "core/fhir/element_paths.hpp"
 #include "core/fhir/r4_schema.hpp"
 
-namespace hdl::catalog {
+namespace hdl::fhir {
 
 namespace r4 = hdl::fhir::r4;
 
@@ -96,23 +96,7 @@ public:
 private:
 	void
 	Found(uint64_t path_hash, hdl::json::Type type) {
-		uint64_t h = (path_hash ^ static_cast<uint64_t>(type)) * FnvPrime;
-		size_t slot;
-		auto it = stats_.by_hash_.find(h);
-		if (it != stats_.by_hash_.end() && stats_.seen_[it->second].json_type == type &&
-		    stats_.seen_[it->second].path == path_) {
-			slot = it->second;
-		} else if (it == stats_.by_hash_.end()) {
-			slot = stats_.seen_.size();
-			stats_.seen_.push_back({path_, type, hdl::json::TypeName(type), 0, 0});
-			stats_.by_hash_.emplace(h, slot);
-		} else { // another path with the same hash
-			auto [c, added] = stats_.collided_.emplace(std::make_pair(path_, type), stats_.seen_.size());
-			if (added)
-				stats_.seen_.push_back({path_, type, hdl::json::TypeName(type), 0, 0});
-			slot = c->second;
-		}
-		ElementStats::Seen &s = stats_.seen_[slot];
+		ElementStats::Seen &s = stats_.Slot(path_hash, path_, type);
 		if (s.last_resource != stats_.resources_) {
 			s.last_resource = stats_.resources_;
 			s.versions++;
@@ -122,6 +106,32 @@ private:
 	ElementStats &stats_;
 	std::string path_;
 };
+
+ElementStats::Seen &
+ElementStats::Slot(uint64_t path_hash, std::string_view path, hdl::json::Type type) {
+	uint64_t h = (path_hash ^ static_cast<uint64_t>(type)) * FnvPrime;
+	auto it = by_hash_.find(h);
+	if (it != by_hash_.end() && seen_[it->second].json_type == type && seen_[it->second].path == path)
+		return seen_[it->second];
+	if (it == by_hash_.end()) {
+		by_hash_.emplace(h, seen_.size());
+		seen_.push_back({std::string(path), type, hdl::json::TypeName(type), 0, 0});
+		return seen_.back();
+	}
+	// another path with the same hash
+	auto [c, added] = collided_.emplace(std::make_pair(std::string(path), type), seen_.size());
+	if (added)
+		seen_.push_back({std::string(path), type, hdl::json::TypeName(type), 0, 0});
+	return seen_[c->second];
+}
+
+// A merged slot keeps its last_resource: Add counts a resource only after moving resources_ on.
+void
+ElementStats::Merge(const ElementStats &other) {
+	for (const Seen &s : other.seen_)
+		if (s.versions > 0)
+			Slot(Extend(FnvOffset, s.path), s.path, s.json_type).versions += s.versions;
+}
 
 void
 ElementStats::Add(std::string_view resource_type, const hdl::json::Node &resource) {
@@ -151,4 +161,4 @@ ElementStats::counts() const {
 	return out;
 }
 
-} // namespace hdl::catalog
+} // namespace hdl::fhir
