@@ -61,7 +61,7 @@ SELECT b.kind, b.stored, b.rejected, b.resources_by_type FROM hdl.catalog_batche
 WHERE b.organisation = 'S3C' ORDER BY b.batch_id;
 -- each batch's ingest audit entry lists exactly the versions it stored
 SELECT a.detail ->> 'kind' AS kind, a.detail -> 'stored' AS stored, a.detail -> 'rejected' AS rejected,
-       (SELECT array_agg(regexp_replace(r, '[0-9a-f]{64}', '<pseudonym>') ORDER BY r)
+       (SELECT array_agg(regexp_replace(r, '^Patient/[^/]+/', 'Patient/<pseudonymised id>/') ORDER BY r)
         FROM jsonb_array_elements_text(a.detail -> 'resources') r) AS resources
 FROM hdl_audit.log a JOIN hdl.ingest_batch b ON a.subject = 'batch:' || b.batch_id
 JOIN hdl.source s USING (source_id) WHERE a.event = 'ingest' AND s.org_code = 'S3C' ORDER BY b.batch_id;
