@@ -252,6 +252,33 @@ TEST(FhirValidator, IssueCap) {
 	EXPECT_FALSE(all.truncated);
 }
 
+// Each entry of a Bundle has its own cap: many bad entries are all reported, and an entry past
+// its cap gets one too-costly issue at the entry (not truncated: the others are complete).
+TEST(FhirValidator, IssueCapPerBundleEntry) {
+	std::string text = R"({"resourceType":"Bundle","type":"batch","entry":[)";
+	for (int e = 0; e < 10; e++) {
+		text += std::string(e ? "," : "") + R"({"request":{"method":"POST","url":"Patient"},"resource":{"resourceType":"Patient","name":[)";
+		for (int i = 0; i < (e == 3 ? 7 : 1); i++)
+			text += std::string(i ? "," : "") + R"({"family":1})";
+		text += "]}}";
+	}
+	text += "]}";
+	auto result = Validate(text, Level::Strict, 5);
+	EXPECT_FALSE(result.truncated);
+	ASSERT_EQ(result.issues.size(), 9u + 5u + 1u);
+	size_t entry3 = 0;
+	for (const auto &issue : result.issues)
+		if (issue.expression.rfind("Bundle.entry[3]", 0) == 0)
+			entry3++;
+	EXPECT_EQ(entry3, 6u);
+	bool capped = false;
+	for (const auto &issue : result.issues)
+		if (issue.expression == "Bundle.entry[3]" && issue.code == "too-costly")
+			capped = true;
+	EXPECT_TRUE(capped);
+	EXPECT_EQ(result.issues.back().expression, "Bundle.entry[9].resource.name[0].family");
+}
+
 TEST(FhirValidator, KnownResourceTypes) {
 	EXPECT_TRUE(hdl::fhir::IsKnownResourceType("Patient"));
 	EXPECT_TRUE(hdl::fhir::IsKnownResourceType("Bundle"));

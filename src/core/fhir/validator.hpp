@@ -39,7 +39,9 @@ struct ValidationResult {
 };
 
 // Validates one resource (a Bundle includes its entries). Reports every problem found, up to
-// max_issues (then sets truncated). Never throws for bad input; only std::bad_alloc can escape.
+// max_issues (then sets truncated). Each entry of a Bundle has its own max_issues: past it the
+// entry gets one too-costly issue at Bundle.entry[i] and the others still get theirs (truncated
+// is not set for that). Never throws for bad input; only std::bad_alloc can escape.
 ValidationResult ValidateResource(const json::Node &resource, Level level = Level::Strict,
                                   size_t max_issues = 100);
 

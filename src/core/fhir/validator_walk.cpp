@@ -55,15 +55,41 @@ Walker::Push(std::string_view name, int32_t index) {
 	return true;
 }
 
+int32_t
+Walker::EntryIndex() const noexcept {
+	if (depth_ < 2 || path_[0].name != "Bundle" || path_[1].name != "entry")
+		return -1;
+	return path_[1].index;
+}
+
 void
 Walker::Report(const char *code, std::string message, std::string_view child) {
 	if (stopped_)
 		return;
-	if (result_.issues.size() >= maxIssues_) {
+	// An entry of a Bundle has a budget of its own: however many entries are bad, each one's
+	// problems are reported (batch Bundles answer every entry), and one entry's flood cannot hide
+	// another's.
+	if (int32_t entry = EntryIndex(); entry >= 0) {
+		if (static_cast<size_t>(entry) >= entryIssues_.size())
+			entryIssues_.resize(static_cast<size_t>(entry) + 1, 0);
+		size_t &n = entryIssues_[static_cast<size_t>(entry)];
+		if (n > maxIssues_)
+			return;
+		if (n++ == maxIssues_) {
+			result_.issues.push_back(Issue {"error", "too-costly",
+			                                "more problems were found in this entry than are reported",
+			                                ElementPath(path_, 2).ToFhirPath({})});
+			return;
+		}
+		result_.issues.push_back(Issue {"error", code, std::move(message), Path().ToFhirPath(child)});
+		return;
+	}
+	if (bundleIssues_ >= maxIssues_) {
 		result_.truncated = true;
 		stopped_ = true;
 		return;
 	}
+	bundleIssues_++;
 	result_.issues.push_back(Issue {"error", code, std::move(message), Path().ToFhirPath(child)});
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/fhir/element_path.hpp"
 #include "core/fhir/r4_schema.hpp"
@@ -69,12 +70,16 @@ private:
 
 	// Records an error at the current path (plus child, when given).
 	void Report(const char *code, std::string message, std::string_view child = {});
+	// The index of the root Bundle's entry the current path is in, or -1.
+	int32_t EntryIndex() const noexcept;
 
 	static constexpr size_t kMaxDepth = 96;
 	Level level_;
 	size_t maxIssues_;
 	ValidationResult &result_;
 	bool stopped_ = false;
+	size_t bundleIssues_ = 0;          // issues outside any Bundle entry, up to maxIssues_
+	std::vector<size_t> entryIssues_; // per entry of a root Bundle, each up to maxIssues_
 	bool tooDeepReported_ = false;
 	size_t depth_ = 0;
 	PathSegment path_[kMaxDepth];

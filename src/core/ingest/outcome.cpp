@@ -1,5 +1,7 @@
 // OperationOutcome building and the error that carries it to the client.
 #include "core/ingest/outcome.hpp"
+
+#include <algorithm>
 #include "core/fhir/redact.hpp"
 
 namespace hdl::ingest {
@@ -75,12 +77,21 @@ Summary(const std::vector<Problem> &problems) {
 
 void
 Fail(const std::vector<Problem> &problems) {
-	// The client's OperationOutcome may quote what it sent; the server log's copy may not.
-	std::vector<Problem> withheld = problems;
+	// The detail goes to the client whole: a Bundle with thousands of bad entries lists the first
+	// problems and says how many more there are (the message counts them all). The client's
+	// OperationOutcome may quote what it sent; the server log's copy may not.
+	constexpr size_t kListed = 100;
+	std::vector<Problem> listed(problems.begin(), problems.begin() + std::min(problems.size(), kListed));
+	if (problems.size() > kListed)
+		listed.push_back({"error", "too-costly", std::to_string(problems.size() - kListed) + " more problems are not listed", ""});
+	std::vector<Problem> withheld = listed;
 	for (auto &p : withheld)
 		p.message = fhir::RedactQuoted(p.message);
-	Error error(KindOf(problems), Summary(problems), ToOperationOutcome(problems).dump(),
-	            "The OperationOutcome in the detail lists every problem; nothing of this request was stored.");
+	Error error(KindOf(problems), Summary(problems), ToOperationOutcome(listed).dump(),
+	            problems.size() > kListed
+	                ? "The OperationOutcome in the detail lists the first " + std::to_string(kListed) +
+	                      " problems; nothing of this request was stored."
+	                : "The OperationOutcome in the detail lists every problem; nothing of this request was stored.");
 	error.WithLogDetail(ToOperationOutcome(withheld).dump());
 	throw error;
 }
