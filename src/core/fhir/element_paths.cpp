@@ -6,8 +6,6 @@
 
 namespace hdl::fhir {
 
-namespace r4 = hdl::fhir::r4;
-
 std::set<PathType>
 ElementPaths(std::string_view resource_type, const hdl::json::Node &resource) {
 	ElementStats stats;
