@@ -5,6 +5,7 @@
 \set ECHO none
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/test/sql/try.sql
+\i :abs_srcdir/test/sql/catalog_check.sql
 \set ECHO all
 CREATE EXTENSION IF NOT EXISTS hdl CASCADE;
 CREATE ROLE regress_deid_gp IN ROLE hdl_provider;
@@ -132,3 +133,8 @@ SELECT * FROM leaks ORDER BY 1, 2;
 -- they are in the vault (encrypted): one row per person resource and per first-seen MRN
 SELECT split_part(subject, '/', 1) AS subject_type, count(*) AS rows FROM hdl_vault.identity i
 JOIN hdl.source s USING (source_id) WHERE s.org_code IN ('DEIDGP', 'DEIDOT') GROUP BY 1 ORDER BY 1;
+
+-- The catalogue, the batches and their audit entries agree with the lake (issue 13; see
+-- test/sql/catalog_check.sql): no row.
+RESET ROLE;
+SELECT * FROM pg_temp.catalog_mismatches();

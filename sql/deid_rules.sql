@@ -6,6 +6,7 @@
 -- those strings: none may be found, and the vault holds them.
 \set ECHO none
 \getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/sql/catalog_check.sql
 \set ECHO all
 CREATE EXTENSION IF NOT EXISTS hdl CASCADE;
 CREATE ROLE regress_deid_rules IN ROLE hdl_provider;
@@ -71,3 +72,8 @@ FROM instances WHERE resource::text ~ (SELECT string_agg(regexp_replace(s, '([^A
 -- what left went to the vault: one row per stored resource that held a person's identity
 SELECT split_part(subject, '/', 1) AS subject_type, count(*) AS vault_rows FROM hdl_vault.identity
 WHERE source_id = (SELECT source_id FROM hdl.source WHERE org_code = 'DEIDRULES') GROUP BY 1 ORDER BY 1;
+
+-- The catalogue, the batches and their audit entries agree with the lake (issue 13; see
+-- test/sql/catalog_check.sql): no row.
+RESET ROLE;
+SELECT * FROM pg_temp.catalog_mismatches();

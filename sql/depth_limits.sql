@@ -3,6 +3,10 @@
 -- never a stack overflow that restarts the server; nothing of it is stored. The build is -O3,
 -- as always. Only SQLSTATE and message are shown: which budget stops a walk first (the level
 -- count or max_stack_depth) depends on the compiler's frame sizes.
+\set ECHO none
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/sql/catalog_check.sql
+\set ECHO all
 CREATE EXTENSION IF NOT EXISTS hdl CASCADE;
 CREATE FUNCTION pg_temp.refusal(stmt text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
@@ -135,3 +139,8 @@ FROM feed_rows a, rows_before b;
 SELECT (pg_stat_file('../../log/postmaster.log', true)).size > 0 AS log_read,
 	(SELECT count(*) FROM regexp_matches(coalesce(pg_read_file('../../log/postmaster.log', 0, 1000000000, true), ''),
 		'terminated by signal', 'g')) AS crashes;
+
+-- The catalogue, the batches and their audit entries agree with the lake (issue 13; see
+-- test/sql/catalog_check.sql): no row.
+RESET ROLE;
+SELECT * FROM pg_temp.catalog_mismatches();

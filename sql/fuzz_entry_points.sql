@@ -4,6 +4,10 @@
 -- hdl.sof_evaluate. No call may crash the server; a refused call stores nothing; an accepted
 -- one stores no more versions than it reports (a batch's refused entries store nothing). The
 -- outcomes themselves are not listed (they follow the validator), only what breaks a rule.
+\set ECHO none
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/sql/catalog_check.sql
+\set ECHO all
 CREATE EXTENSION IF NOT EXISTS hdl CASCADE;
 SET statement_timeout = '600s';
 DO $$ BEGIN
@@ -182,3 +186,8 @@ SELECT (pg_stat_file('../../log/postmaster.log', true)).size > 0 AS log_read,
 	(SELECT count(*) FROM regexp_matches(coalesce(pg_read_file('../../log/postmaster.log', 0, 1000000000, true), ''),
 		'terminated by signal', 'g')) AS crashes;
 DROP SCHEMA regress_fuzz CASCADE;
+
+-- The catalogue, the batches and their audit entries agree with the lake (issue 13; see
+-- test/sql/catalog_check.sql): no row.
+RESET ROLE;
+SELECT * FROM pg_temp.catalog_mismatches();

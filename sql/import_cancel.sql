@@ -7,6 +7,7 @@
 \set ECHO none
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/test/sql/try.sql
+\i :abs_srcdir/test/sql/catalog_check.sql
 \getenv endpoint HDL_S3_ENDPOINT
 \getenv access_key HDL_S3_ACCESS_KEY
 \getenv secret_key HDL_S3_SECRET_KEY
@@ -115,3 +116,8 @@ ALTER ROLE regress_cancel_feed RESET ALL;
 \else
 \echo skipped: no local S3 server (HDL_S3_ENDPOINT is not set; start test/s3/s3rver.sh)
 \endif
+
+-- The catalogue, the batches and their audit entries agree with the lake (issue 13; see
+-- test/sql/catalog_check.sql): no row.
+RESET ROLE;
+SELECT * FROM pg_temp.catalog_mismatches();

@@ -6,6 +6,7 @@
 \set ECHO none
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/test/sql/try.sql
+\i :abs_srcdir/test/sql/catalog_check.sql
 \set ECHO all
 CREATE EXTENSION IF NOT EXISTS hdl CASCADE;
 CREATE ROLE regress_iso_a IN ROLE hdl_provider;
@@ -159,3 +160,8 @@ WHERE v.name = 'patients' AND r ->> 'patient_id' = :'p' ORDER BY 1;
 SELECT v.name, r ->> 'source' AS source, count(*) AS rows
 FROM hdl.starter_views() v, LATERAL hdl.view_run(v.view) r
 WHERE r ->> 'patient_id' = :'p' GROUP BY 1, 2 ORDER BY 1, 2;
+
+-- The catalogue, the batches and their audit entries agree with the lake (issue 13; see
+-- test/sql/catalog_check.sql): no row.
+RESET ROLE;
+SELECT * FROM pg_temp.catalog_mismatches();
