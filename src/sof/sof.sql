@@ -174,6 +174,9 @@ $$;
 -- Its statements look rows up by key (the change log by txid, the mart by _resource_key): a mart
 -- just rebuilt has no statistics yet, and without them the planner would scan the whole mart to
 -- delete a few hundred keys (and with scans priced out, JIT would compile a lookup: it is off).
+-- A watermark ahead of the refreshing transaction was taken by another cluster (the lake was
+-- restored from a dump, docs/backup.md): its transaction ids mean nothing here, so the refresh is
+-- a full rebuild (the audit seal ignores such a horizon too).
 CREATE FUNCTION hdl._mart_refresh(mart_name text, mode text) RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET enable_seqscan = off SET jit = off AS $$
 DECLARE
@@ -192,7 +195,7 @@ BEGIN
 	SELECT * INTO STRICT m FROM hdl.mart WHERE mart.name OPERATOR(pg_catalog.=) mart_name FOR UPDATE;
 	-- Taken before the change log is read: whatever commits later is consumed next time.
 	snap := pg_catalog.pg_current_snapshot();
-	full_rebuild := mode OPERATOR(pg_catalog.=) 'full' OR m.watermark IS NULL;
+	full_rebuild := mode OPERATOR(pg_catalog.=) 'full' OR m.watermark IS NULL OR pg_catalog.pg_snapshot_xmax(m.watermark) OPERATOR(pg_catalog.>) own;
 	IF full_rebuild THEN
 		deleted := m.row_count;
 		EXECUTE pg_catalog.format('TRUNCATE %I.%I', m.schema_name, m.table_name);
