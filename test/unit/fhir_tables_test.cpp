@@ -64,6 +64,19 @@ TEST(FhirTables, KnownShapes) {
 	EXPECT_TRUE(FindElement(kExtensionType, "url")->isRequired());
 }
 
+// Only required bindings get a table of codes (issue #17): the JSON schema also enumerates
+// Expression.language, whose R4 binding is extensible.
+TEST(FhirTables, OnlyRequiredBindingsEnumerated) {
+	const ElementDef *language = FindElement(FindType("Expression"), "language");
+	ASSERT_NE(language, nullptr);
+	EXPECT_EQ(Type(language->type).primitive, Primitive::Code);
+	EXPECT_EQ(language->enumId, 0);
+	EXPECT_TRUE(language->isRequired());
+	EXPECT_NE(FindElement(FindType("Narrative"), "status")->enumId, 0);
+	EXPECT_NE(FindElement(FindType("Bundle_Request"), "method")->enumId, 0);
+	EXPECT_NE(FindElement(FindResourceType("Measure"), "status")->enumId, 0);
+}
+
 // The committed tables match the generator and ../shared definitions (CI runs the same check).
 TEST(FhirTables, GeneratedFileUpToDate) {
 	const std::filesystem::path shared =

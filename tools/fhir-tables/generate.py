@@ -3,9 +3,15 @@
 
 Inputs (never committed to the repository):
   ../shared/data/fhir-r4/fhir.schema.json      the HL7 R4 JSON schema: types, elements, arrays,
-                                               `required`, `enum`s of required bindings
+                                               `required`, `enum`s of coded elements
   ../shared/data/fhir-r4/profiles-types.json   datatype StructureDefinitions: min-1 elements of
-                                               datatypes the JSON schema cannot express
+                                               datatypes the JSON schema cannot express, and
+                                               binding strengths
+  ../shared/data/fhir-r4/profiles-resources.json  resource StructureDefinitions: binding strengths
+
+The schema's `enum`s are not all required bindings: Expression.language has one, but its binding
+is extensible in R4 (codes outside the value set are allowed). An enum becomes a table of codes
+only when the StructureDefinitions bind the element `required` (or do not describe it).
 
 Usage:
   python3 tools/fhir-tables/generate.py            write the file
@@ -72,13 +78,51 @@ WELL_KNOWN = ["Element", "Extension", "Reference", "Narrative", "Meta", "Bundle"
               "Bundle_Request", "Bundle_Response", "ResourceList"]
 
 
+INPUTS = ["fhir.schema.json", "profiles-types.json", "profiles-resources.json"]
+
+
 def load(definitions):
-    with open(os.path.join(definitions, "fhir.schema.json"), "rb") as f:
-        schema_bytes = f.read()
-    with open(os.path.join(definitions, "profiles-types.json"), "rb") as f:
-        profiles_bytes = f.read()
-    return (json.loads(schema_bytes), hashlib.sha256(schema_bytes).hexdigest(),
-            json.loads(profiles_bytes), hashlib.sha256(profiles_bytes).hexdigest())
+    """The parsed inputs (INPUTS order) and their sha256s."""
+    parsed, shas = [], []
+    for name in INPUTS:
+        with open(os.path.join(definitions, name), "rb") as f:
+            data = f.read()
+        parsed.append(json.loads(data))
+        shas.append(hashlib.sha256(data).hexdigest())
+    return parsed, shas
+
+
+def binding_strengths(*bundles):
+    """(schema type name, element name) -> the set of binding strengths the StructureDefinitions
+    give that element. The schema names a backbone element after its root and its own last path
+    segment, with a number appended when two would collide (Bundle.entry.request ->
+    Bundle_Request, CapabilityStatement.rest.resource.interaction -> CapabilityStatement_Interaction1),
+    so the key drops that number and the set holds every element the name can stand for."""
+    strengths = collections.defaultdict(set)
+    for bundle in bundles:
+        for entry in bundle["entry"]:
+            sd = entry["resource"]
+            if sd.get("resourceType") != "StructureDefinition" or sd.get("derivation") == "constraint":
+                continue
+            for el in sd.get("snapshot", {}).get("element", []):
+                parts = el["path"].split(".")
+                if len(parts) < 2:
+                    continue
+                owner = parts[0] if len(parts) == 2 else parts[0] + "_" + parts[-2][0].upper() + parts[-2][1:]
+                strengths[(owner, parts[-1])].add(el.get("binding", {}).get("strength"))
+    return strengths
+
+
+def code_table_wanted(strengths, tname, name):
+    """True when the schema's enum of tname.name is a required binding: the StructureDefinitions
+    bind it `required`, or do not describe the element (EvidenceVariable is not in
+    profiles-resources.json). Exits when they disagree about it."""
+    found = strengths.get((tname.rstrip("0123456789"), name))
+    if not found:
+        return True
+    if len(found) > 1:
+        sys.exit("generate.py: %s.%s has binding strengths %s" % (tname, name, sorted(map(str, found))))
+    return found == {"required"}
 
 
 def ref_name(prop):
@@ -124,8 +168,9 @@ class Pool:
         return self.offsets[s]
 
 
-def build(schema, profiles):
+def build(schema, profiles, resource_profiles):
     defs = schema["definitions"]
+    strengths = binding_strengths(profiles, resource_profiles)
     primitives = sorted(n for n, d in defs.items() if "properties" not in d and n != "ResourceList")
     unknown = set(primitives) - set(PRIMITIVES)
     if unknown:
@@ -148,6 +193,8 @@ def build(schema, profiles):
             enum = prop.get("enum") or prop.get("items", {}).get("enum")
             if enum is not None:
                 etype = "code"
+                if not code_table_wanted(strengths, tname, name):
+                    enum = None  # an extensible (or weaker) binding: any code is allowed
             elif name in groups and "$ref" not in prop:
                 etype = groups[name][1]  # inline primitive choice member
             else:
@@ -291,12 +338,12 @@ def rows(items, per_line, fmt):
     return "\n".join(lines)
 
 
-def render(t, schema_sha, profiles_sha):
+def render(t, shas):
     out = []
     out.append("// GENERATED FILE, do not edit. FHIR R4 (4.0.1) tables of hdl's validator.")
     out.append("// Generated by tools/fhir-tables/generate.py from ../shared/data/fhir-r4/")
-    out.append("//   fhir.schema.json     sha256 %s" % schema_sha)
-    out.append("//   profiles-types.json  sha256 %s" % profiles_sha)
+    for name, sha in zip(INPUTS, shas):
+        out.append("//   %-24s sha256 %s" % (name, sha))
     out.append("// Regenerate: python3 tools/fhir-tables/generate.py   (check: --check)")
     out.append("// Included once, by src/core/fhir/r4_schema.cpp; the structs are in r4_schema.hpp.")
     out.append("// Sizes: %d types, %d elements, %d enums, %d codes, %d bytes of names." % (
@@ -365,8 +412,8 @@ def main():
     parser.add_argument("--output", default=DEFAULT_OUTPUT)
     parser.add_argument("--check", action="store_true", help="exit 1 if the output file is out of date")
     args = parser.parse_args()
-    schema, schema_sha, profiles, profiles_sha = load(args.definitions)
-    text = render(build(schema, profiles), schema_sha, profiles_sha)
+    (schema, profiles, resource_profiles), shas = load(args.definitions)
+    text = render(build(schema, profiles, resource_profiles), shas)
     if args.check:
         try:
             with open(args.output, encoding="utf-8") as f:
