@@ -82,7 +82,28 @@ TEST(FhirReference, Forms) {
 	EXPECT_EQ(ParseReference("#").kind, ReferenceKind::Local);
 	EXPECT_EQ(ParseReference("urn:uuid:7f1c1a30-2a36-4b0b-9b1e-2d5a1b9f0c11").kind, ReferenceKind::UrnUuid);
 	EXPECT_EQ(ParseReference("urn:oid:1.2.3").kind, ReferenceKind::UrnOid);
+	// urn:uuid: needs a value, not a UUID (issue #17; see ParseReference)
+	EXPECT_EQ(ParseReference("urn:uuid:x").kind, ReferenceKind::UrnUuid);
+	EXPECT_EQ(ParseReference("urn:uuid:x").id, "urn:uuid:x");
+	EXPECT_EQ(ParseReference("urn:uuid:23ac0bc6-0959-4181-8af0-6db5e2ef8176-X").kind, ReferenceKind::UrnUuid);
 	for (const char *bad : {"", "Patient", "Patient/", "Patinet/1", "Patient/1 2", "Patient/a/b",
-	                        "urn:uuid:x", "#a b", "Foo?x=1", "Patient?", "http://"})
+	                        "urn:uuid:", "urn:uuid:a b", "urn:uuid:a\t", "#a b", "Foo?x=1", "Patient?",
+	                        "http://"})
 		EXPECT_EQ(ParseReference(bad).kind, ReferenceKind::Invalid) << bad;
+}
+
+// The R4 string limit counts code points (issue #17).
+TEST(FhirFormats, StringLength) {
+	using hdl::fhir::r4::Primitive;
+	EXPECT_EQ(kMaxStringCharacters, 1048576u);
+	EXPECT_EQ(CountCodePoints(""), 0u);
+	EXPECT_EQ(CountCodePoints("abc"), 3u);
+	EXPECT_EQ(CountCodePoints("\u00e9t\u00e9"), 3u);      // 2-byte characters
+	EXPECT_EQ(CountCodePoints("\u20ac\U0001F600"), 2u);   // 3 and 4 bytes
+	for (auto kind : {Primitive::String, Primitive::Code, Primitive::Id, Primitive::Markdown})
+		EXPECT_TRUE(IsStringDerived(kind)) << PrimitiveName(kind);
+	for (auto kind : {Primitive::Base64Binary, Primitive::Uri, Primitive::Url, Primitive::Canonical, Primitive::Oid,
+	                  Primitive::Uuid, Primitive::Xhtml, Primitive::Date, Primitive::DateTime, Primitive::Instant,
+	                  Primitive::Time, Primitive::Boolean, Primitive::Integer, Primitive::Decimal})
+		EXPECT_FALSE(IsStringDerived(kind)) << PrimitiveName(kind);
 }

@@ -154,11 +154,87 @@ TEST(FhirValidator, BadReference) {
 	    "subject":{"reference":"Patinet/1"},"performer":[{"reference":"Practitioner/1"},{"reference":"has space"},
 	    {"reference":"Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|999"},{"reference":"#c1"},
 	    {"reference":"urn:uuid:7f1c1a30-2a36-4b0b-9b1e-2d5a1b9f0c11"},{"reference":"https://x.org/fhir/Patient/1"},
-	    {"reference":"urn:uuid:NOT-A-UUID"},{"reference":"Patient/a/b"}]})");
+	    {"reference":"urn:uuid:"},{"reference":"Patient/a/b"}]})");
 	EXPECT_EQ(Summary(result), "value Observation.performer[1].reference\n"
 	                           "value Observation.performer[6].reference\n"
 	                           "value Observation.performer[7].reference\n"
 	                           "value Observation.subject.reference\n");
+}
+
+// Issue #17: a urn:uuid: reference whose value is not a UUID is well formed (the HL7 validator
+// accepts it: fhir-test-cases ref-policy-r4.json); an empty one or one with whitespace is not.
+TEST(FhirValidator, UrnUuidReferenceNotAUuid) {
+	auto observation = [](const std::string &reference) {
+		return Validate(R"({"resourceType":"Observation","status":"final","code":{"text":"x"},
+		    "subject":{"reference":")" + reference + R"("}})");
+	};
+	EXPECT_EQ(Summary(observation("urn:uuid:23ac0bc6-0959-4181-8af0-6db5e2ef8176-X")), "");
+	EXPECT_EQ(Summary(observation("urn:uuid:NOT-A-UUID")), "");
+	EXPECT_EQ(Summary(observation("urn:uuid:7F1C1A30-2A36-4B0B-9B1E-2D5A1B9F0C11")), "");
+	EXPECT_EQ(Summary(observation("urn:uuid:")), "value Observation.subject.reference\n");
+	EXPECT_EQ(Summary(observation("urn:uuid:a b")), "value Observation.subject.reference\n");
+	// A uuid-typed element is still a UUID (ImagingStudy.series.uid is an id, Identifier.value a
+	// string; Bundle.entry.fullUrl is a uri: the R4 uuid type is used by few elements, so the
+	// checker is tested in fhir_formats_test).
+}
+
+// Issue #17: Expression.language is bound extensible in R4, so a media type outside the value set
+// (text/cql, text/fhirpath, application/x-fhir-query) is allowed. The JSON schema enumerates it
+// anyway; the generator keeps an enum only for required bindings.
+TEST(FhirValidator, ExtensibleBindingIsNotEnforced) {
+	auto measure = [](const std::string &language) {
+		return Validate(R"({"resourceType":"Measure","status":"active","group":[{"population":[{
+		    "criteria":{"language":")" + language + R"(","expression":"numTotBeds"}}]}]})");
+	};
+	EXPECT_EQ(Summary(measure("text/plain")), "");
+	EXPECT_EQ(Summary(measure("text/cql")), "");
+	EXPECT_EQ(Summary(measure("application/x-fhir-query")), "");
+	// still a code: its format is checked
+	EXPECT_EQ(Summary(measure(" text/plain")), "value Measure.group[0].population[0].criteria.language\n");
+	// required bindings still are (Measure.status)
+	EXPECT_EQ(Summary(Validate(R"({"resourceType":"Measure","status":"ready"})")), "code-invalid Measure.status\n");
+}
+
+// Issue #17: R4 strings SHALL NOT exceed 1 MB (1024*1024 characters): code points, not bytes.
+TEST(FhirValidator, StringLengthLimit) {
+	const size_t kMax = 1024 * 1024;
+	auto patientText = [](const std::string &text) {
+		return Validate(R"({"resourceType":"Patient","name":[{"text":")" + text + R"("}]})");
+	};
+	EXPECT_EQ(Summary(patientText(std::string(kMax, 'a'))), "");
+	// 1,048,576 characters in 1,048,577 bytes (one two-byte character): at the limit
+	EXPECT_EQ(Summary(patientText(std::string(kMax - 1, 'a') + "\u00e9")), "");
+	EXPECT_EQ(Summary(patientText(std::string(kMax - 1, 'a') + "\\u00e9")), ""); // a JSON escape: one character
+	// 1,048,576 four-byte characters (4 MB): still at the limit
+	std::string wide;
+	for (size_t i = 0; i < kMax; i++)
+		wide += "\U0001F600";
+	EXPECT_EQ(Summary(patientText(wide)), "");
+	auto result = patientText(std::string(kMax, 'a') + "b");
+	ASSERT_EQ(Summary(result), "too-long Patient.name[0].text\n");
+	EXPECT_EQ(result.issues[0].message,
+	          "a string of 1048577 characters is longer than FHIR R4 allows (at most 1048576 characters, 1 MB)");
+	EXPECT_EQ(result.issues[0].message.find("aaaa"), std::string::npos); // the value is not echoed
+	EXPECT_EQ(result.issues[0].message.find('\''), std::string::npos);
+	EXPECT_EQ(Summary(patientText(wide + "\u00e9")), "too-long Patient.name[0].text\n");
+	// the types derived from string: code, id, markdown (and an element id, a string)
+	std::string big(kMax + 1, 'x');
+	EXPECT_EQ(Summary(Validate(R"({"resourceType":"Patient","identifier":[{"system":"urn:oid:1.2","value":")" +
+	                           big + R"("}],"maritalStatus":{"coding":[{"code":")" + big + R"("}]},
+	    "contact":[{"id":")" + big + R"(","name":{"family":"X"}}],
+	    "extension":[{"url":"http://x.org/e","valueMarkdown":")" + big + R"("}]})")),
+	          "too-long Patient.contact[0].id\n"
+	          "too-long Patient.extension[0].valueMarkdown\n"
+	          "too-long Patient.identifier[0].value\n"
+	          "too-long Patient.maritalStatus.coding[0].code\n");
+	// not string types: base64Binary (Attachment.data), uri
+	std::string base64(4 * (kMax / 4 + 1), 'A');
+	EXPECT_EQ(Summary(Validate(R"({"resourceType":"Patient","photo":[{"data":")" + base64 + R"(",
+	    "url":"http://x.org/)" + big + R"("}]})")),
+	          "");
+	// only strict checks it, with the other primitive formats
+	EXPECT_EQ(Summary(Validate(R"({"resourceType":"Patient","name":[{"text":")" + big + R"("}]})", Level::Structure)),
+	          "");
 }
 
 TEST(FhirValidator, BadCodeOfRequiredBinding) {

@@ -229,6 +229,21 @@ FindControlCharacter(std::string_view s) noexcept {
 }
 
 bool
+IsStringDerived(r4::Primitive kind) noexcept {
+	return kind == r4::Primitive::String || kind == r4::Primitive::Code || kind == r4::Primitive::Id ||
+	       kind == r4::Primitive::Markdown;
+}
+
+size_t
+CountCodePoints(std::string_view utf8) noexcept {
+	size_t n = 0;
+	for (char c : utf8)
+		if ((static_cast<unsigned char>(c) & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+bool
 IsValidXhtml(std::string_view s) noexcept {
 	size_t pos = 0;
 	while (pos < s.size() && IsAsciiSpace(s[pos]))

@@ -32,6 +32,16 @@ bool IsValidString(std::string_view s) noexcept;
 // no other control characters ("Strings SHOULD not contain Unicode character points below 32,
 // except for u0009, u000D and u000A"); hdl refuses them in every string-valued primitive.
 size_t FindControlCharacter(std::string_view s) noexcept;
+// FHIR R4 (datatypes.html#string): "Strings SHALL NOT exceed 1MB (1024*1024 characters) in size".
+// Characters are Unicode code points of the decoded string (JSON escapes already undone, so
+// "\u00e9" and a surrogate pair are one each), not bytes of its UTF-8 form nor UTF-16 units.
+constexpr size_t kMaxStringCharacters = 1024 * 1024;
+// True for string and the R4 primitives derived from it: code, id, markdown (their
+// StructureDefinitions' baseDefinition is string). uri and its kinds, base64Binary, xhtml and the
+// date/time kinds derive from Element, so the limit does not apply to them.
+bool IsStringDerived(r4::Primitive kind) noexcept;
+// The number of code points of UTF-8 text: its bytes that are not continuation bytes (10xxxxxx).
+size_t CountCodePoints(std::string_view utf8) noexcept;
 // A narrative: an XHTML <div> element.
 bool IsValidXhtml(std::string_view s) noexcept;
 

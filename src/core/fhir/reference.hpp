@@ -11,7 +11,7 @@ enum class ReferenceKind {
 	Relative,   // Type/id or Type/id/_history/vid, Type a known resource type
 	Absolute,   // scheme://... (any absolute URL)
 	Local,      // #id, or "#" for the container itself
-	UrnUuid,    // urn:uuid:<uuid>
+	UrnUuid,    // urn:uuid:<value>: usually a UUID, but any value without whitespace (see ParseReference)
 	UrnOid,     // urn:oid:<oid>
 	Conditional // Type?query, Type a known resource type
 };

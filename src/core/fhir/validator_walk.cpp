@@ -351,6 +351,16 @@ Walker::PrimitiveValue(r4::Primitive kind, uint16_t enumId, const Node &value) {
 	if (expected != Type::String)
 		return;
 	std::string_view text = value.str();
+	// Counted only when the bytes could exceed the limit: a code point is at least one byte.
+	if (text.size() > kMaxStringCharacters && IsStringDerived(kind)) {
+		if (size_t characters = CountCodePoints(text); characters > kMaxStringCharacters) {
+			// Nothing of the value is quoted: it is too long to repeat, and the summary is logged.
+			Report("too-long", "a " + std::string(PrimitiveName(kind)) + " of " + std::to_string(characters) +
+			                       " characters is longer than FHIR R4 allows (at most " +
+			                       std::to_string(kMaxStringCharacters) + " characters, 1 MB)");
+			return;
+		}
+	}
 	if (size_t at = FindControlCharacter(text); at != std::string_view::npos) {
 		// The value is not quoted: it may not print, and the summary of this issue is logged.
 		static const char hex[] = "0123456789ABCDEF";
