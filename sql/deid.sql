@@ -106,11 +106,35 @@ WHERE path LIKE '%Zq%' OR path LIKE '%nhsNumber%' OR path LIKE '%fullName%' OR p
 SELECT count(*) AS observation_key_in_lake FROM hdl_lake.resource WHERE resource ? 'ZqSmith4857773456';
 SELECT string_agg(path, ', ' ORDER BY path) AS catalogue_paths FROM hdl.catalog_element_paths('{"resourceType":"Observation","status":"final","Zqkey":{"a":1},"code":{"Zqx":1,"text":"t"},"contained":[{"resourceType":"Patient","Zqy":1,"gender":"male"}]}');
 
+-- identifiers typed into free text (hdl.pseudo_redact_free_text): NHS numbers with a valid check
+-- digit, e-mail addresses, UK phone numbers and full postcodes are replaced wherever text is free;
+-- near misses, machine values and an organisation's structured address stay as sent
+SET ROLE regress_deid_gp;
+SELECT pg_temp.mask(jsonb_pretty(hdl.ingest($${"resourceType":"Observation","status":"final",
+  "code":{"text":"call back on 07700 900444"},"subject":{"reference":"Patient/Zqlocal-17"},
+  "note":[{"text":"NHS 943 476 5919 (not 9434765918), zqfree@example.org, lives LS2 7ZZ, BP 120/80 on 2024-05-06"}],
+  "valueString":"+44 (0)113 496 0444",
+  "identifier":[{"system":"https://lab.example.org/id","value":"9434765919"}]}$$) - 'meta' - 'id')) AS free_text;
+SELECT hdl.ingest($${"resourceType":"Organization","name":"Zqfree practice","address":[{"postalCode":"LS1 4AP"}],
+  "telecom":[{"system":"phone","value":"0113 496 0999"}]}$$) -> 'address' -> 0 ->> 'postalCode' AS organisation_postcode;
+RESET ROLE;
+-- a superuser may switch it off (say, for a feed known to carry none): then text is stored as sent
+SET hdl.pseudo_redact_free_text = off;
+SET ROLE regress_deid_gp;
+SELECT hdl.ingest($${"resourceType":"Observation","status":"final","code":{"text":"x"},
+  "note":[{"text":"Zqoff 07700 900555"}]}$$) -> 'note' -> 0 ->> 'text' AS redaction_off;
+RESET ROLE;
+RESET hdl.pseudo_redact_free_text;
+SET ROLE regress_deid_gp;
+SELECT pg_temp.regress_try('SET hdl.pseudo_redact_free_text = off') AS provider_cannot_switch_it_off;
+RESET ROLE;
+
 -- nothing of the above reaches anything hdl_engineer or hdl_analyst can read
 CREATE TEMP TABLE secrets(s text);
 INSERT INTO secrets VALUES ('Zqcontained'), ('900111'), ('1950-03-04'), ('Zqbundle'), ('900222'), ('1951-05-06'),
 	('Zqrelated'), ('Zqparam'), ('Zqperson'), ('1952-07-08'), ('Zqstaffphoto'), ('ZqMRN'),
-	('Zqdisplayname'), ('Zqlocal'), ('Zqcontainednhs'), ('4010232137'), ('9434765870'), ('Zqminimal'), ('900333'), ('LS21 3QZ');
+	('Zqdisplayname'), ('Zqlocal'), ('Zqcontainednhs'), ('4010232137'), ('9434765870'), ('Zqminimal'), ('900333'), ('LS21 3QZ'),
+	('476 5919'), ('zqfree'), ('900444'), ('LS2 7ZZ'), ('496 0444');
 CREATE TEMP TABLE leaks(tbl text, secret text);
 DO $$
 DECLARE

@@ -20,6 +20,7 @@ int pseudo_birth_date = BIRTHDATE_YEAR_MONTH;
 int pseudo_postcode = POSTCODE_DISTRICT;
 bool pseudo_keep_narrative = false;
 bool pseudo_keep_attachments = false;
+bool pseudo_redact_free_text = true;
 bool pseudonymise = true;
 bool audit_ingest = true;
 bool audit_log_client = false;
@@ -87,6 +88,10 @@ Define() noexcept {
 	                         "district (the outward code, e.g. LS1) or drop; the full address goes to the vault.",
 	                         &pseudo_postcode, POSTCODE_DISTRICT, postcode_options, PGC_SUSET, 0, nullptr, nullptr,
 	                         nullptr);
+	DefineCustomBoolVariable("hdl.pseudo_redact_free_text",
+	                         "Replaces NHS numbers, e-mail addresses, UK phone numbers and postcodes typed into free text.",
+	                         "On by default: an identifier in a note would otherwise reach the lake.",
+	                         &pseudo_redact_free_text, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
 	DefineCustomBoolVariable("hdl.pseudo_keep_narrative", "Keeps resource narrative (text.div) in the clinical copy.",
 	                         "Off by default: narrative is free text that often names the patient.",
 	                         &pseudo_keep_narrative, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);

@@ -15,6 +15,7 @@ extern char *key_command; // or the command that prints them
 extern int pseudo_birth_date;
 extern int pseudo_postcode;
 extern bool pseudo_keep_narrative;
+extern bool pseudo_redact_free_text;
 extern bool pseudo_keep_attachments;
 extern bool pseudonymise;
 extern bool audit_ingest;      // one audit entry per ingest batch (off only to measure its cost)

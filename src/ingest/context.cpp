@@ -42,6 +42,7 @@ MakePseudoContext(const CallerSource &source) {
 	ctx.policy.postcode =
 	    hdl::guc::pseudo_postcode == hdl::guc::POSTCODE_DROP ? hdl::pseudo::PostcodeRule::Drop : hdl::pseudo::PostcodeRule::District;
 	ctx.policy.keep_narrative = hdl::guc::pseudo_keep_narrative;
+	ctx.policy.redact_free_text = hdl::guc::pseudo_redact_free_text;
 	ctx.policy.keep_attachment_data = hdl::guc::pseudo_keep_attachments;
 	ctx.enabled = hdl::guc::pseudonymise;
 	return ctx;

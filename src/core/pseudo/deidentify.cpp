@@ -2,6 +2,7 @@
 #include "core/pseudo/deidentify.hpp"
 #include "core/depth.hpp"
 #include "core/pseudo/deid_walk.hpp"
+#include "core/pseudo/free_text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -125,6 +126,8 @@ ScrubFreeText(Value &resource, const Policy &policy) {
 				if (c.isObject())
 					MaskValue(c, policy);
 	}
+	if (policy.redact_free_text)
+		RedactFreeText(resource);
 }
 
 } // namespace hdl::pseudo

@@ -21,6 +21,9 @@ struct Policy {
 	PostcodeRule postcode = PostcodeRule::District;
 	bool keep_narrative = false;
 	bool keep_attachment_data = false;
+	// NHS numbers, e-mail addresses, UK phone numbers and postcodes typed into free text are
+	// replaced (free_text.hpp).
+	bool redact_free_text = true;
 	// Observations (and components) coded with one of these "system|code" pairs record an
 	// identifier as their value (e.g. LOINC 56799-0, the patient's address): the value is
 	// replaced by dataAbsentReason "masked".
@@ -43,8 +46,8 @@ Identity TakeIdentity(hdl::json::Value &resource, const Policy &policy);
 // Marks the resource with its pseudonym as its only identifier.
 void SetPseudonymIdentifier(hdl::json::Value &resource, const std::string &pseudonym);
 
-// Drops narrative (`text`) and inline attachment data from any resource, and masks the values
-// of identifying observations, per the policy.
+// Drops narrative (`text`) and inline attachment data from any resource, masks the values of
+// identifying observations and redacts identifiers typed into free text, per the policy.
 void ScrubFreeText(hdl::json::Value &resource, const Policy &policy);
 
 // "LS1 4AP" -> "LS1"; "SW1A1AA" -> "SW1A"; anything unparseable -> empty.
