@@ -27,12 +27,14 @@ IsAlnum(char c) noexcept {
 // A match must not run on from a word or a number: "x9434765919" or "94347659190" are not NHS numbers.
 bool
 StartsToken(std::string_view s, size_t i) noexcept {
-	return i == 0 || !(IsAlnum(s[i - 1]) || s[i - 1] == '@' || s[i - 1] == '.' || s[i - 1] == '_' || s[i - 1] == '-' || s[i - 1] == '/');
+	return i == 0 || !(IsAlnum(s[i - 1]) || s[i - 1] == '@' || s[i - 1] == '.' || s[i - 1] == '_' ||
+	                   s[i - 1] == '-' || s[i - 1] == '/');
 }
 bool
 EndsToken(std::string_view s, size_t end) noexcept {
-	return end >= s.size() || !(IsAlnum(s[end]) || s[end] == '@' || s[end] == '_' || s[end] == '-' || s[end] == '/' ||
-	                            (s[end] == '.' && end + 1 < s.size() && IsDigit(s[end + 1])));
+	return end >= s.size() ||
+	       !(IsAlnum(s[end]) || s[end] == '@' || s[end] == '_' || s[end] == '-' || s[end] == '/' ||
+	         (s[end] == '.' && end + 1 < s.size() && IsDigit(s[end + 1])));
 }
 
 // An NHS number at i: ten digits, together or as 3-3-4 with one kind of separator (space or -).
@@ -49,8 +51,8 @@ MatchNhsNumber(std::string_view s, size_t i) {
 			continue;
 		}
 		bool at_group = digits.size() == 3 || digits.size() == 6;
-		if (at_group && (s[j] == ' ' || s[j] == '-') && (sep == 0 || sep == s[j]) && j + 1 < s.size() && IsDigit(s[j + 1]) &&
-		    (digits.size() == 3 || sep != 0)) {
+		if (at_group && (s[j] == ' ' || s[j] == '-') && (sep == 0 || sep == s[j]) && j + 1 < s.size() &&
+		    IsDigit(s[j + 1]) && (digits.size() == 3 || sep != 0)) {
 			sep = s[j++];
 			continue;
 		}
@@ -92,8 +94,8 @@ MatchPhone(std::string_view s, size_t i) {
 		} else if (c == ')' && open) {
 			open = false;
 			j++;
-		} else if ((c == ' ' || c == '-') && any && j + 1 < s.size() && (IsDigit(s[j + 1]) || s[j + 1] == '(') &&
-		           national.size() < 11) {
+		} else if ((c == ' ' || c == '-') && any && j + 1 < s.size() &&
+		           (IsDigit(s[j + 1]) || s[j + 1] == '(') && national.size() < 11) {
 			j++;
 		} else {
 			break;
@@ -117,7 +119,9 @@ size_t
 MatchPostcode(std::string_view s, size_t i) {
 	if (!StartsToken(s, i) || !IsAlpha(s[i]))
 		return 0;
-	auto upper = [&](size_t k) { return static_cast<char>(std::toupper(static_cast<unsigned char>(s[k]))); };
+	auto upper = [&](size_t k) {
+		return static_cast<char>(std::toupper(static_cast<unsigned char>(s[k])));
+	};
 	size_t j = i + 1;
 	if (j < s.size() && IsAlpha(s[j]))
 		j++;
@@ -130,7 +134,8 @@ MatchPostcode(std::string_view s, size_t i) {
 		if (k + 3 > s.size() || !IsDigit(s[k]) || !IsAlpha(s[k + 1]) || !IsAlpha(s[k + 2]))
 			return 0;
 		static constexpr std::string_view kNever = "CIKMOV";
-		if (kNever.find(upper(k + 1)) != std::string_view::npos || kNever.find(upper(k + 2)) != std::string_view::npos)
+		if (kNever.find(upper(k + 1)) != std::string_view::npos ||
+		    kNever.find(upper(k + 2)) != std::string_view::npos)
 			return 0;
 		return EndsToken(s, k + 3) ? k + 3 : 0;
 	};
@@ -189,9 +194,10 @@ MachineKey(const std::string &key) noexcept {
 	// postalCode: an address's postcode is structured data, the de-identification rules' business
 	// (a person's is generalised, an organisation's kept)
 	static constexpr std::array<std::string_view, 23> kKeys = {
-	    "reference", "system",      "url",    "fullUrl",    "id",        "code", "linkId",  "version",
-	    "unit",      "language",    "contentType", "data",  "hash",      "profile", "resourceType", "div",
-	    "versionId", "lastUpdated", "source", "definition", "canonical", "uri",  "postalCode"};
+	    "reference", "system",     "url",          "fullUrl",  "id",          "code",
+	    "linkId",    "version",    "unit",         "language", "contentType", "data",
+	    "hash",      "profile",    "resourceType", "div",      "versionId",   "lastUpdated",
+	    "source",    "definition", "canonical",    "uri",      "postalCode"};
 	for (std::string_view k : kKeys)
 		if (key == k)
 			return true;

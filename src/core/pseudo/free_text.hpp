@@ -25,9 +25,9 @@ int RedactIdentifiers(std::string &text);
 
 // Redacts the strings of a resource (nested resources included) that hold free text. Left
 // alone: machine values (reference, system, url, code, id, linkId, version, unit, language,
-// contentType, attachment data, profile and the like), an address's structured postalCode, and the value of anything with a system
-// (an Identifier's or ContactPoint's value: a kept identifier is the pseudonymiser's business,
-// an organisation's phone number is not a patient's). Returns the number replaced.
+// contentType, attachment data, profile and the like), an address's structured postalCode, and the value of
+// anything with a system (an Identifier's or ContactPoint's value: a kept identifier is the pseudonymiser's
+// business, an organisation's phone number is not a patient's). Returns the number replaced.
 int RedactFreeText(hdl::json::Value &resource);
 
 } // namespace hdl::pseudo
