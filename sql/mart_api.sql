@@ -30,7 +30,7 @@ SELECT hdl.create_mart('practitioners', '{"resourceType":"ViewDefinition","name"
 	{"name":"name_count","path":"name.count()","type":"integer"},
 	{"name":"born","path":"birthDate","type":"date"},
 	{"name":"updated","path":"meta.lastUpdated","type":"instant"}]}]}');
-SELECT id, family, given, gender, active, name_count, born, updated IS NOT NULL AS has_updated, _resource_key
+SELECT id, family, given, gender, active, name_count, to_char(born, 'YYYY-MM-DD') AS born, born_text, updated IS NOT NULL AS has_updated, _resource_key
 FROM mart.practitioners ORDER BY id;
 RESET ROLE;
 -- the table: typed columns, comments, the key index, owned by hdl, readable by analysts

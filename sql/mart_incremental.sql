@@ -11,15 +11,19 @@ CREATE EXTENSION IF NOT EXISTS hdl CASCADE;
 CREATE ROLE regress_prop_feed IN ROLE hdl_provider;
 SELECT hdl.register_source('regress_prop_feed', 'PROP1', 'property test feed') > 0 AS registered;
 SELECT setseed(0.4242);
--- a random create or update of one of 40 practitioners, with 0 to 3 names
+-- a random create or update of one of 40 practitioners, with 0 to 3 names and a birth date of
+-- changing precision (a sequence, so that the random draws stay those of the seed)
+CREATE TEMP SEQUENCE birth_dates;
+GRANT USAGE ON SEQUENCE pg_temp.birth_dates TO regress_prop_feed;
 CREATE FUNCTION pg_temp.random_practitioner() RETURNS jsonb LANGUAGE sql VOLATILE AS $$
 	SELECT jsonb_strip_nulls(jsonb_build_object('resourceType', 'Practitioner', 'id', 'prop-' || (1 + floor(random() * 40))::int,
 		'gender', (ARRAY['male', 'female', 'other', NULL])[1 + floor(random() * 4)::int],
 		'active', CASE WHEN random() < 0.5 THEN true END,
+		'birthDate', (ARRAY['1971', '1972-03', '1973-04-05', NULL])[1 + (nextval('pg_temp.birth_dates') % 4)::int],
 		'name', (SELECT jsonb_agg(jsonb_build_object('family', (ARRAY['Ash', 'Birch', 'Cedar', 'Dogwood'])[1 + floor(random() * 4)::int],
 			'given', jsonb_build_array('G' || n))) FROM generate_series(1, floor(random() * 4)::int) n)))
 $$;
-\set view '{"name":"prop","resource":"Practitioner","where":[{"path":"id.startsWith(''prop-'')"}],"select":[{"column":[{"name":"id","path":"getResourceKey()"},{"name":"gender","path":"gender","type":"code"},{"name":"active","path":"active","type":"boolean"}]},{"forEachOrNull":"name","column":[{"name":"family","path":"family"},{"name":"given","path":"given","collection":true}]}]}'
+\set view '{"name":"prop","resource":"Practitioner","where":[{"path":"id.startsWith(''prop-'')"}],"select":[{"column":[{"name":"id","path":"getResourceKey()"},{"name":"gender","path":"gender","type":"code"},{"name":"active","path":"active","type":"boolean"},{"name":"born","path":"birthDate"}]},{"forEachOrNull":"name","column":[{"name":"family","path":"family"},{"name":"given","path":"given","collection":true}]}]}'
 SELECT hdl.create_mart('prop_inc', :'view')::text, hdl.create_mart('prop_full', :'view')::text;
 -- rows in the incremental mart, rows missing from it, rows it has in excess
 CREATE FUNCTION pg_temp.compare(OUT mart_rows bigint, OUT missing bigint, OUT extra bigint) LANGUAGE plpgsql AS $$
@@ -73,6 +77,10 @@ BEGIN; SELECT hdl.refresh_mart('prop_inc') > 0 AS changed; ROLLBACK;
 -- nothing new: nothing changes
 SELECT hdl.refresh_mart('prop_inc') AS changed;
 SELECT count(DISTINCT _resource_key) AS resources, count(*) AS mart_rows FROM mart.prop_inc;
+-- the inferred date column is typed in both marts, its FHIR text alongside: the same rows
+SELECT born_text, to_char(born, 'YYYY-MM-DD') AS born, count(*) > 0 AS present FROM (SELECT born, born_text FROM mart.prop_inc UNION ALL SELECT born, born_text FROM mart.prop_full) b
+GROUP BY 1, 2 ORDER BY 1;
+SELECT format_type(atttypid, atttypmod) AS born_type FROM pg_attribute WHERE attrelid = 'mart.prop_inc'::regclass AND attname = 'born';
 -- a type kept in the default partitions together with other types (Basic): the same contract
 SELECT hdl.create_mart('prop_basic', '{"name":"basic","resource":"Basic","where":[{"path":"id.startsWith(''prop-'')"}],"select":[{"column":[{"name":"id","path":"getResourceKey()"},{"name":"code","path":"code.text"}]}]}')::text;
 SET ROLE regress_prop_feed;

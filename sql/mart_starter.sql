@@ -70,16 +70,20 @@ SELECT count(*) FROM hdl.install_starter_marts();
 SELECT name, view, resource_type, rows > 0 AS has_rows FROM hdl.marts WHERE name IN (SELECT name FROM hdl.starter_views()) ORDER BY name;
 RESET ROLE;
 SET ROLE regress_starter_analyst;
+-- time columns are typed (timestamptz; a partial date is the start of its period, at UTC), and
+-- <name>_text keeps the FHIR text with its precision and offset
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
 \x on
 SELECT pg_temp.mask(patient_id) AS patient_id, source, gender, birth_year_month, birth_year, postcode_district, district, country, active,
-	deceased, deceased_date_time, general_practice_id, last_updated IS NOT NULL AS has_last_updated, pg_temp.mask(_resource_key) AS _resource_key FROM mart.patients WHERE patient_id = :'pid';
+	deceased, deceased_date_time, deceased_date_time_text, general_practice_id, last_updated IS NOT NULL AS has_last_updated, pg_temp.mask(_resource_key) AS _resource_key FROM mart.patients WHERE patient_id = :'pid';
 SELECT e.encounter_id IS NOT NULL AS has_id, pg_temp.mask(e.patient_id) AS patient_id, e.source, e.status, e.class_code, e.type_code, e.type_display, e.type_text,
-	e.start_time, e.end_time, e.service_provider_id, e.diagnosis_count FROM mart.encounters e WHERE patient_id = :'pid';
+	e.start_time, e.start_time_text, e.end_time, e.end_time_text, e.service_provider_id, e.diagnosis_count FROM mart.encounters e WHERE patient_id = :'pid';
 SELECT pg_temp.mask(patient_id) AS patient_id, encounter_id = (SELECT encounter_id FROM mart.encounters WHERE patient_id = :'pid') AS encounter_joins, clinical_status,
-	verification_status, category, code_system, code, display, onset, abatement, recorded_date FROM mart.conditions WHERE patient_id = :'pid';
+	verification_status, category, code_system, code, display, onset, onset_text, abatement, abatement_text, recorded_date, recorded_date_text FROM mart.conditions WHERE patient_id = :'pid';
 SELECT pg_temp.mask(patient_id) AS patient_id, encounter_id IS NOT NULL AS has_encounter, status, category, code_system, code, display,
-	value_quantity, unit, unit_code, value_code, value_string, component_count, effective_time, issued FROM mart.observations WHERE patient_id = :'pid' ORDER BY code;
-SELECT pg_temp.mask(patient_id) AS patient_id, status, intent, medication_code, medication_display, authored_on, course_of_therapy,
+	value_quantity, unit, unit_code, value_code, value_string, component_count, effective_time, effective_time_text, issued FROM mart.observations WHERE patient_id = :'pid' ORDER BY code;
+SELECT pg_temp.mask(patient_id) AS patient_id, status, intent, medication_code, medication_display, authored_on, authored_on_text, course_of_therapy,
 	dosage_text, as_needed, quantity, quantity_unit, supply_days FROM mart.medication_requests WHERE patient_id = :'pid';
 \x off
 -- the marts join on the pseudonym
@@ -87,7 +91,14 @@ SELECT p.gender, count(DISTINCT o.observation_id) AS observations, count(DISTINC
 FROM mart.patients p JOIN mart.observations o USING (patient_id) JOIN mart.conditions c USING (patient_id) WHERE patient_id = :'pid' GROUP BY 1;
 SELECT pg_typeof(value_quantity) AS value_type, pg_typeof(issued) AS issued_type, pg_typeof(effective_time) AS effective_type
 FROM mart.observations WHERE patient_id = :'pid' LIMIT 1;
+-- time columns compare as times: the observation of "2024" falls in 2024
+SELECT code, effective_time_text FROM mart.observations
+WHERE patient_id = :'pid' AND effective_time >= '2024-01-01' AND effective_time < '2025-01-01' ORDER BY code;
+RESET TimeZone;
+RESET DateStyle;
 RESET ROLE;
+-- every starter mart has its default indexes: patient key and main time column
+SELECT name, index_columns FROM hdl.mart WHERE name IN (SELECT name FROM hdl.starter_views()) ORDER BY name;
 SET ROLE regress_starter_engineer;
 SELECT hdl.drop_mart(name) FROM hdl.starter_views() ORDER BY name;
 RESET ROLE;

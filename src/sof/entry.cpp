@@ -1,12 +1,11 @@
 // SQL entry points of SQL-on-FHIR views: hdl.sof_evaluate (stateless), hdl.view_run (over the
 // lake), hdl._mart_rows (typed rows for a mart table) and hdl._sof_columns (a view's columns).
 #include <functional>
-#include <map>
 #include <string>
 #include <vector>
 
-#include "core/depth.hpp"
 #include "core/error.hpp"
+#include "core/sof/column_type.hpp"
 #include "core/sof/view.hpp"
 #include "sof/lake_scan.hpp"
 #include "sof/rows_out.hpp"
@@ -29,31 +28,6 @@ constexpr int LakeBatch = 500;
 using hdl::Error;
 using hdl::ErrorKind;
 namespace sof = hdl::sof;
-
-// The SQL type a column's tags ask for ("postgres/type", or the spec's "ansi/type"), by name.
-void
-CollectTypeTags(const hdl::json::Node &node, std::map<std::string, std::string> &out) {
-	hdl::depth::Guard guard("ViewDefinition");
-	if (node.isArray()) {
-		for (size_t i = 0; i < node.size(); i++)
-			CollectTypeTags(node.at(i), out);
-		return;
-	}
-	if (!node.isObject())
-		return;
-	hdl::json::Node columns = node.get("column");
-	for (size_t i = 0; columns.isArray() && i < columns.size(); i++) {
-		hdl::json::Node c = columns.at(i), tags = c.get("tag");
-		for (size_t t = 0; tags.isArray() && t < tags.size(); t++) {
-			std::string_view name = tags.at(t).get("name").str();
-			hdl::json::Node value = tags.at(t).get("value");
-			if ((name == "postgres/type" || name == "ansi/type") && value.isString())
-				out.emplace(std::string(c.get("name").str()), std::string(value.str()));
-		}
-	}
-	for (const char *nested : {"select", "unionAll"})
-		CollectTypeTags(node.get(nested), out);
-}
 
 struct IdsArgs {
 	ArrayType *array;
@@ -236,26 +210,33 @@ struct ColumnRowArgs {
 	bool collection;
 	const char *description; // "" -> NULL
 	const char *sql_type;    // "" -> NULL
+	const char *text_column; // "" -> NULL
+	bool patient_key;
 };
 
 void
 ColumnRowC(ColumnRowArgs *a) {
-	Datum values[6];
-	bool nulls[6] = {false, false, a->fhir_type[0] == '\0', false, a->description[0] == '\0',
-	                 a->sql_type[0] == '\0'};
+	Datum values[8];
+	bool nulls[8] = {false, false, a->fhir_type[0] == '\0', false, a->description[0] == '\0',
+	                 a->sql_type[0] == '\0', a->text_column[0] == '\0', false};
 	values[0] = Int32GetDatum(a->ordinal);
 	values[1] = CStringGetTextDatum(a->name);
 	values[2] = nulls[2] ? (Datum) 0 : CStringGetTextDatum(a->fhir_type);
 	values[3] = BoolGetDatum(a->collection);
 	values[4] = nulls[4] ? (Datum) 0 : CStringGetTextDatum(a->description);
 	values[5] = nulls[5] ? (Datum) 0 : CStringGetTextDatum(a->sql_type);
+	values[6] = nulls[6] ? (Datum) 0 : CStringGetTextDatum(a->text_column);
+	values[7] = BoolGetDatum(a->patient_key);
 	tuplestore_putvalues(a->rsinfo->setResult, a->rsinfo->setDesc, values, nulls);
 }
 
 } // namespace
 
 // hdl._sof_columns(view jsonb) returns table(ordinal, name, fhir_type, collection, description,
-// sql_type): the compiled view's columns (so an invalid view fails here, with its problem named).
+// sql_type, text_column, patient_key): the compiled view's columns (so an invalid view fails here, with its
+// problem named). fhir_type is the view's type or the one inferred from the path; sql_type the
+// type a postgres/type or ansi/type tag asks for; text_column the column that keeps the FHIR
+// text of a typed time column; patient_key whether the path yields the patient's key.
 HDL_FUNCTION(hdl_sof_columns) {
 	Jsonb *view_arg = PG_GETARG_JSONB_P(0);
 	InitMaterializedSRF(fcinfo, 0);
@@ -263,14 +244,12 @@ HDL_FUNCTION(hdl_sof_columns) {
 	{
 		hdl::json::Node node = hdl::pg::JsonbNode(view_arg);
 		sof::CompiledView view = sof::Compile(node);
-		std::map<std::string, std::string> tags;
-		CollectTypeTags(node.get("select"), tags);
 		int ordinal = 0;
 		for (const sof::ColumnInfo &c : view.columns()) {
-			auto tag = tags.find(c.name);
-			ColumnRowArgs args {rsinfo,         ++ordinal,           c.name.c_str(),
-			                    c.type.c_str(), c.collection,        c.description.c_str(),
-			                    tag == tags.end() ? "" : tag->second.c_str()};
+			std::string text_column = c.typedTime() ? sof::TimeTextColumnName(c.name) : std::string();
+			ColumnRowArgs args {rsinfo,         ++ordinal,       c.name.c_str(),      c.fhirType().c_str(),
+			                    c.collection,   c.description.c_str(), c.sql_type.c_str(), text_column.c_str(),
+			                    c.patient_key};
 			hdl::pg::Guard(ColumnRowC, &args);
 		}
 	}

@@ -9,6 +9,7 @@
 #include "core/fhirpath/temporal.hpp"
 #include "core/json/jsonb_format.hpp"
 #include "core/json/value.hpp"
+#include "core/sof/column_type.hpp"
 #include "sof/rows_out.hpp"
 #include "pg/direct_insert.hpp"
 #include "pg/guard.hpp"
@@ -20,6 +21,7 @@ extern "C" {
 #include "catalog/objectaddress.h"
 #include "utils/acl.h"
 #include "utils/lsyscache.h"
+#include "utils/date.h"
 #include "utils/timestamp.h"
 #include "utils/rel.h"
 #include "utils/tuplestore.h"
@@ -30,10 +32,14 @@ namespace hdl::sof_pg {
 // Postgres timestamps count from 2000-01-01; InstantToUnixMicros from 1970-01-01.
 constexpr int64_t PostgresEpochOffsetMicros = INT64CONST(946684800) * 1000000;
 
-enum class Target : uint8_t { Bool, Int4, Int8, Text, Jsonb, Numeric, TimestampTz, Input };
+// Postgres dates count days from 2000-01-01.
+constexpr int64_t PostgresEpochOffsetDays = 10957;
+
+enum class Target : uint8_t { Bool, Int4, Int8, Text, Jsonb, Numeric, TimestampTz, Date, Input };
 
 struct ColumnSlot {
 	Target target;
+	bool period_start; // FHIR partial dates convert to the start of their period
 	Oid type;
 	int32 typmod;
 	Oid ioparam;
@@ -92,6 +98,7 @@ struct PrepareArgs {
 	TupleDesc desc;           // the expected columns (SRF column definition list, or the mart table)
 	MemoryContext memory;     // where the slots live
 	const char *const *names; // the view's column names, then "_resource_key"
+	const bool *period_start; // per column: a typed time column (partial values allowed)
 	int count;
 	ColumnSlot *slots;
 };
@@ -114,6 +121,7 @@ PrepareC(PrepareArgs *a) {
 			                       a->names[i]),
 			                errhint("List the view's columns in order, then _resource_key text.")));
 		strlcpy(s.name, a->names[i], NAMEDATALEN);
+		s.period_start = a->period_start[i];
 		s.type = att->atttypid;
 		s.typmod = att->atttypmod;
 		switch (s.type) {
@@ -137,6 +145,9 @@ PrepareC(PrepareArgs *a) {
 			break;
 		case TIMESTAMPTZOID:
 			s.target = att->atttypmod < 0 ? Target::TimestampTz : Target::Input;
+			break;
+		case DATEOID:
+			s.target = Target::Date;
 			break;
 		default:
 			s.target = Target::Input;
@@ -199,6 +210,20 @@ Convert(const ColumnSlot &s, const CellIn &c) {
 		int64_t micros;
 		if (c.kind == In::Text && hdl::fhirpath::InstantToUnixMicros(std::string_view(c.data, c.length), micros))
 			return TimestampTzGetDatum(micros - PostgresEpochOffsetMicros);
+		// a typed time column: "2019", "2019-05", "2019-05-03" are the start of the period (UTC)
+		if (c.kind == In::Text && s.period_start &&
+		    hdl::sof::FhirDateTimeStartMicros(std::string_view(c.data, c.length), micros) &&
+		    micros - PostgresEpochOffsetMicros >= MIN_TIMESTAMP && micros - PostgresEpochOffsetMicros < END_TIMESTAMP)
+			return TimestampTzGetDatum(micros - PostgresEpochOffsetMicros);
+		break;
+	}
+	case Target::Date: {
+		int64_t days;
+		if (c.kind == In::Text && s.period_start &&
+		    hdl::sof::FhirDateStartDays(std::string_view(c.data, c.length), days) &&
+		    days - PostgresEpochOffsetDays >= DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE &&
+		    days - PostgresEpochOffsetDays < DATE_END_JULIAN - POSTGRES_EPOCH_JDATE)
+			return DateADTGetDatum(static_cast<DateADT>(days - PostgresEpochOffsetDays));
 		break;
 	}
 	case Target::Input:
@@ -271,6 +296,7 @@ struct TableArgs {
 	Oid table;
 	MemoryContext memory;
 	const char *const *names;
+	const bool *period_start;
 	int count;
 	ColumnSlot *slots;
 };
@@ -281,7 +307,7 @@ PrepareTableC(TableArgs *a) {
 	if (pg_class_aclcheck(a->table, GetUserId(), ACL_INSERT) != ACLCHECK_OK)
 		aclcheck_error(ACLCHECK_NO_PRIV, get_relkind_objtype(get_rel_relkind(a->table)), get_rel_name(a->table));
 	Relation rel = table_open(a->table, RowExclusiveLock);
-	PrepareArgs prepare {RelationGetDescr(rel), a->memory, a->names, a->count, nullptr};
+	PrepareArgs prepare {RelationGetDescr(rel), a->memory, a->names, a->period_start, a->count, nullptr};
 	PrepareC(&prepare);
 	a->slots = prepare.slots;
 	table_close(rel, NoLock);
@@ -324,6 +350,19 @@ CellJsonb(const sof::CellValue &cell) {
 
 } // namespace
 
+std::vector<OutColumn>
+MartLayout(const sof::CompiledView &view) {
+	std::vector<OutColumn> out;
+	const std::vector<sof::ColumnInfo> &columns = view.columns();
+	for (size_t i = 0; i < columns.size(); i++) {
+		bool typed = columns[i].typedTime();
+		out.push_back(OutColumn {columns[i].name, i, false, typed});
+		if (typed)
+			out.push_back(OutColumn {sof::TimeTextColumnName(columns[i].name), i, true, false});
+	}
+	return out;
+}
+
 JsonRows::JsonRows(const sof::CompiledView &view, FunctionCallInfo fcinfo)
     : view_(view), rsinfo_(reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo)),
       row_context_(pg::Guard(NewRowContext)) {
@@ -339,12 +378,16 @@ JsonRows::OnRow(const sof::Row &row) {
 
 TypedRows::TypedRows(const sof::CompiledView &view, FunctionCallInfo fcinfo)
     : view_(view), rsinfo_(reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo)),
-      row_context_(pg::Guard(NewRowContext)), slots_(nullptr), text_(view.columns().size() + 1) {
+      row_context_(pg::Guard(NewRowContext)), layout_(MartLayout(view)), slots_(nullptr),
+      text_(layout_.size() + 1) {
 	std::vector<const char *> names;
-	for (const sof::ColumnInfo &c : view.columns())
-		names.push_back(c.name.c_str());
+	std::unique_ptr<bool[]> period(new bool[layout_.size() + 1]());
+	for (size_t i = 0; i < layout_.size(); i++) {
+		names.push_back(layout_[i].name.c_str());
+		period[i] = layout_[i].period_start;
+	}
 	names.push_back("_resource_key");
-	PrepareArgs args {rsinfo_->setDesc, rsinfo_->econtext->ecxt_per_query_memory, names.data(),
+	PrepareArgs args {rsinfo_->setDesc, rsinfo_->econtext->ecxt_per_query_memory, names.data(), period.get(),
 	                  static_cast<int>(names.size()), nullptr};
 	pg::Guard(PrepareC, &args);
 	slots_ = args.slots;
@@ -355,12 +398,12 @@ namespace {
 // The row's cells as conversion inputs (text kept in `text`, one buffer per column), the
 // resource key last.
 void
-PrepareCells(const sof::Row &row, const ColumnSlot *slots, const std::string &key, std::vector<std::string> &text,
-             std::vector<CellIn> &cells) {
-	size_t n = row.size();
+PrepareCells(const sof::Row &row, const std::vector<OutColumn> &layout, const ColumnSlot *slots,
+             const std::string &key, std::vector<std::string> &text, std::vector<CellIn> &cells) {
+	size_t n = layout.size();
 	cells.resize(n + 1);
 	for (size_t i = 0; i < n; i++) {
-		const sof::CellValue &cell = row[i];
+		const sof::CellValue &cell = row[layout[i].cell];
 		CellIn &in = cells[i];
 		in = CellIn {In::Null, false, 0, nullptr, 0};
 		if (cell.isNull())
@@ -400,20 +443,25 @@ TableRows::~TableRows() = default;
 
 void
 TypedRows::OnRow(const sof::Row &row) {
-	PrepareCells(row, slots_, key_, text_, cells_);
+	PrepareCells(row, layout_, slots_, key_, text_, cells_);
 	PutTypedArgs args {rsinfo_, row_context_, slots_, cells_.data(), static_cast<int>(cells_.size()), key_.c_str(), 0};
 	pg::Guard(PutTypedC, &args);
 	rows_++;
 }
 
 TableRows::TableRows(const sof::CompiledView &view, Oid table)
-    : table_(table), batch_context_(pg::Guard(NewBatchContext)), text_(view.columns().size() + 1) {
-	names_.reserve(view.columns().size() + 1);
-	for (const sof::ColumnInfo &c : view.columns())
-		names_.push_back(c.name.c_str());
+    : table_(table), batch_context_(pg::Guard(NewBatchContext)), layout_(MartLayout(view)),
+      text_(layout_.size() + 1) {
+	names_.reserve(layout_.size() + 1);
+	std::unique_ptr<bool[]> period(new bool[layout_.size() + 1]());
+	for (size_t i = 0; i < layout_.size(); i++) {
+		names_.push_back(layout_[i].name.c_str());
+		period[i] = layout_[i].period_start;
+	}
 	names_.push_back("_resource_key");
 	// the slots live as long as the call (its memory context); the batch context is reset per batch
-	TableArgs args {table, CurrentMemoryContext, names_.data(), static_cast<int>(names_.size()), nullptr};
+	TableArgs args {table, CurrentMemoryContext, names_.data(), period.get(), static_cast<int>(names_.size()),
+	                nullptr};
 	pg::Guard(PrepareTableC, &args);
 	slots_ = args.slots;
 	batch_.table = table;
@@ -425,7 +473,7 @@ TableRows::TableRows(const sof::CompiledView &view, Oid table)
 
 void
 TableRows::OnRow(const sof::Row &row) {
-	PrepareCells(row, slots_, key_, text_, cells_);
+	PrepareCells(row, layout_, slots_, key_, text_, cells_);
 	size_t count = cells_.size();
 	size_t at = batch_.values.size();
 	batch_.values.resize(at + count);

@@ -14,10 +14,11 @@ CREATE FUNCTION hdl.view_run(view jsonb) RETURNS SETOF jsonb
 COMMENT ON FUNCTION hdl.view_run(jsonb) IS 'Runs a ViewDefinition over the current resources of its type in the lake (streamed in batches); one JSON object per row. Needs read access to hdl_lake.';
 
 CREATE FUNCTION hdl._sof_columns(view jsonb, OUT ordinal int, OUT name text, OUT fhir_type text,
-	OUT collection boolean, OUT description text, OUT sql_type text) RETURNS SETOF record
+	OUT collection boolean, OUT description text, OUT sql_type text, OUT text_column text,
+	OUT patient_key boolean) RETURNS SETOF record
 	LANGUAGE c STABLE STRICT SET search_path = pg_catalog, pg_temp
 	AS 'MODULE_PATHNAME', 'hdl_sof_columns';
-COMMENT ON FUNCTION hdl._sof_columns(jsonb) IS 'Internal: the columns of a ViewDefinition (validating it), with the SQL type a postgres/type or ansi/type tag asks for.';
+COMMENT ON FUNCTION hdl._sof_columns(jsonb) IS 'Internal: the columns of a ViewDefinition (validating it): FHIR type (the view''s, or inferred from the R4 element of the path), the SQL type a postgres/type or ansi/type tag asks for, the column keeping the FHIR text of a typed time column, and whether the path yields the patient key.';
 
 CREATE FUNCTION hdl._mart_rows(view jsonb, ids text[]) RETURNS SETOF record
 	LANGUAGE c STABLE SET search_path = pg_catalog, pg_temp
@@ -39,8 +40,9 @@ REVOKE ALL ON FUNCTION hdl.sof_evaluate(jsonb, jsonb), hdl.view_run(jsonb), hdl.
 GRANT EXECUTE ON FUNCTION hdl.sof_evaluate(jsonb, jsonb), hdl._sof_columns(jsonb) TO hdl_engineer, hdl_analyst;
 GRANT EXECUTE ON FUNCTION hdl.view_run(jsonb) TO hdl_engineer;
 
--- The SQL type of a view column: a tag wins; otherwise FHIR primitives map to SQL types, with
--- date and dateTime kept as text because FHIR allows partial dates ("2020", "2020-05").
+-- The SQL type of a view column: a tag wins; otherwise FHIR primitives map to SQL types. date
+-- and dateTime columns hold the start of the period of a partial value ("2020" is 2020-01-01)
+-- and are followed in a mart by <name>_text, the FHIR text (docs/marts.md, "Column types").
 CREATE FUNCTION hdl.mart_column_type(fhir_type text, collection boolean DEFAULT false, tag_type text DEFAULT NULL)
 RETURNS text LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -66,9 +68,11 @@ BEGIN
 		WHEN fhir_type IN ('integer', 'positiveInt', 'unsignedInt') THEN 'integer'
 		WHEN fhir_type = 'integer64' THEN 'bigint'
 		WHEN fhir_type = 'decimal' THEN 'numeric'
-		WHEN fhir_type = 'instant' THEN 'timestamp with time zone'
+		WHEN fhir_type IN ('instant', 'dateTime') THEN 'timestamp with time zone'
+		WHEN fhir_type = 'date' THEN 'date'
+		WHEN fhir_type = 'time' THEN 'time without time zone'
 		WHEN fhir_type IS NULL OR fhir_type = '' OR fhir_type IN ('string', 'code', 'id', 'uri', 'url', 'canonical',
-			'markdown', 'oid', 'uuid', 'base64Binary', 'date', 'dateTime', 'time', 'xhtml') THEN 'text'
+			'markdown', 'oid', 'uuid', 'base64Binary', 'xhtml') THEN 'text'
 		ELSE 'jsonb' -- complex types (Coding, Reference, ...)
 	END;
 END
@@ -97,9 +101,11 @@ CREATE TABLE hdl.mart (
 	-- the transaction of the last refresh: its own ingests before the refresh are in the mart
 	-- already, yet not visible in the watermark
 	watermark_txid xid8,
+	-- one btree index per column listed (besides _resource_key's); hdl.mart_set_indexes changes them
+	index_columns text[] NOT NULL DEFAULT '{}',
 	UNIQUE (schema_name, table_name)
 );
-COMMENT ON TABLE hdl.mart IS 'Marts: name, table, ViewDefinition, resource type, last refresh (when, mode, duration, rows changed), row count and the incremental watermark (a snapshot, and the transaction that took it).';
+COMMENT ON TABLE hdl.mart IS 'Marts: name, table, ViewDefinition, resource type, last refresh (when, mode, duration, rows changed), row count, the incremental watermark (a snapshot, and the transaction that took it) and the indexed columns.';
 REVOKE ALL ON hdl.mart FROM PUBLIC;
 GRANT SELECT ON hdl.mart TO hdl_engineer;
 
@@ -245,12 +251,85 @@ BEGIN
 END
 $$;
 
+-- The mart's own indexes (one btree per listed column), recognised by their comment: the old
+-- ones are dropped, those of the columns listed created. A full refresh rebuilds
+-- them with the table's other indexes (TableRows::Finish), an incremental one maintains them.
+CREATE FUNCTION hdl._mart_indexes(tbl regclass, columns text[]) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	i record;
+	col text;
+	nsp name := (SELECT c.relnamespace::regnamespace::name FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl);
+	base text;
+	idx text;
+	k int;
+BEGIN
+	FOR i IN SELECT x.indexrelid::regclass AS idx FROM pg_catalog.pg_index x
+		WHERE x.indrelid OPERATOR(pg_catalog.=) tbl
+		  AND pg_catalog.obj_description(x.indexrelid, 'pg_class') OPERATOR(pg_catalog.~~) 'hdl mart index on %' LOOP
+		EXECUTE pg_catalog.format('DROP INDEX %s', i.idx);
+	END LOOP;
+	FOREACH col IN ARRAY columns LOOP
+		base := pg_catalog.left((SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl)
+			OPERATOR(pg_catalog.||) '_' OPERATOR(pg_catalog.||) col, 54);
+		idx := base OPERATOR(pg_catalog.||) '_idx';
+		k := 1;
+		WHILE pg_catalog.to_regclass(pg_catalog.format('%I.%I', nsp, idx)) IS NOT NULL LOOP
+			k := k OPERATOR(pg_catalog.+) 1;
+			idx := base OPERATOR(pg_catalog.||) '_idx' OPERATOR(pg_catalog.||) k;
+		END LOOP;
+		EXECUTE pg_catalog.format('CREATE INDEX %I ON %s (%I)', idx, tbl, col);
+		EXECUTE pg_catalog.format('COMMENT ON INDEX %I.%I IS %L', nsp, idx, 'hdl mart index on ' OPERATOR(pg_catalog.||) col
+			OPERATOR(pg_catalog.||) ' (hdl.mart_set_indexes changes the list)');
+	END LOOP;
+END
+$$;
+
+CREATE FUNCTION hdl.mart_set_indexes(name text, columns text[]) RETURNS text[]
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	m hdl.mart;
+	tbl regclass;
+	col text;
+BEGIN
+	PERFORM hdl._not_null(name, 'mart name'), hdl._not_null(columns, 'columns');
+	IF pg_catalog.array_position(columns, NULL) IS NOT NULL THEN
+		RAISE EXCEPTION 'columns must not contain null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	m := hdl._mart_get(name);
+	PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('hdl.mart'), pg_catalog.hashtext(m.name));
+	SELECT * INTO STRICT m FROM hdl.mart WHERE mart.name OPERATOR(pg_catalog.=) m.name FOR UPDATE;
+	tbl := pg_catalog.format('%I.%I', m.schema_name, m.table_name)::regclass;
+	IF pg_catalog.cardinality(columns) OPERATOR(pg_catalog.<>)
+		(SELECT pg_catalog.count(DISTINCT c) FROM pg_catalog.unnest(columns) c) THEN
+		RAISE EXCEPTION 'duplicate column in the index list' USING ERRCODE = 'invalid_parameter_value',
+			HINT = 'List each column once.';
+	END IF;
+	FOREACH col IN ARRAY columns LOOP
+		IF col OPERATOR(pg_catalog.=) '_resource_key' OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+			WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) col
+			  AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped) THEN
+			RAISE EXCEPTION 'mart "%" has no column "%" to index', m.name, col USING ERRCODE = 'undefined_column',
+				HINT = CASE WHEN col OPERATOR(pg_catalog.=) '_resource_key' THEN '_resource_key is always indexed.'
+					ELSE 'hdl.catalog_marts lists the columns of each mart.' END;
+		END IF;
+	END LOOP;
+	PERFORM hdl._mart_indexes(tbl, columns);
+	UPDATE hdl.mart SET index_columns = columns WHERE mart.name OPERATOR(pg_catalog.=) m.name;
+	PERFORM hdl._mart_audit('mart_indexes', m.schema_name, m.table_name, pg_catalog.jsonb_build_object('old',
+		pg_catalog.to_jsonb(m.index_columns), 'new', pg_catalog.to_jsonb(columns)));
+	RETURN columns;
+END
+$$;
+COMMENT ON FUNCTION hdl.mart_set_indexes(text, text[]) IS 'Sets the columns of a mart that have an index of their own (one btree each, besides _resource_key''s), dropping and creating indexes; returns the list. Defaults at creation: the patient key and the first date/time column. Engineers only.';
+
 CREATE FUNCTION hdl.create_mart(name text, view jsonb) RETURNS regclass
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	n record := hdl._mart_name(name);
 	rt text;
 	cols text;
+	idx text[];
 	tbl regclass;
 	c record;
 BEGIN
@@ -266,12 +345,35 @@ BEGIN
 		RAISE EXCEPTION 'relation "%.%" already exists', n.schema_name, n.table_name USING ERRCODE = 'duplicate_table',
 			HINT = 'Choose another mart name.';
 	END IF;
-	SELECT pg_catalog.string_agg(pg_catalog.format('%I %s', s.name, hdl.mart_column_type(s.fhir_type, s.collection, s.sql_type)), ', ' ORDER BY s.ordinal)
+	-- a typed time column is followed by its FHIR text (<name>_text)
+	SELECT pg_catalog.string_agg(pg_catalog.format('%I %s', s.name, hdl.mart_column_type(s.fhir_type, s.collection, s.sql_type))
+		OPERATOR(pg_catalog.||) CASE WHEN s.text_column IS NULL THEN '' ELSE pg_catalog.format(', %I text', s.text_column) END,
+		', ' ORDER BY s.ordinal)
 	INTO cols FROM hdl._sof_columns(view) s;
 	IF EXISTS (SELECT 1 FROM hdl._sof_columns(view) s WHERE s.name OPERATOR(pg_catalog.=) '_resource_key') THEN
 		RAISE EXCEPTION 'invalid ViewDefinition for a mart: the column name _resource_key is reserved'
 			USING ERRCODE = 'invalid_parameter_value', HINT = 'Rename the column.';
 	END IF;
+	SELECT s.name, s.text_column INTO c FROM hdl._sof_columns(view) s
+	WHERE s.text_column IS NOT NULL AND (pg_catalog.octet_length(s.text_column) OPERATOR(pg_catalog.>) 63
+		OR s.text_column IN (SELECT o.name FROM hdl._sof_columns(view) o))
+	ORDER BY s.ordinal LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'invalid ViewDefinition for a mart: column "%" needs a column "%" for its FHIR text', c.name, c.text_column
+			USING ERRCODE = 'invalid_parameter_value',
+			DETAIL = 'A date or dateTime column is followed by <name>_text; that name is taken or longer than 63 bytes.',
+			HINT = 'Rename the column, or give it a postgres/type tag.';
+	END IF;
+	-- default indexes: the patient key (patient_id, or the path's getReferenceKey(Patient)) and
+	-- the first date/time column
+	SELECT pg_catalog.array_remove(ARRAY[
+		(SELECT s.name FROM hdl._sof_columns(view) s WHERE NOT s.collection
+			AND (s.name OPERATOR(pg_catalog.=) 'patient_id' OR s.patient_key)
+			ORDER BY s.name OPERATOR(pg_catalog.<>) 'patient_id', s.ordinal LIMIT 1),
+		(SELECT s.name FROM hdl._sof_columns(view) s
+			WHERE hdl.mart_column_type(s.fhir_type, s.collection, s.sql_type) IN ('date', 'timestamp with time zone',
+				'timestamp without time zone')
+			ORDER BY s.ordinal LIMIT 1)], NULL) INTO idx;
 	rt := view OPERATOR(pg_catalog.->>) 'resource';
 	IF pg_catalog.to_regnamespace(pg_catalog.quote_ident(n.schema_name)) IS NULL THEN
 		EXECUTE pg_catalog.format('CREATE SCHEMA %I', n.schema_name);
@@ -291,9 +393,10 @@ BEGIN
 	END LOOP;
 	EXECUTE pg_catalog.format('COMMENT ON COLUMN %s._resource_key IS %L', tbl,
 		'The source resource of the row (Type/id): incremental refresh replaces the rows of changed resources.');
-	INSERT INTO hdl.mart (name, schema_name, table_name, view, view_name, view_url, resource_type, created_by)
+	INSERT INTO hdl.mart (name, schema_name, table_name, view, view_name, view_url, resource_type, created_by, index_columns)
 	VALUES (n.mart_name, n.schema_name, n.table_name, view, view OPERATOR(pg_catalog.->>) 'name',
-		view OPERATOR(pg_catalog.->>) 'url', rt, SESSION_USER);
+		view OPERATOR(pg_catalog.->>) 'url', rt, SESSION_USER, idx);
+	PERFORM hdl._mart_indexes(tbl, idx);
 	PERFORM hdl._mart_audit('mart_create', n.schema_name, n.table_name, pg_catalog.jsonb_build_object('table', tbl::text,
 		'view', view OPERATOR(pg_catalog.->>) 'name', 'resource_type', rt));
 	PERFORM hdl._mart_refresh(n.mart_name, 'full');
@@ -333,8 +436,10 @@ REVOKE ALL ON FUNCTION hdl.mart_column_type(text, boolean, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION hdl.mart_column_type(text, boolean, text) TO hdl_engineer, hdl_analyst;
 REVOKE ALL ON FUNCTION hdl._mart_name(text), hdl._mart_get(text), hdl._mart_audit(text, name, name, jsonb),
 	hdl._mart_watermark(pg_snapshot, xid8), hdl._mart_refresh(text, text), hdl.create_mart(text, jsonb),
-	hdl.refresh_mart(text, text), hdl.drop_mart(text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION hdl.create_mart(text, jsonb), hdl.refresh_mart(text, text), hdl.drop_mart(text) TO hdl_engineer;
+	hdl.refresh_mart(text, text), hdl.drop_mart(text), hdl._mart_indexes(regclass, text[]),
+	hdl.mart_set_indexes(text, text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION hdl.create_mart(text, jsonb), hdl.refresh_mart(text, text), hdl.drop_mart(text),
+	hdl.mart_set_indexes(text, text[]) TO hdl_engineer;
 
 -- Console and catalogue views (analysts see which marts exist and where they come from).
 CREATE VIEW hdl.marts AS

@@ -2,6 +2,7 @@
 // hdl::Error(InvalidParameter) that names the offending element.
 #include "core/depth.hpp"
 #include "core/error.hpp"
+#include "core/sof/column_type.hpp"
 #include "core/sof/select_node.hpp"
 #include "core/sof/view.hpp"
 
@@ -34,8 +35,10 @@ IsValidColumnName(std::string_view name) {
 
 class Compiler {
 public:
-	explicit Compiler(std::vector<ColumnInfo> &columns, const fhirpath::Environment &constants)
-	    : columns_(columns), constants_(constants) {
+	explicit Compiler(std::vector<ColumnInfo> &columns, const fhirpath::Environment &constants,
+	                  const std::string &resource)
+	    : columns_(columns), constants_(constants), resource_(resource),
+	      context_(fhir::r4::FindResourceType(resource)) {
 	}
 
 	fhirpath::Expression
@@ -63,6 +66,15 @@ public:
 		if (!s.isObject())
 			Invalid(where, "a select must be an object");
 		out.firstColumn = columns_.size();
+		// The type of $this for this select's columns (for type inference): a forEach moves it
+		// to the iterated element; repeat makes it unknown. Restored on return.
+		struct Restore {
+			fhir::r4::TypeId &slot;
+			fhir::r4::TypeId saved;
+			~Restore() {
+				slot = saved;
+			}
+		} restore {context_, context_};
 		json::Node forEach = s.get("forEach"), forEachOrNull = s.get("forEachOrNull"),
 		           repeat = s.get("repeat");
 		int iterations = !forEach.missing() + !forEachOrNull.missing() + !repeat.missing();
@@ -71,11 +83,14 @@ public:
 		if (!forEach.missing()) {
 			out.iteration = SelectNode::Iteration::ForEach;
 			out.forEach = expression(forEach, where + ".forEach");
+			context_ = InferPathType(out.forEach.root(), context_);
 		} else if (!forEachOrNull.missing()) {
 			out.iteration = SelectNode::Iteration::ForEachOrNull;
 			out.forEach = expression(forEachOrNull, where + ".forEachOrNull");
+			context_ = InferPathType(out.forEach.root(), context_);
 		} else if (!repeat.missing()) {
 			out.iteration = SelectNode::Iteration::Repeat;
+			context_ = fhir::r4::kNoType;
 			if (!repeat.isArray() || repeat.size() == 0)
 				Invalid(where + ".repeat", "a non-empty array of FHIRPath expressions is required");
 			for (size_t i = 0; i < repeat.size(); i++)
@@ -106,6 +121,8 @@ public:
 private:
 	std::vector<ColumnInfo> &columns_;
 	const fhirpath::Environment &constants_;
+	const std::string &resource_;
+	fhir::r4::TypeId context_;
 
 	void
 	addColumn(const json::Node &c, const std::string &where, SelectNode &out) {
@@ -133,6 +150,16 @@ private:
 		compiled.index = columns_.size();
 		compiled.collection = info.collection;
 		compiled.path = expression(c.get("path"), where + ".path");
+		if (info.type.empty())
+			info.inferred_type = InferColumnType(compiled.path.root(), context_);
+		info.patient_key = IsPatientKeyPath(compiled.path.root(), resource_);
+		json::Node tags = c.get("tag");
+		for (size_t t = 0; tags.isArray() && t < tags.size() && info.sql_type.empty(); t++) {
+			std::string_view tag = tags.at(t).get("name").str();
+			json::Node value = tags.at(t).get("value");
+			if ((tag == "postgres/type" || tag == "ansi/type") && value.isString())
+				info.sql_type = std::string(value.str());
+		}
 		columns_.push_back(std::move(info));
 		out.columns.push_back(std::move(compiled));
 	}
@@ -161,6 +188,13 @@ private:
 				same = branch[k].name == first[k].name;
 			if (!same)
 				Invalid(branchWhere, "unionAll branches must have the same columns in the same order");
+			// an inferred type holds only when every branch infers it; a tag in any branch counts
+			for (size_t k = 0; k < branch.size(); k++) {
+				if (branch[k].inferred_type != first[k].inferred_type)
+					first[k].inferred_type.clear();
+				if (first[k].sql_type.empty())
+					first[k].sql_type = branch[k].sql_type;
+			}
 		}
 		columns_.resize(start);
 		columns_.insert(columns_.end(), first.begin(), first.end());
@@ -236,7 +270,7 @@ Compile(const json::Node &view) {
 		}
 	}
 
-	Compiler compiler(out.columns_, out.constants_);
+	Compiler compiler(out.columns_, out.constants_, out.resource_);
 	json::Node where = view.get("where");
 	if (!where.missing()) {
 		if (!where.isArray())
@@ -262,6 +296,11 @@ Compile(const json::Node &view) {
 		Invalid("select", "the view defines no columns");
 	out.root_ = root;
 	return out;
+}
+
+bool
+ColumnInfo::typedTime() const {
+	return !collection && sql_type.empty() && IsTypedTimeType(fhirType());
 }
 
 } // namespace hdl::sof

@@ -33,6 +33,21 @@ struct ColumnInfo {
 	std::string type; // FHIR type from the view ("string", "integer", "dateTime", ...) or ""
 	bool collection = false;
 	std::string description;
+	// Without a type: the FHIR primitive type of the path's result where the R4 element tables
+	// decide it (column_type.hpp), or "".
+	std::string inferred_type;
+	// The path yields the patient's key (IsPatientKeyPath): a mart indexes it by default.
+	bool patient_key = false;
+	// The SQL type a "postgres/type" (or the spec's "ansi/type") tag asks for, or "".
+	std::string sql_type;
+
+	const std::string &
+	fhirType() const {
+		return type.empty() ? inferred_type : type;
+	}
+	// A mart column of SQL type date/timestamptz (the period's start) followed by its FHIR text
+	// in "<name>_text": FHIR type date or dateTime, not a collection, no type tag.
+	bool typedTime() const;
 };
 
 struct CellValue {
