@@ -120,6 +120,14 @@ for r in 'Patient/p1' 'Patient' 'Observation/abc-1.2' 'Patient?identifier=https:
 	done
 done
 
+# free text with identifiers and near misses, as notes are written
+i=0
+for t in 'NHS 943 476 5919, call 07700 900123 or +44 (0)113 496 0000' 'jo.bloggs@example.nhs.uk lives LS1 4AP' \
+	'BP 120/80 on 2024-05-06, 9434765918 is not one, SW1A1AA, m60 1nw' '(0161) 496-0000; x9434765919; a@b.co.'; do
+	i=$((i + 1))
+	printf '%s' "$t" | seed free_text "t$i"
+done
+
 # Run each target for a bounded time; libFuzzer exits non-zero on a crash, a leak (ASan), an
 # undefined-behaviour report (UBSan, not recoverable here) or a timeout.
 mkdir -p "$BUILD/artifacts" "$BUILD/corpus"

@@ -61,6 +61,17 @@ TEST(FreeText, UkPhoneNumbers) {
 	EXPECT_EQ(Redacted("(0113) 496 0000"), "[phone number removed]");
 	EXPECT_EQ(Redacted("0161-496-0000"), "[phone number removed]");
 	EXPECT_EQ(Redacted("020 7946 0018;"), "[phone number removed];");
+	// two numbers side by side; the longest run of groups that is a number, then the rest
+	EXPECT_EQ(Redacted("07700900123 07700900456"), "[phone number removed] [phone number removed]");
+	EXPECT_EQ(Redacted("(0)113 496 076 013 4996 004"), "[phone number removed] [phone number removed]");
+	// found by fuzzing: whatever is left has nothing more to find
+	for (std::string text : {std::string(" or +44 (0)113 496 03 496 076 591(0)113 496 000([p0"),
+	                         std::string("A113 496 076 513 4396 013  or +44 (0)113 496 076 013 4996 004"),
+	                         std::string("BP16 jo.bl+ogg@exao.bl+ogg@esmp.s.uk l1911;eS L 4 "),
+	                         std::string("0(114960444)0864060045"), std::string("0(111496044)_@b.co")}) {
+		RedactIdentifiers(text);
+		EXPECT_EQ(RedactIdentifiers(text), 0) << text;
+	}
 	// not phone numbers: too short, a decimal, a date, a range, a 06 prefix, a short mobile
 	EXPECT_EQ(Redacted("0113 496"), "0113 496");
 	EXPECT_EQ(Redacted("0.5 mg"), "0.5 mg");

@@ -25,10 +25,12 @@ IsAlnum(char c) noexcept {
 	return IsDigit(c) || IsAlpha(c);
 }
 // A match must not run on from a word or a number: "x9434765919" or "94347659190" are not NHS numbers.
+// floor: where the last replacement ended (its "]" is a boundary), 0 at first. After ")" nothing
+// starts: a phone number's area code can end with it, and "(0113)4960000" is one number.
 bool
-StartsToken(std::string_view s, size_t i) noexcept {
-	return i == 0 || !(IsAlnum(s[i - 1]) || s[i - 1] == '@' || s[i - 1] == '.' || s[i - 1] == '_' ||
-	                   s[i - 1] == '-' || s[i - 1] == '/');
+StartsToken(std::string_view s, size_t i, size_t floor) noexcept {
+	return i == floor || !(IsAlnum(s[i - 1]) || s[i - 1] == '@' || s[i - 1] == '.' || s[i - 1] == '_' ||
+	                       s[i - 1] == '-' || s[i - 1] == '/' || s[i - 1] == ')');
 }
 bool
 EndsToken(std::string_view s, size_t end) noexcept {
@@ -39,8 +41,8 @@ EndsToken(std::string_view s, size_t end) noexcept {
 
 // An NHS number at i: ten digits, together or as 3-3-4 with one kind of separator (space or -).
 size_t
-MatchNhsNumber(std::string_view s, size_t i) {
-	if (!StartsToken(s, i))
+MatchNhsNumber(std::string_view s, size_t i, size_t floor) {
+	if (!StartsToken(s, i, floor))
 		return 0;
 	std::string digits;
 	size_t j = i;
@@ -63,12 +65,24 @@ MatchNhsNumber(std::string_view s, size_t i) {
 	return j - i;
 }
 
+// Whether national (digits, from 0) is a UK number: 10 or 11 digits, 01 02 03 05 07 08 09, a
+// mobile (07) always 11.
+bool
+UkNational(const std::string &national) noexcept {
+	static constexpr std::string_view kSecond = "1235789";
+	if (national.size() < 10 || national.size() > 11 || national[0] != '0' ||
+	    kSecond.find(national[1]) == std::string_view::npos)
+		return false;
+	return national[1] != '7' || national.size() == 11;
+}
+
 // A UK phone number at i: 0 or +44 (optionally "(0)") then the national number, in groups
-// separated by single spaces or hyphens, the area code possibly in parentheses; 10 or 11
-// digits in national form, starting 01, 02, 03, 05, 07, 08 or 09.
+// separated by single spaces or hyphens, the area code possibly in parentheses. The number is
+// the longest run of whole groups that makes a UK number, so "07700900123 07700900456" is two
+// and the groups after a number are looked at again (on their own) by the caller.
 size_t
-MatchPhone(std::string_view s, size_t i) {
-	if (!StartsToken(s, i))
+MatchPhone(std::string_view s, size_t i, size_t floor) {
+	if (!StartsToken(s, i, floor))
 		return 0;
 	size_t j = i;
 	std::string national;
@@ -81,43 +95,40 @@ MatchPhone(std::string_view s, size_t i) {
 		national = "0";
 	}
 	bool open = false;
-	bool any = false;
-	while (j < s.size()) {
+	size_t best = 0; // the end of the longest match so far
+	while (j < s.size() && national.size() <= 11) {
 		char c = s[j];
 		if (IsDigit(c)) {
 			national.push_back(c);
-			any = true;
 			j++;
+			if (j < s.size() && IsDigit(s[j]))
+				continue;
+			// the end of a group: a number here if it is one and nothing runs on
+			if (!open && UkNational(national) && EndsToken(s, j))
+				best = j;
 		} else if (c == '(' && !open && national.size() <= 1) {
 			open = true;
 			j++;
 		} else if (c == ')' && open) {
 			open = false;
 			j++;
-		} else if ((c == ' ' || c == '-') && any && j + 1 < s.size() &&
-		           (IsDigit(s[j + 1]) || s[j + 1] == '(') && national.size() < 11) {
+			if (UkNational(national) && EndsToken(s, j))
+				best = j;
+		} else if ((c == ' ' || c == '-') && !national.empty() && j + 1 < s.size() &&
+		           (IsDigit(s[j + 1]) || s[j + 1] == '(')) {
 			j++;
 		} else {
 			break;
 		}
-		if (national.size() > 11)
-			return 0;
 	}
-	if (open || national.size() < 10 || national[0] != '0' || !EndsToken(s, j))
-		return 0;
-	static constexpr std::string_view kSecond = "1235789";
-	if (kSecond.find(national[1]) == std::string_view::npos)
-		return 0;
-	if (national[1] == '7' && national.size() != 11) // mobiles: 07xxx xxxxxx
-		return 0;
-	return j - i;
+	return best == 0 ? 0 : best - i;
 }
 
 // A full UK postcode at i: outward code (A9, A99, AA9, AA99, A9A, AA9A), an optional space,
 // inward code (9AA, letters never C I K M O V). Either case.
 size_t
-MatchPostcode(std::string_view s, size_t i) {
-	if (!StartsToken(s, i) || !IsAlpha(s[i]))
+MatchPostcode(std::string_view s, size_t i, size_t floor) {
+	if (!StartsToken(s, i, floor) || !IsAlpha(s[i]))
 		return 0;
 	auto upper = [&](size_t k) {
 		return static_cast<char>(std::toupper(static_cast<unsigned char>(s[k])));
@@ -157,18 +168,20 @@ EmailDomain(char c) noexcept {
 	return IsAlnum(c) || c == '.' || c == '-';
 }
 
-// An e-mail address around the '@' at `at`: [begin, end) or nothing.
+// An e-mail address around the '@' at `at`: [begin, end) or nothing. Its local part starts at
+// `floor` at the earliest (the end of the last replacement: "a@b.co+c@d.org" is two addresses).
 bool
-MatchEmail(std::string_view s, size_t at, size_t &begin, size_t &end) {
+MatchEmail(std::string_view s, size_t at, size_t floor, size_t &begin, size_t &end) {
 	begin = at;
-	while (begin > 0 && EmailLocal(s[begin - 1]))
+	while (begin > floor && EmailLocal(s[begin - 1]))
 		begin--;
 	end = at + 1;
 	while (end < s.size() && EmailDomain(s[end]))
 		end++;
 	while (end > at + 1 && (s[end - 1] == '.' || s[end - 1] == '-')) // a sentence's full stop
 		end--;
-	if (begin == at || end == at + 1)
+	// nothing starts after ")" (see StartsToken)
+	if (begin == at || end == at + 1 || (begin > floor && s[begin - 1] == ')'))
 		return false;
 	std::string_view domain = s.substr(at + 1, end - at - 1);
 	size_t dot = domain.rfind('.');
@@ -267,20 +280,20 @@ RedactIdentifiers(std::string &text) {
 		size_t len = 0;
 		const char *with = nullptr;
 		if (IsDigit(c)) {
-			if ((len = MatchNhsNumber(s, i)) != 0)
+			if ((len = MatchNhsNumber(s, i, copied)) != 0)
 				with = RedactedNhsNumber;
-			else if ((len = MatchPhone(s, i)) != 0)
+			else if ((len = MatchPhone(s, i, copied)) != 0)
 				with = RedactedPhone;
 		} else if (c == '+' || c == '(') {
-			if ((len = MatchPhone(s, i)) != 0)
+			if ((len = MatchPhone(s, i, copied)) != 0)
 				with = RedactedPhone;
 		} else if (IsAlpha(c)) {
-			if ((len = MatchPostcode(s, i)) != 0)
+			if ((len = MatchPostcode(s, i, copied)) != 0)
 				with = RedactedPostcode;
 		} else if (c == '@') {
 			size_t begin = 0;
 			size_t end = 0;
-			if (MatchEmail(s, i, begin, end) && begin >= copied) {
+			if (MatchEmail(s, i, copied, begin, end)) {
 				replace(begin, end, RedactedEmail);
 				i = end;
 				continue;
