@@ -384,6 +384,11 @@ BEGIN
 	EXECUTE pg_catalog.format('CREATE TABLE %I.%I (%s, _resource_key text NOT NULL)', n.schema_name, n.table_name, cols);
 	tbl := pg_catalog.format('%I.%I', n.schema_name, n.table_name)::regclass;
 	EXECUTE pg_catalog.format('CREATE INDEX ON %s (_resource_key)', tbl);
+	-- Always, published or not: a mart has no key (several rows per resource), and a table in a
+	-- published schema (hdl.publish_marts) joins the publication at once, where a DELETE without a
+	-- replica identity would fail. The whole old row is only written to the WAL for logical
+	-- decoding (wal_level = logical), and refreshes delete only in incremental mode.
+	EXECUTE pg_catalog.format('ALTER TABLE %s REPLICA IDENTITY FULL', tbl);
 	EXECUTE pg_catalog.format('REVOKE ALL ON %s FROM PUBLIC', tbl);
 	EXECUTE pg_catalog.format('GRANT SELECT ON %s TO hdl_analyst, hdl_engineer', tbl);
 	EXECUTE pg_catalog.format('COMMENT ON TABLE %s IS %L', tbl, coalesce(view OPERATOR(pg_catalog.->>) 'description',
