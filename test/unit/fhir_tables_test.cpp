@@ -77,6 +77,25 @@ TEST(FhirTables, OnlyRequiredBindingsEnumerated) {
 	EXPECT_NE(FindElement(FindResourceType("Measure"), "status")->enumId, 0);
 }
 
+// A required binding the JSON schema does not enumerate gets its ValueSet's codes from
+// valuesets.json (issue #17 item 3): Procedure.status (event-status), MedicationRequest.intent,
+// a backbone element's code; a ValueSet not defined there (mime types) stays unchecked.
+TEST(FhirTables, RequiredBindingsFromValueSets) {
+	const ElementDef *status = FindElement(FindResourceType("Procedure"), "status");
+	ASSERT_NE(status, nullptr);
+	ASSERT_NE(status->enumId, 0);
+	EXPECT_TRUE(EnumContains(status->enumId, "completed"));
+	EXPECT_TRUE(EnumContains(status->enumId, "entered-in-error"));
+	EXPECT_FALSE(EnumContains(status->enumId, "bogus"));
+	const ElementDef *intent = FindElement(FindResourceType("MedicationRequest"), "intent");
+	ASSERT_NE(intent->enumId, 0);
+	EXPECT_TRUE(EnumContains(intent->enumId, "order"));
+	EXPECT_FALSE(EnumContains(intent->enumId, "Order"));
+	EXPECT_NE(FindElement(FindResourceType("Immunization"), "status")->enumId, 0);
+	EXPECT_NE(FindElement(FindResourceType("CarePlan"), "status")->enumId, 0);
+	EXPECT_EQ(FindElement(FindType("Attachment"), "contentType")->enumId, 0);
+}
+
 // The committed tables match the generator and ../shared definitions (CI runs the same check).
 TEST(FhirTables, GeneratedFileUpToDate) {
 	const std::filesystem::path shared =

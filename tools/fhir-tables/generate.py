@@ -8,10 +8,16 @@ Inputs (never committed to the repository):
                                                datatypes the JSON schema cannot express, and
                                                binding strengths
   ../shared/data/fhir-r4/profiles-resources.json  resource StructureDefinitions: binding strengths
+  ../shared/data/fhir-r4/valuesets.json        R4 ValueSets and CodeSystems: the codes of required
+                                               bindings the schema does not enumerate
 
 The schema's `enum`s are not all required bindings: Expression.language has one, but its binding
 is extensible in R4 (codes outside the value set are allowed). An enum becomes a table of codes
-only when the StructureDefinitions bind the element `required` (or do not describe it).
+only when the StructureDefinitions bind the element `required` (or do not describe it). A `code`
+element bound `required` that the schema leaves without an enum (Procedure.status, MedicationRequest.intent,
+...) gets the codes of its ValueSet, expanded from valuesets.json when the ValueSet is fully defined there
+(concept lists, and whole CodeSystems whose content is complete; no filters, excludes or external systems
+such as mime types and currencies: those stay unchecked).
 
 Usage:
   python3 tools/fhir-tables/generate.py            write the file
@@ -78,7 +84,7 @@ WELL_KNOWN = ["Element", "Extension", "Reference", "Narrative", "Meta", "Bundle"
               "Bundle_Request", "Bundle_Response", "ResourceList"]
 
 
-INPUTS = ["fhir.schema.json", "profiles-types.json", "profiles-resources.json"]
+INPUTS = ["fhir.schema.json", "profiles-types.json", "profiles-resources.json", "valuesets.json"]
 
 
 def load(definitions):
@@ -111,6 +117,70 @@ def binding_strengths(*bundles):
                 owner = parts[0] if len(parts) == 2 else parts[0] + "_" + parts[-2][0].upper() + parts[-2][1:]
                 strengths[(owner, parts[-1])].add(el.get("binding", {}).get("strength"))
     return strengths
+
+
+def required_value_sets(*bundles):
+    """(schema type name, element name) -> the set of ValueSet canonicals (no version) that the
+    StructureDefinitions bind that element to with strength required (keys as binding_strengths)."""
+    sets = collections.defaultdict(set)
+    for bundle in bundles:
+        for entry in bundle["entry"]:
+            sd = entry["resource"]
+            if sd.get("resourceType") != "StructureDefinition" or sd.get("derivation") == "constraint":
+                continue
+            for el in sd.get("snapshot", {}).get("element", []):
+                parts = el["path"].split(".")
+                binding = el.get("binding", {})
+                if len(parts) < 2 or binding.get("strength") != "required" or "valueSet" not in binding:
+                    continue
+                owner = parts[0] if len(parts) == 2 else parts[0] + "_" + parts[-2][0].upper() + parts[-2][1:]
+                sets[(owner, parts[-1])].add(binding["valueSet"].split("|")[0])
+    return sets
+
+
+class ValueSets:
+    """The codes of R4 ValueSets that valuesets.json defines completely; None for the others."""
+
+    def __init__(self, bundle):
+        self.value_sets, self.code_systems = {}, {}
+        for entry in bundle["entry"]:
+            r = entry["resource"]
+            if r["resourceType"] == "ValueSet":
+                self.value_sets[r["url"]] = r
+            elif r["resourceType"] == "CodeSystem":
+                self.code_systems[r["url"]] = r
+
+    @staticmethod
+    def _concepts(concept_list):
+        for c in concept_list:
+            yield c["code"]
+            yield from ValueSets._concepts(c.get("concept", []))
+
+    def codes(self, url, depth=0):
+        vs = self.value_sets.get(url)
+        if vs is None or depth > 8:
+            return None
+        compose = vs.get("compose", {})
+        if compose.get("exclude"):
+            return None
+        out = []
+        for inc in compose.get("include", []):
+            if inc.get("filter"):
+                return None
+            for imported in inc.get("valueSet", []):
+                sub = self.codes(imported.split("|")[0], depth + 1)
+                if sub is None:
+                    return None
+                out += sub
+            if "concept" in inc:
+                out += [c["code"] for c in inc["concept"]]
+            elif "system" in inc:
+                cs = self.code_systems.get(inc["system"])
+                if cs is None or cs.get("content") != "complete":
+                    return None
+                out += list(self._concepts(cs.get("concept", [])))
+        seen = set()
+        return [c for c in out if not (c in seen or seen.add(c))] or None
 
 
 def code_table_wanted(strengths, tname, name):
@@ -168,9 +238,11 @@ class Pool:
         return self.offsets[s]
 
 
-def build(schema, profiles, resource_profiles):
+def build(schema, profiles, resource_profiles, valuesets):
     defs = schema["definitions"]
     strengths = binding_strengths(profiles, resource_profiles)
+    bound = required_value_sets(profiles, resource_profiles)
+    expander = ValueSets(valuesets)
     primitives = sorted(n for n, d in defs.items() if "properties" not in d and n != "ResourceList")
     unknown = set(primitives) - set(PRIMITIVES)
     if unknown:
@@ -199,6 +271,11 @@ def build(schema, profiles, resource_profiles):
                 etype = groups[name][1]  # inline primitive choice member
             else:
                 etype = ref_name(prop)
+                sets = bound.get((tname.rstrip("0123456789"), name), set())
+                if etype == "code" and len(sets) == 1:  # a required binding the schema does not enumerate
+                    codes = expander.codes(next(iter(sets)))
+                    if codes:
+                        enum = codes
             if etype not in type_id:
                 sys.exit("generate.py: %s.%s has no known type" % (tname, name))
             els[name] = {
@@ -412,8 +489,8 @@ def main():
     parser.add_argument("--output", default=DEFAULT_OUTPUT)
     parser.add_argument("--check", action="store_true", help="exit 1 if the output file is out of date")
     args = parser.parse_args()
-    (schema, profiles, resource_profiles), shas = load(args.definitions)
-    text = render(build(schema, profiles, resource_profiles), shas)
+    (schema, profiles, resource_profiles, valuesets), shas = load(args.definitions)
+    text = render(build(schema, profiles, resource_profiles, valuesets), shas)
     if args.check:
         try:
             with open(args.output, encoding="utf-8") as f:
