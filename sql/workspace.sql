@@ -4,6 +4,7 @@
 \set ECHO none
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/test/sql/try.sql
+\i :abs_srcdir/test/sql/catalog_check.sql
 \set ECHO all
 CREATE EXTENSION IF NOT EXISTS hdl CASCADE;
 CREATE ROLE regress_ws_engineer IN ROLE hdl_engineer;
@@ -101,6 +102,8 @@ RESET ROLE;
 SELECT count(*) AS schemas_left FROM pg_namespace WHERE nspname = 'ws_regress_ws_analyst';
 SELECT event, subject FROM hdl_audit.log WHERE event LIKE 'workspace%' AND detail ->> 'role' = 'regress_ws_analyst' ORDER BY entry_id;
 SELECT status FROM hdl.audit_verify();
+-- the catalogue, the batches and their audit entries agree with the lake (test/sql/catalog_check.sql)
+SELECT * FROM pg_temp.catalog_mismatches();
 
 SET ROLE regress_ws_engineer;
 SELECT hdl.drop_mart('ws_practitioners') IS NOT NULL AS mart_dropped;
