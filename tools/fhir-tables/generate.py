@@ -4,10 +4,10 @@
 Inputs (never committed to the repository):
   ../shared/data/fhir-r4/fhir.schema.json      the HL7 R4 JSON schema: types, elements, arrays,
                                                `required`, `enum`s of coded elements
-  ../shared/data/fhir-r4/profiles-types.json   datatype StructureDefinitions: min-1 elements of
-                                               datatypes the JSON schema cannot express, and
-                                               binding strengths
-  ../shared/data/fhir-r4/profiles-resources.json  resource StructureDefinitions: binding strengths
+  ../shared/data/fhir-r4/profiles-types.json   datatype StructureDefinitions: cardinality (min and
+                                               max) of every element, and binding strengths
+  ../shared/data/fhir-r4/profiles-resources.json  resource StructureDefinitions: cardinality of every
+                                               element, and binding strengths
   ../shared/data/fhir-r4/valuesets.json        R4 ValueSets and CodeSystems: the codes of required
                                                bindings the schema does not enumerate
 
@@ -23,6 +23,12 @@ Usage:
   python3 tools/fhir-tables/generate.py            write the file
   python3 tools/fhir-tables/generate.py --check    exit 1 when the committed file is out of date
   options: --definitions DIR (default ../shared/data/fhir-r4), --output FILE
+
+Cardinality: an element with min 1 in the StructureDefinitions is required, primitives (which the
+schema's `required` arrays leave out, as they may appear only as `_name`) and choice groups included;
+the schema's arrays must be exactly the elements whose max is not 1 (the generator stops otherwise).
+Medplum's copy backports R5 to five resources (R5_BACKPORTS): their elements are the schema's and their
+min-1 elements are listed in the generator from the R4 resource pages.
 
 The de-identification rules (deid_rules.py) are generated from the same definitions in the same run.
 
@@ -49,34 +55,20 @@ PRIMITIVES = {
     "uuid": "Uuid", "xhtml": "Xhtml",
 }
 
-# Min-1 elements of resources that the JSON schema cannot list in `required`: it leaves out
-# primitives (they may appear only as `_name`) and choice groups. From the R4 resource pages.
-RESOURCE_MIN_ONE = """
-Bundle.type Bundle.link.relation Bundle.link.url Bundle.entry.request.method Bundle.entry.request.url
-Bundle.entry.response.status
-Observation.status Encounter.status Procedure.status DiagnosticReport.status DocumentReference.status
-MedicationRequest.status MedicationRequest.intent MedicationRequest.medication[x]
-MedicationAdministration.status MedicationAdministration.medication[x] MedicationAdministration.effective[x]
-MedicationDispense.status MedicationDispense.medication[x]
-MedicationStatement.status MedicationStatement.medication[x]
-Immunization.status Immunization.occurrence[x] ImagingStudy.status ImagingStudy.series.uid
-ImagingStudy.series.instance.uid CarePlan.status CarePlan.intent Goal.lifecycleStatus
-Claim.status Claim.use Claim.created Claim.careTeam.sequence Claim.supportingInfo.sequence
-Claim.diagnosis.sequence Claim.procedure.sequence Claim.insurance.sequence Claim.insurance.focal
-Claim.item.sequence
-ExplanationOfBenefit.status ExplanationOfBenefit.use ExplanationOfBenefit.created
-ExplanationOfBenefit.outcome ExplanationOfBenefit.careTeam.sequence
-ExplanationOfBenefit.supportingInfo.sequence ExplanationOfBenefit.diagnosis.sequence
-ExplanationOfBenefit.procedure.sequence ExplanationOfBenefit.insurance.focal
-ExplanationOfBenefit.item.sequence
-Coverage.status Provenance.recorded ServiceRequest.status ServiceRequest.intent Task.status Task.intent
-Composition.status Composition.date Composition.title Communication.status Consent.status
-Questionnaire.status QuestionnaireResponse.status OperationOutcome.issue.severity OperationOutcome.issue.code
-Patient.link.type Appointment.status Flag.status Group.type Group.actual List.status List.mode
-RiskAssessment.status EpisodeOfCare.status ClinicalImpression.status DetectedIssue.status
-FamilyMemberHistory.status Media.status Subscription.status Subscription.reason Subscription.criteria
-Subscription.channel.type Endpoint.status Endpoint.address Parameters.parameter.name
-CodeSystem.status CodeSystem.content ValueSet.status
+# Resources whose StructureDefinition in profiles-resources.json is not R4: Medplum backports R5
+# to them (docs: ../shared/data/fhir-r4/SOURCES.md), with elements R4 does not have and other
+# cardinalities (R5 EvidenceVariable.characteristic is 0..*). Their elements are the schema's, and
+# their min-1 elements the R4 resource pages' (beyond the schema's `required`, which has the
+# complex ones: EvidenceVariable.characteristic, ObservationDefinition.code,
+# DeviceDefinition.capability.type, property.type, material.substance).
+R5_BACKPORTS = {"Binary", "DeviceDefinition", "EvidenceVariable", "ObservationDefinition", "ResearchStudy"}
+R4_MIN_ONE_OF_BACKPORTS = """
+Binary.contentType
+DeviceDefinition.udiDeviceIdentifier.deviceIdentifier DeviceDefinition.udiDeviceIdentifier.issuer
+DeviceDefinition.udiDeviceIdentifier.jurisdiction DeviceDefinition.deviceName.name
+DeviceDefinition.deviceName.type DeviceDefinition.specialization.systemType
+EvidenceVariable.status EvidenceVariable.characteristic.definition[x]
+ResearchStudy.status ResearchStudy.arm.name
 """.split()
 
 # Types the validator treats specially; their ids are emitted as named constants.
@@ -260,7 +252,7 @@ def build(schema, profiles, resource_profiles, valuesets):
         groups = choice_groups(props, defs.keys())
         els = {}
         for name, prop in props.items():
-            if name.startswith("_") or name == "resourceType":
+            if name.startswith("_") or (name == "resourceType" and tname in resources):
                 continue
             enum = prop.get("enum") or prop.get("items", {}).get("enum")
             if enum is not None:
@@ -314,16 +306,57 @@ def build(schema, profiles, resource_profiles, valuesets):
         else:
             sys.exit("generate.py: no element %s" % path)
 
-    for entry in profiles["entry"]:
-        sd = entry["resource"]
-        if sd.get("kind") != "complex-type" or sd.get("derivation") == "constraint":
-            continue
-        if sd["id"] not in elements:
-            continue
-        for el in sd["snapshot"]["element"]:
-            if "." in el["path"] and el.get("min", 0) >= 1:
-                require(el["path"])
-    for path in RESOURCE_MIN_ONE:
+    def known(path):
+        """True when the schema has the element (or choice group) of this FHIR path."""
+        parts = path.split(".")
+        tname = parts[0]
+        for step in parts[1:]:
+            el = elements.get(tname, {}).get(step)
+            if el is None:
+                return step == parts[-1] and step.endswith("[x]") and step[:-3] in choices.get(tname, {})
+            tname = el["type"]
+        return True
+
+    def check_max(path, el):
+        """The schema's arrays must be the elements whose max is not 1 (max 0 only in profiles)."""
+        tname, last = resolve(path)
+        if last.endswith("[x]"):
+            if el.get("max") != "1":
+                sys.exit("generate.py: choice group %s has max %s" % (path, el.get("max")))
+            return
+        schema_el = elements[tname].get(last)
+        if schema_el is None:
+            sys.exit("generate.py: no element %s" % path)
+        if schema_el["array"] != (el.get("max") != "1"):
+            sys.exit("generate.py: %s has max %s but the schema %s an array" % (
+                path, el.get("max"), "makes it" if schema_el["array"] else "does not make it"))
+
+    # Cardinality of every element, from the StructureDefinitions of the datatypes and of the
+    # resources (the schema's `required` arrays leave out primitives, which may appear only as
+    # `_name`, and choice groups): min 1 -> required; max 1 -> a single value, else an array.
+    for bundle, kind in ((profiles, "complex-type"), (resource_profiles, "resource")):
+        for entry in bundle["entry"]:
+            sd = entry["resource"]
+            if sd.get("resourceType") != "StructureDefinition" or sd.get("kind") != kind:
+                continue
+            if sd.get("derivation") == "constraint" or sd.get("abstract"):
+                continue
+            if sd["id"] not in elements or sd["id"] in R5_BACKPORTS:
+                continue  # SubscriptionStatus (R4B) is in profiles-resources.json, not in the schema
+            for el in sd["snapshot"]["element"]:
+                path = el["path"]
+                if "." not in path:
+                    continue
+                if not known(path):
+                    # Medplum's additions (Meta.project, HealthcareService.offeredIn): optional, and
+                    # not R4 elements, which the schema is the authority on.
+                    if el.get("min", 0) >= 1:
+                        sys.exit("generate.py: %s is required but not in the schema" % path)
+                    continue
+                check_max(path, el)
+                if el.get("min", 0) >= 1:
+                    require(path)
+    for path in R4_MIN_ONE_OF_BACKPORTS:
         require(path)
 
     pool = Pool()

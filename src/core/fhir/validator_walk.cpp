@@ -169,10 +169,10 @@ Walker::Object(const Node &node, r4::TypeId type, bool isResource) {
 	});
 	if (stopped_)
 		return;
-	if (empty) {
+	// An empty object is refused, and its required elements are reported missing as well:
+	// `"item": [{}]` names Questionnaire.item[0].linkId and Questionnaire.item[0].type.
+	if (empty)
 		Report("structure", "an object must have content (empty objects are not allowed)");
-		return;
-	}
 	const r4::TypeDef &def = r4::Type(type);
 	for (size_t i = 0; i < def.requiredCount; i++) {
 		if (!(seen.required & (uint64_t(1) << i))) {
@@ -187,6 +187,8 @@ Walker::Object(const Node &node, r4::TypeId type, bool isResource) {
 			Report("required", "missing required element " + Quote(std::string(name) + "[x]"), name);
 		}
 	}
+	if (empty)
+		return;
 	if (type == r4::kExtensionType)
 		ExtensionRules(node, seen);
 	else if (type == r4::kReferenceType)
