@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -15,7 +16,11 @@ using hdl::fhir::Level;
 
 namespace {
 
-const fs::path kSynthea = fs::path(HDL_SOURCE_DIR) / ".." / "shared" / "data" / "synthea";
+// HDL_SHARED_DIR (as .ci/run sets it), else ../shared next to the checkout.
+const fs::path kSynthea = fs::path(std::getenv("HDL_SHARED_DIR") != nullptr && *std::getenv("HDL_SHARED_DIR")
+                                       ? std::getenv("HDL_SHARED_DIR")
+                                       : HDL_SOURCE_DIR "/../shared") /
+                          "data" / "synthea";
 
 std::string
 Describe(const hdl::fhir::ValidationResult &result) {
