@@ -1,4 +1,4 @@
-// One ETL run's work: a sql job executes its SQL; refresh_mart, import_s3 and export_s3 jobs
+// One ETL run's work: a sql job executes its SQL; refresh_mart, import_s3, export_s3 and export_lake jobs
 // call the SQL API of the capability that does the work, and fail clearly when it is missing.
 #include <cstring>
 
@@ -34,6 +34,9 @@ constexpr KindCall KIND_CALLS[] = {
     {"export_s3", "hdl.etl_export_s3(text,jsonb)", "hdl.etl_export_s3(text, jsonb)",
      "SELECT hdl.etl_export_s3($1, $2::jsonb)",
      "Install an hdl version with S3 export, or use a job of kind sql."},
+    {"export_lake", "hdl.etl_export_lake(text,jsonb)", "hdl.etl_export_lake(text, jsonb)",
+     "SELECT hdl.etl_export_lake($1, $2::jsonb)",
+     "Install an hdl version with the lake's Bulk Data export, or use a job of kind sql."},
 };
 
 void

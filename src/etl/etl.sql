@@ -6,7 +6,7 @@
 CREATE TABLE hdl.etl_job (
 	job_id bigserial PRIMARY KEY,
 	name text NOT NULL UNIQUE CHECK (name ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$'),
-	kind text NOT NULL CHECK (kind IN ('refresh_mart', 'import_s3', 'export_s3', 'sql')),
+	kind text NOT NULL CHECK (kind IN ('refresh_mart', 'import_s3', 'export_s3', 'export_lake', 'sql')),
 	target text NOT NULL,
 	options jsonb NOT NULL DEFAULT '{}' CHECK (pg_catalog.jsonb_typeof(options) OPERATOR(pg_catalog.=) 'object'),
 	schedule text NOT NULL,
@@ -167,7 +167,7 @@ BEGIN
 		END IF;
 		PERFORM hdl._etl_check_server(kind, options OPERATOR(pg_catalog.->>) 'server', 'server option');
 		PERFORM hdl._etl_check_location(kind, options);
-	WHEN 'import_s3' THEN
+	WHEN 'import_s3', 'export_lake' THEN
 		PERFORM hdl._etl_check_server(kind, target, 'target');
 		PERFORM hdl._etl_check_location(kind, options);
 	ELSE
@@ -175,7 +175,7 @@ BEGIN
 	END CASE;
 END
 $$;
-COMMENT ON FUNCTION hdl._etl_check_target(text, text, jsonb) IS 'Internal: checks that what an ETL job names exists (the mart of refresh_mart and export_s3, the hdl_s3 server and location of import_s3 and export_s3).';
+COMMENT ON FUNCTION hdl._etl_check_target(text, text, jsonb) IS 'Internal: checks that what an ETL job names exists (the mart of refresh_mart and export_s3, the hdl_s3 server and location of import_s3, export_s3 and export_lake).';
 
 CREATE FUNCTION hdl._etl_check_server(kind text, server text, what text)
 RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -198,6 +198,7 @@ BEGIN
 	IF coalesce(pg_catalog.btrim(options OPERATOR(pg_catalog.->>) 'location'), '') OPERATOR(pg_catalog.=) '' THEN
 		RAISE EXCEPTION '% jobs need a location in their options', kind USING ERRCODE = 'invalid_parameter_value',
 			HINT = CASE kind WHEN 'import_s3' THEN 'For example options => ''{"location": "s3://bucket/prefix/"}''.'
+				WHEN 'export_lake' THEN 'For example options => ''{"location": "s3://bucket/lake/"}'': each run writes a folder of it.'
 				ELSE 'For example options => ''{"server": "s3", "location": "s3://bucket/patients.ndjson"}''.' END;
 	END IF;
 END
@@ -226,7 +227,7 @@ BEGIN
 	END IF;
 	IF kind IS NULL THEN
 		RAISE EXCEPTION 'ETL job kind must not be NULL' USING ERRCODE = 'invalid_parameter_value',
-			HINT = 'Valid kinds are refresh_mart, import_s3, export_s3 and sql.';
+			HINT = 'Valid kinds are refresh_mart, import_s3, export_s3, export_lake and sql.';
 	END IF;
 	PERFORM hdl._etl_check_kind(kind);
 	IF schedule IS NULL THEN
@@ -251,7 +252,7 @@ BEGIN
 	RETURN new_id;
 END
 $$;
-COMMENT ON FUNCTION hdl.schedule_job(text, text, text, text, boolean, int, interval, interval, jsonb) IS 'Schedules an ETL job and returns its id. kind: refresh_mart (target = mart name), import_s3, export_s3, or sql (target = SQL). schedule: cron (UTC) or an interval such as ''30 seconds''. A failed scheduled run is retried up to retries times, after retry_delay doubling each time; a run longer than timeout is cancelled. The job runs as the calling role.';
+COMMENT ON FUNCTION hdl.schedule_job(text, text, text, text, boolean, int, interval, interval, jsonb) IS 'Schedules an ETL job and returns its id. kind: refresh_mart (target = mart name), import_s3, export_s3, export_lake (target = the hdl_s3 server), or sql (target = SQL). schedule: cron (UTC) or an interval such as ''30 seconds''. A failed scheduled run is retried up to retries times, after retry_delay doubling each time; a run longer than timeout is cancelled. The job runs as the calling role.';
 
 CREATE FUNCTION hdl.alter_job(name text, schedule text DEFAULT NULL, enabled boolean DEFAULT NULL,
 	target text DEFAULT NULL, retries int DEFAULT NULL, retry_delay interval DEFAULT NULL,

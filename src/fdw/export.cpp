@@ -5,9 +5,8 @@
 #include <memory>
 #include <string>
 
-#include <zlib.h>
-
 #include "audit/owner_write.hpp"
+#include "core/s3/gzip_encoder.hpp"
 #include "core/s3/uploader.hpp"
 #include "fdw/options.hpp"
 #include "fdw/table.hpp"
@@ -17,11 +16,14 @@
 
 #include "pg/postgres.hpp"
 
+#include "fdw/cursor_batches.hpp" // Postgres-side: after every core header
+
 extern "C" {
 #include "catalog/namespace.h"
 #include "executor/spi.h"
 #include "foreign/foreign.h"
 #include "lib/stringinfo.h"
+#include "utils/array.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
 #include "utils/regproc.h"
@@ -29,107 +31,11 @@ extern "C" {
 
 namespace {
 
-// Streaming gzip (zlib deflate with a gzip header) into a sink.
-class GzipWriter {
-public:
-	using Sink = std::function<void(std::string_view)>;
-	explicit GzipWriter(Sink sink) : sink_(std::move(sink)) {
-		memset(&z_, 0, sizeof z_);
-		if (deflateInit2(&z_, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-			throw hdl::Error(hdl::ErrorKind::Internal, "zlib deflate initialisation failed");
-	}
-	~GzipWriter() {
-		deflateEnd(&z_);
-	}
-	GzipWriter(const GzipWriter &) = delete;
-	GzipWriter &operator=(const GzipWriter &) = delete;
-	void
-	Write(std::string_view data) {
-		Run(data, Z_NO_FLUSH);
-	}
-	void
-	Finish() {
-		Run({}, Z_FINISH);
-	}
-
-private:
-	void
-	Run(std::string_view data, int flush) {
-		z_.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
-		z_.avail_in = static_cast<uInt>(data.size());
-		char out[65536];
-		int rc;
-		do {
-			z_.next_out = reinterpret_cast<Bytef *>(out);
-			z_.avail_out = sizeof out;
-			rc = deflate(&z_, flush);
-			if (rc == Z_STREAM_ERROR)
-				throw hdl::Error(hdl::ErrorKind::Internal, "zlib deflate failed");
-			size_t n = sizeof out - z_.avail_out;
-			if (n > 0)
-				sink_(std::string_view(out, n));
-		} while (z_.avail_out == 0 || (flush == Z_FINISH && rc != Z_STREAM_END));
-	}
-	Sink sink_;
-	z_stream z_;
-};
-
-std::string
-Gzip(std::string_view data) {
-	std::string out;
-	GzipWriter writer([&](std::string_view chunk) { out.append(chunk.data(), chunk.size()); });
-	writer.Write(data);
-	writer.Finish();
-	return out;
-}
-
 void
 RequireTestFunctions() {
 	if (!hdl::guc::enable_test_functions)
 		ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("hdl test functions are disabled"),
 		                errhint("A superuser can SET hdl.enable_test_functions = on.")));
-}
-
-// A batch of rows as text cells (NULL for SQL NULL), fetched from a cursor into cxt.
-struct Batch {
-	int rows;
-	int cols;
-	char **cells;
-};
-
-void
-FetchBatchC(Portal portal, MemoryContext cxt, Batch *out) {
-	MemoryContextReset(cxt);
-	SPI_cursor_fetch(portal, true, 1000);
-	SPITupleTable *tt = SPI_tuptable;
-	out->rows = static_cast<int>(SPI_processed);
-	out->cols = tt->tupdesc->natts;
-	MemoryContext old = MemoryContextSwitchTo(cxt);
-	out->cells = static_cast<char **>(palloc(sizeof(char *) * Max(out->rows * out->cols, 1)));
-	for (int r = 0; r < out->rows; r++)
-		for (int c = 0; c < out->cols; c++)
-			out->cells[r * out->cols + c] = SPI_getvalue(tt->vals[r], tt->tupdesc, c + 1);
-	MemoryContextSwitchTo(old);
-	SPI_freetuptable(tt);
-}
-
-struct Header {
-	int cols;
-	char **names;
-};
-
-Portal
-OpenCursorC(const char *sql, Header *header) {
-	SPIPlanPtr plan = SPI_prepare(sql, 0, nullptr);
-	if (plan == nullptr)
-		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	Portal portal = SPI_cursor_open(nullptr, plan, nullptr, nullptr, true);
-	TupleDesc desc = portal->tupDesc;
-	header->cols = desc->natts;
-	header->names = static_cast<char **>(palloc(sizeof(char *) * Max(desc->natts, 1)));
-	for (int i = 0; i < desc->natts; i++)
-		header->names[i] = pstrdup(NameStr(TupleDescAttr(desc, i)->attname));
-	return portal;
 }
 
 void
@@ -185,8 +91,8 @@ HDL_FUNCTION(hdl_export_mart_s3) {
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	MemoryContext batch_cxt = AllocSetContextCreate(CurrentMemoryContext, "hdl export batch", ALLOCSET_DEFAULT_SIZES);
-	Header header;
-	Portal portal = OpenCursorC(sql, &header);
+	hdl::fdw::Header header;
+	Portal portal = hdl::fdw::OpenCursor(sql, 0, nullptr, nullptr, nullptr, true, &header);
 	int64 rows = 0, bytes = 0, parts = 0;
 	{
 		auto [bucket, key] = hdl::fdw::SplitS3Url(location);
@@ -199,7 +105,7 @@ HDL_FUNCTION(hdl_export_mart_s3) {
 		hdl::fdw::S3Call([&] {
 			hdl::s3::Uploader uploader(*client, bucket, key, static_cast<size_t>(part_mb) << 20,
 			                           gzip ? "application/gzip" : csv ? "text/csv" : "application/fhir+ndjson");
-			GzipWriter gz([&](std::string_view chunk) { uploader.Write(chunk); });
+			hdl::s3::GzipEncoder gz([&](std::string_view chunk) { uploader.Write(chunk); });
 			auto write = [&](const std::string &s) {
 				if (gzip)
 					gz.Write(s);
@@ -217,8 +123,8 @@ HDL_FUNCTION(hdl_export_mart_s3) {
 				write(line);
 			}
 			for (;;) {
-				Batch batch;
-				hdl::pg::Guard(FetchBatchC, portal, batch_cxt, &batch);
+				hdl::fdw::Batch batch;
+				hdl::pg::Guard(hdl::fdw::FetchBatch, portal, batch_cxt, &batch);
 				if (batch.rows == 0)
 					break;
 				line.clear();
@@ -281,7 +187,7 @@ HDL_FUNCTION(hdl_test_s3_put) {
 		std::unique_ptr<hdl::s3::Client> client = hdl::fdw::Connect(serverid, GetUserId());
 		std::string data(VARDATA_ANY(body), VARSIZE_ANY_EXHDR(body));
 		if (gzip)
-			data = Gzip(data);
+			data = hdl::s3::Gzip(data);
 		hdl::fdw::S3Call([&] {
 			try {
 				client->CreateBucket(bucket);
@@ -302,7 +208,41 @@ HDL_FUNCTION(hdl_test_gzip) {
 	bytea *body = PG_GETARG_BYTEA_PP(0);
 	bytea *out;
 	{
-		std::string data = Gzip(std::string_view(VARDATA_ANY(body), VARSIZE_ANY_EXHDR(body)));
+		std::string data = hdl::s3::Gzip(std::string_view(VARDATA_ANY(body), VARSIZE_ANY_EXHDR(body)));
+		out = static_cast<bytea *>(hdl::pg::Guard(palloc, VARHDRSZ + data.size()));
+		SET_VARSIZE(out, VARHDRSZ + data.size());
+		memcpy(VARDATA(out), data.data(), data.size());
+	}
+	PG_RETURN_BYTEA_P(out);
+}
+
+// hdl._test_s3_keys(server, location): the keys under s3://bucket/prefix, in order.
+HDL_FUNCTION(hdl_test_s3_keys) {
+	RequireTestFunctions();
+	Oid serverid = GetForeignServerByName(NameStr(*PG_GETARG_NAME(0)), false)->serverid;
+	const char *location = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	ArrayBuildState *keys = initArrayResult(TEXTOID, CurrentMemoryContext, false);
+	{
+		auto [bucket, prefix] = hdl::fdw::SplitS3Url(location);
+		std::unique_ptr<hdl::s3::Client> client = hdl::fdw::Connect(serverid, GetUserId());
+		auto objects = hdl::fdw::S3Call([&] { return client->ListAllObjects(bucket, prefix); });
+		for (const auto &o : objects)
+			keys = hdl::pg::Guard(accumArrayResult, keys, PointerGetDatum(hdl::pg::Guard(cstring_to_text, o.key.c_str())),
+			                      false, static_cast<Oid>(TEXTOID), CurrentMemoryContext);
+	}
+	PG_RETURN_DATUM(makeArrayResult(keys, CurrentMemoryContext));
+}
+
+// hdl._test_s3_get(server, location): an object's bytes, as stored.
+HDL_FUNCTION(hdl_test_s3_get) {
+	RequireTestFunctions();
+	Oid serverid = GetForeignServerByName(NameStr(*PG_GETARG_NAME(0)), false)->serverid;
+	const char *location = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	bytea *out;
+	{
+		auto [bucket, key] = hdl::fdw::SplitS3Url(location);
+		std::unique_ptr<hdl::s3::Client> client = hdl::fdw::Connect(serverid, GetUserId());
+		std::string data = hdl::fdw::S3Call([&] { return client->GetObjectAsString(bucket, key); });
 		out = static_cast<bytea *>(hdl::pg::Guard(palloc, VARHDRSZ + data.size()));
 		SET_VARSIZE(out, VARHDRSZ + data.size());
 		memcpy(VARDATA(out), data.data(), data.size());

@@ -155,6 +155,13 @@ CREATE FUNCTION hdl._test_s3_put(server name, location text, body bytea, gzip bo
 	LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'hdl_test_s3_put';
 CREATE FUNCTION hdl._test_gzip(body bytea) RETURNS bytea
 	LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'hdl_test_gzip';
+CREATE FUNCTION hdl._test_s3_keys(server name, location text) RETURNS text[]
+	LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'hdl_test_s3_keys';
+CREATE FUNCTION hdl._test_s3_get(server name, location text) RETURNS bytea
+	LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'hdl_test_s3_get';
+COMMENT ON FUNCTION hdl._test_s3_keys(name, text) IS 'Test only (hdl.enable_test_functions): the object keys under s3://bucket/prefix.';
+COMMENT ON FUNCTION hdl._test_s3_get(name, text) IS 'Test only (hdl.enable_test_functions): an S3 object''s bytes.';
+REVOKE ALL ON FUNCTION hdl._test_s3_keys(name, text), hdl._test_s3_get(name, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION hdl._test_s3_put(name, text, bytea, boolean), hdl._test_gzip(bytea) FROM PUBLIC;
 COMMENT ON FUNCTION hdl._test_s3_put(name, text, bytea, boolean) IS 'Test only (hdl.enable_test_functions): writes a fixture object to S3.';
 COMMENT ON FUNCTION hdl._test_gzip(bytea) IS 'Test only (hdl.enable_test_functions): gzip-compresses bytes.';

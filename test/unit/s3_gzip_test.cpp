@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/s3/gzip_decoder.hpp"
+#include "core/s3/gzip_encoder.hpp"
 
 using hdl::s3::GzipDecoder;
 
@@ -124,4 +125,32 @@ TEST(S3Gzip, SinkSeesEveryByteOnce) {
 	EXPECT_EQ(total, plain.size());
 	EXPECT_EQ(decoder.bytes_out(), plain.size());
 	EXPECT_EQ(decoder.bytes_in(), gz.size());
+}
+
+// GzipEncoder (the exports' writer): what it writes the decoder reads back, however it is fed.
+TEST(GzipEncoder, RoundTripsThroughTheDecoder) {
+	std::string text = Text(20000);
+	for (size_t chunk : {size_t(1), size_t(777), size_t(1) << 20}) {
+		std::string packed;
+		hdl::s3::GzipEncoder encoder([&](std::string_view c) { packed.append(c.data(), c.size()); });
+		for (size_t at = 0; at < text.size(); at += chunk)
+			encoder.Write(std::string_view(text).substr(at, chunk));
+		encoder.Finish();
+		EXPECT_LT(packed.size(), text.size() / 5);
+		bool compressed = false;
+		EXPECT_EQ(Decode(packed, 4096, &compressed), text);
+		EXPECT_TRUE(compressed);
+	}
+	EXPECT_EQ(Decode(hdl::s3::Gzip(""), 10), "");
+	EXPECT_EQ(Decode(hdl::s3::Gzip("x"), 1), "x");
+}
+
+TEST(GzipEncoder, RefusesWritesAfterFinish) {
+	std::string packed;
+	hdl::s3::GzipEncoder encoder([&](std::string_view c) { packed.append(c.data(), c.size()); });
+	encoder.Write("a");
+	encoder.Finish();
+	encoder.Finish(); // twice is harmless
+	EXPECT_THROW(encoder.Write("b"), hdl::Error);
+	EXPECT_EQ(Decode(packed, 3), "a");
 }

@@ -9,7 +9,8 @@ namespace hdl::etl {
 
 namespace {
 
-constexpr JobKind ALL_KINDS[] = {JobKind::RefreshMart, JobKind::ImportS3, JobKind::ExportS3, JobKind::Sql};
+constexpr JobKind ALL_KINDS[] = {JobKind::RefreshMart, JobKind::ImportS3, JobKind::ExportS3, JobKind::ExportLake,
+                                  JobKind::Sql};
 
 bool
 EqualsIgnoringCase(std::string_view a, std::string_view b) {
@@ -32,6 +33,8 @@ JobKindName(JobKind kind) noexcept {
 		return "import_s3";
 	case JobKind::ExportS3:
 		return "export_s3";
+	case JobKind::ExportLake:
+		return "export_lake";
 	case JobKind::Sql:
 		return "sql";
 	}
@@ -49,7 +52,7 @@ ValidateJobKind(std::string_view name) {
 			hint = "Job kinds are lower case: perhaps you meant \"" + std::string(JobKindName(kind)) + "\".";
 	throw Error(ErrorKind::InvalidParameter,
 	            "invalid ETL job kind: \"" + std::string(name.substr(0, 100)) + "\"",
-	            "Valid kinds are refresh_mart, import_s3, export_s3 and sql.", hint);
+	            "Valid kinds are refresh_mart, import_s3, export_s3, export_lake and sql.", hint);
 }
 
 } // namespace hdl::etl
