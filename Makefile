@@ -7,7 +7,7 @@ EXTVERSION := $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" control/hdl.
 # Core areas compiled into the module (the same list as HDL_CORE_AREAS in CMakeLists.txt).
 CORE_AREAS = calendar json fhir ingest pseudo etl fhirpath sof s3
 # Capability folders, in the order their SQL fragments build the install script.
-SQL_ORDER = base ingest pseudo audit catalog api sof etl fdw console backup
+SQL_ORDER = base ingest pseudo audit catalog api sof etl fdw console governance backup
 
 CORE_SRCS := $(foreach area,$(CORE_AREAS),$(shell find src/core/$(area) -name '*.cpp' 2>/dev/null | sort))
 EXT_SRCS := $(shell find src -name '*.cpp' -not -path 'src/core/*' | sort)

@@ -186,6 +186,17 @@ HDL_FUNCTION(hdl_mart_fill) {
 	PG_RETURN_INT64(FillMart(PG_GETARG_JSONB_P(0), {}, PG_GETARG_OID(1)));
 }
 
+// hdl._mart_fill_ids(view jsonb, ids text[], target regclass) returns bigint: the view's rows over
+// the current versions of the given resources of its type into the mart table (the resources an
+// opt-out withdrawal re-includes, docs/governance.md).
+HDL_FUNCTION(hdl_mart_fill_ids) {
+	Jsonb *view_arg = PG_GETARG_JSONB_P(0);
+	std::vector<std::string> ids = IdList(PG_GETARG_ARRAYTYPE_P(1));
+	hdl::sof_pg::LakeSelection which;
+	which.ids = &ids;
+	PG_RETURN_INT64(FillMart(view_arg, which, PG_GETARG_OID(2)));
+}
+
 // hdl._mart_fill_changes(view jsonb, since pg_snapshot, upto pg_snapshot, own xid8, target
 // regclass) returns bigint: the view's rows over the current versions of the resources changed
 // after `since` and seen by `upto` or written by `own`, read from the change log, into the mart

@@ -34,9 +34,15 @@ CREATE FUNCTION hdl._mart_fill_changes(view jsonb, since pg_snapshot, upto pg_sn
 	AS 'MODULE_PATHNAME', 'hdl_mart_fill_changes';
 COMMENT ON FUNCTION hdl._mart_fill_changes(jsonb, pg_snapshot, pg_snapshot, xid8, regclass) IS 'Internal: as hdl._mart_fill, for the current versions of the resources changed after the snapshot since and seen by upto (or written by the transaction own), read from the change log.';
 
+CREATE FUNCTION hdl._mart_fill_ids(view jsonb, ids text[], target regclass) RETURNS bigint
+	LANGUAGE c VOLATILE STRICT SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'hdl_mart_fill_ids';
+COMMENT ON FUNCTION hdl._mart_fill_ids(jsonb, text[], regclass) IS 'Internal: as hdl._mart_fill, for the current versions of the given resources of the view''s type (those an opt-out withdrawal re-includes).';
+
 REVOKE ALL ON FUNCTION hdl.sof_evaluate(jsonb, jsonb), hdl.view_run(jsonb), hdl._sof_columns(jsonb),
 	hdl._mart_rows(jsonb, text[]), hdl._mart_fill(jsonb, regclass),
-	hdl._mart_fill_changes(jsonb, pg_snapshot, pg_snapshot, xid8, regclass) FROM PUBLIC;
+	hdl._mart_fill_changes(jsonb, pg_snapshot, pg_snapshot, xid8, regclass),
+	hdl._mart_fill_ids(jsonb, text[], regclass) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION hdl.sof_evaluate(jsonb, jsonb), hdl._sof_columns(jsonb) TO hdl_engineer, hdl_analyst;
 GRANT EXECUTE ON FUNCTION hdl.view_run(jsonb) TO hdl_engineer;
 
@@ -103,9 +109,15 @@ CREATE TABLE hdl.mart (
 	watermark_txid xid8,
 	-- one btree index per column listed (besides _resource_key's); hdl.mart_set_indexes changes them
 	index_columns text[] NOT NULL DEFAULT '{}',
+	-- National Data Opt-out (docs/governance.md): an exempt mart keeps opted-out patients' rows;
+	-- only hdl.mart_set_opt_out_exempt sets it, with a reason, audited
+	opt_out_exempt boolean NOT NULL DEFAULT false,
+	opt_out_exempt_reason text,
+	opt_out_exempt_by name,
+	opt_out_exempt_at timestamptz,
 	UNIQUE (schema_name, table_name)
 );
-COMMENT ON TABLE hdl.mart IS 'Marts: name, table, ViewDefinition, resource type, last refresh (when, mode, duration, rows changed), row count, the incremental watermark (a snapshot, and the transaction that took it) and the indexed columns.';
+COMMENT ON TABLE hdl.mart IS 'Marts: name, table, ViewDefinition, resource type, last refresh (when, mode, duration, rows changed), row count, the incremental watermark (a snapshot, and the transaction that took it), the indexed columns and the opt-out exemption (docs/governance.md).';
 REVOKE ALL ON hdl.mart FROM PUBLIC;
 GRANT SELECT ON hdl.mart TO hdl_engineer;
 
@@ -194,6 +206,7 @@ DECLARE
 	old_keys text[];
 	deleted bigint := 0;
 	inserted bigint := 0;
+	excluded bigint;
 	full_rebuild boolean;
 BEGIN
 	PERFORM hdl._not_null(mart_name, 'mart name'), hdl._not_null(mode, 'mode');
@@ -235,6 +248,9 @@ BEGIN
 		inserted := hdl._mart_fill_changes(m.view, m.watermark, snap, own,
 			pg_catalog.format('%I.%I', m.schema_name, m.table_name)::regclass);
 	END IF;
+	-- opted-out patients' rows out, withdrawn ones' back (src/governance/opt_out.sql)
+	SELECT deleted OPERATOR(pg_catalog.+) o.rows_deleted, inserted OPERATOR(pg_catalog.+) o.rows_inserted, o.patients_excluded
+	INTO deleted, inserted, excluded FROM hdl._mart_apply_opt_outs(m, full_rebuild, ids) o;
 	UPDATE hdl.mart SET
 		last_refresh_at = started,
 		last_refresh_mode = CASE WHEN full_rebuild THEN 'full' ELSE 'incremental' END,
@@ -246,7 +262,10 @@ BEGIN
 	WHERE mart.name OPERATOR(pg_catalog.=) m.name;
 	PERFORM hdl._mart_audit('mart_refresh', m.schema_name, m.table_name, pg_catalog.jsonb_build_object('mode',
 		CASE WHEN full_rebuild THEN 'full' ELSE 'incremental' END, 'resources', pg_catalog.cardinality(ids),
-		'rows_deleted', deleted, 'rows_inserted', inserted));
+		'rows_deleted', deleted, 'rows_inserted', inserted) OPERATOR(pg_catalog.||) CASE
+		WHEN m.opt_out_exempt THEN '{"opt_out_exempt": true}'::jsonb
+		WHEN excluded OPERATOR(pg_catalog.>) 0 THEN pg_catalog.jsonb_build_object('opted_out_patients', excluded)
+		ELSE '{}'::jsonb END);
 	RETURN deleted OPERATOR(pg_catalog.+) inserted;
 END
 $$;
@@ -431,6 +450,7 @@ BEGIN
 	PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('hdl.mart'), pg_catalog.hashtext(m.name));
 	EXECUTE pg_catalog.format('DROP TABLE IF EXISTS %I.%I', m.schema_name, m.table_name);
 	DELETE FROM hdl.mart WHERE mart.name OPERATOR(pg_catalog.=) m.name;
+	DELETE FROM hdl.mart_opt_out o WHERE o.mart OPERATOR(pg_catalog.=) m.name;
 	PERFORM hdl._mart_audit('mart_drop', m.schema_name, m.table_name, pg_catalog.jsonb_build_object('table',
 		pg_catalog.format('%I.%I', m.schema_name, m.table_name), 'rows', m.row_count));
 END
@@ -450,9 +470,10 @@ GRANT EXECUTE ON FUNCTION hdl.create_mart(text, jsonb), hdl.refresh_mart(text, t
 CREATE VIEW hdl.marts AS
 	SELECT m.name, pg_catalog.format('%I.%I', m.schema_name, m.table_name) AS "table", m.view_name AS view,
 		m.resource_type, m.row_count AS rows, m.last_refresh_at, m.last_refresh_mode,
-		m.last_refresh_ms AS last_refresh_duration_ms, m.last_refresh_changes, m.created_at
+		m.last_refresh_ms AS last_refresh_duration_ms, m.last_refresh_changes, m.created_at,
+		m.opt_out_exempt
 	FROM hdl.mart m;
-COMMENT ON VIEW hdl.marts IS 'Marts: name, table, ViewDefinition, rows, last refresh (when, mode, duration in ms, rows changed).';
+COMMENT ON VIEW hdl.marts IS 'Marts: name, table, ViewDefinition, rows, last refresh (when, mode, duration in ms, rows changed), and whether the mart is exempt from the National Data Opt-out (docs/governance.md; normally false: opted-out patients have no rows).';
 
 CREATE VIEW hdl.catalog_marts AS
 	SELECT pg_catalog.format('%I.%I', m.schema_name, m.table_name) AS mart, m.name,
