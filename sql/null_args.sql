@@ -38,7 +38,10 @@ INSERT INTO regress_null.exclusion VALUES
 	('hdl._refuse(text,text,jsonb,text,text,text)', '3', 'writes a durable refusal entry (by design)'),
 	('hdl._refuse(text,text,jsonb,text,text,text)', '4', 'writes a durable refusal entry (by design)'),
 	('hdl._refuse(text,text,jsonb,text,text,text)', '5', 'writes a durable refusal entry (by design)'),
-	('hdl._refuse(text,text,jsonb,text,text,text)', '6', 'writes a durable refusal entry (by design)');
+	('hdl._refuse(text,text,jsonb,text,text,text)', '6', 'writes a durable refusal entry (by design)'),
+	-- No reason is needed to remove an exemption: with the other arguments' samples the call goes on
+	-- to look the mart "x" up, which does not exist.
+	('hdl.mart_set_opt_out_exempt(text,boolean,text)', '3', 'a NULL reason is valid when exempt is false (the sample mart does not exist)');
 GRANT SELECT ON regress_null.exclusion TO PUBLIC;
 
 -- A non-NULL SQL literal of a type, for the arguments that are not the NULL one.

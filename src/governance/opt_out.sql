@@ -124,6 +124,9 @@ DECLARE
 	first_bad bigint;
 	id bigint;
 BEGIN
+	IF $1 IS NULL OR $2 IS NULL OR $4 IS NULL THEN
+		PERFORM hdl._raise('22004', 'list date, query and description must not be null', NULL, NULL);
+	END IF;
 	IF key_id IS NULL THEN
 		PERFORM hdl._raise('55000', 'the keys have no pseudonym_key', NULL,
 			'A superuser adds pseudonym_key to the key file named by hdl.key_file (docs/pseudonymisation.md).');
