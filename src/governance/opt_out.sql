@@ -256,9 +256,9 @@ COMMENT ON FUNCTION hdl.mart_set_opt_out_exempt(text, boolean, text) IS 'Makes a
 -- Called by hdl._mart_refresh after its deletes and fills: the set of patients the mart excludes
 -- becomes the set opted out now (none when exempt), read in one statement; the rows of newly
 -- opted-out patients and the rows just filled of opted-out patients go; the rows of withdrawn
--- patients come back. A full rebuild starts from an empty set. Rows deleted, inserted, and the
--- patients excluded.
-CREATE FUNCTION hdl._mart_apply_opt_outs(m hdl.mart, full_rebuild boolean, ids text[],
+-- patients come back. A full rebuild starts from an empty set. snap and own are the refresh's
+-- snapshot and transaction. Rows deleted, inserted, and the patients excluded.
+CREATE FUNCTION hdl._mart_apply_opt_outs(m hdl.mart, full_rebuild boolean, ids text[], snap pg_snapshot, own xid8,
 	OUT rows_deleted bigint, OUT rows_inserted bigint, OUT patients_excluded bigint)
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -268,7 +268,8 @@ DECLARE
 	back text[];
 	n bigint;
 BEGIN
-	PERFORM hdl._not_null(m.name, 'mart'), hdl._not_null(full_rebuild, 'full_rebuild');
+	PERFORM hdl._not_null(m.name, 'mart'), hdl._not_null(full_rebuild, 'full_rebuild'), hdl._not_null(snap, 'snapshot'),
+		hdl._not_null(own, 'transaction');
 	tbl := format('%I.%I', m.schema_name, m.table_name)::regclass;
 	rows_deleted := 0;
 	rows_inserted := 0;
@@ -300,11 +301,15 @@ BEGIN
 		GET DIAGNOSTICS n = ROW_COUNT;
 		rows_deleted := rows_deleted + n;
 	END IF;
-	-- the resources of withdrawn patients come back (those this refresh filled already are there)
+	-- the resources of withdrawn patients come back (those this refresh filled already are there),
+	-- except those changed by a transaction the snapshot does not see: the next refresh consumes
+	-- that change, and a resource it created must have no rows yet
 	IF cardinality(removed) > 0 THEN
 		EXECUTE format('SELECT array_agg(r.id) FROM hdl_lake.resource r WHERE r.resource_type = %L '
-			'AND r.patient = ANY ($1) AND NOT (r.id = ANY ($2))', m.resource_type)
-			INTO back USING removed, coalesce(ids, '{}');
+			'AND r.patient = ANY ($1) AND NOT (r.id = ANY ($2)) AND NOT EXISTS (SELECT 1 FROM hdl_lake.resource_history h '
+			'WHERE h.resource_type = %L AND h.id = r.id AND h.txid >= pg_snapshot_xmin($3) '
+			'AND NOT pg_visible_in_snapshot(h.txid, $3) AND h.txid <> $4)', m.resource_type, m.resource_type)
+			INTO back USING removed, coalesce(ids, '{}'), snap, own;
 		IF cardinality(back) > 0 THEN
 			-- none should be there; deleting first keeps a row from being added twice whatever happened
 			EXECUTE format('DELETE FROM %s t WHERE t._resource_key = ANY ($1)', tbl)
@@ -347,6 +352,6 @@ GRANT EXECUTE ON FUNCTION hdl._opt_out_purposes(), hdl._consent_opts_out(jsonb) 
 REVOKE ALL ON FUNCTION hdl._opt_out_purposes(), hdl._consent_opts_out(jsonb), hdl._nhs_number_valid(text),
 	hdl._opt_out_lines(text), hdl._opt_out_replace(date, text, text, text), hdl.load_opt_outs(date, text),
 	hdl.load_opt_outs(date, regclass, name), hdl.mart_set_opt_out_exempt(text, boolean, text),
-	hdl._mart_apply_opt_outs(hdl.mart, boolean, text[]) FROM PUBLIC;
+	hdl._mart_apply_opt_outs(hdl.mart, boolean, text[], pg_snapshot, xid8) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION hdl.load_opt_outs(date, text), hdl.load_opt_outs(date, regclass, name),
 	hdl.mart_set_opt_out_exempt(text, boolean, text) TO hdl_engineer;

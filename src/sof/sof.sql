@@ -250,7 +250,7 @@ BEGIN
 	END IF;
 	-- opted-out patients' rows out, withdrawn ones' back (src/governance/opt_out.sql)
 	SELECT deleted OPERATOR(pg_catalog.+) o.rows_deleted, inserted OPERATOR(pg_catalog.+) o.rows_inserted, o.patients_excluded
-	INTO deleted, inserted, excluded FROM hdl._mart_apply_opt_outs(m, full_rebuild, ids) o;
+	INTO deleted, inserted, excluded FROM hdl._mart_apply_opt_outs(m, full_rebuild, ids, snap, own) o;
 	UPDATE hdl.mart SET
 		last_refresh_at = started,
 		last_refresh_mode = CASE WHEN full_rebuild THEN 'full' ELSE 'incremental' END,
