@@ -10,6 +10,16 @@ SELECT round(extract(epoch FROM clock_timestamp() - :'t0'::timestamptz)::numeric
 SELECT name, rows FROM hdl.marts ORDER BY name;
 
 CREATE SCHEMA IF NOT EXISTS hand;
+-- FHIR date/dateTime text as hdl's typed time columns hold it (docs/marts.md): a partial date is the
+-- start of its period, a date (or a time without offset) is read as UTC. Inlined by the planner.
+CREATE OR REPLACE FUNCTION hand.fhir_time(t text) RETURNS timestamptz LANGUAGE sql STABLE AS $$
+	SELECT CASE length(t)
+		WHEN 4 THEN (t || '-01-01T00:00:00Z')::timestamptz
+		WHEN 7 THEN (t || '-01T00:00:00Z')::timestamptz
+		WHEN 10 THEN (t || 'T00:00:00Z')::timestamptz
+		ELSE CASE WHEN right(t, 1) = 'Z' OR substr(t, length(t) - 5, 1) IN ('+', '-') THEN t::timestamptz
+			ELSE (t || 'Z')::timestamptz END END
+$$;
 DO $$
 DECLARE
 	m text;

@@ -177,14 +177,16 @@ Walker::Object(const Node &node, r4::TypeId type, bool isResource) {
 	for (size_t i = 0; i < def.requiredCount; i++) {
 		if (!(seen.required & (uint64_t(1) << i))) {
 			std::string_view name = r4::Name(r4::RequiredElement(type, i).name);
-			Report("required", "missing required element " + Quote(name), name);
+			// The name is the schema's, never the caller's, so it is not quoted: a quoted value is
+			// redacted from messages ('?'), which would hide which element is missing.
+			Report("required", "missing required element " + std::string(name), name);
 		}
 	}
 	for (size_t slot = 0; slot < def.choiceCount; slot++) {
 		const r4::ChoiceDef &choice = r4::Choice(type, slot);
 		if (choice.required && !((seen.choices | seen.choiceExtensions) & (uint64_t(1) << slot))) {
 			std::string_view name = r4::Name(choice.name);
-			Report("required", "missing required element " + Quote(std::string(name) + "[x]"), name);
+			Report("required", "missing required element " + std::string(name) + "[x]", name);
 		}
 	}
 	if (empty)
