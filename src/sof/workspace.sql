@@ -44,6 +44,9 @@ DECLARE
 	owner name;
 BEGIN
 	PERFORM hdl._not_null(create_workspace.analyst, 'analyst');
+	-- Workspace changes take turns (specs/workspace_concurrency.spec): a second caller for the
+	-- same analyst then finds the first's workspace instead of failing on its CREATE SCHEMA.
+	PERFORM pg_advisory_xact_lock(hashtext('hdl.workspace'));
 	why := hdl._workspace_refusal(create_workspace.analyst);
 	IF why IS NOT NULL THEN
 		RAISE EXCEPTION 'role "%" cannot have a workspace: %', create_workspace.analyst, why
@@ -90,6 +93,7 @@ DECLARE
 	s name;
 BEGIN
 	PERFORM hdl._not_null(drop_workspace.analyst, 'analyst');
+	PERFORM pg_advisory_xact_lock(hashtext('hdl.workspace'));
 	DELETE FROM hdl.workspace w WHERE w.role_name = drop_workspace.analyst RETURNING w.schema_name INTO s;
 	IF s IS NULL THEN
 		RAISE EXCEPTION 'role "%" has no workspace', drop_workspace.analyst USING ERRCODE = 'undefined_object';
