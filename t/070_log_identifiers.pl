@@ -138,6 +138,28 @@ SKIP: {
 	unlike($err, qr/\Q$nhs_s3\E/, 'and its error does not repeat the line') or diag($err);
 }
 
+# Opt-out lists (docs/governance.md): refused for a bad line, and ended by a lock timeout (an error
+# hdl does not raise itself) while another session holds the list: neither the numbers nor the
+# statement holding them reach the log.
+my $nhs_opt = '9990000069';
+my $nhs_opt_bad = '9990000079';   # a wrong check digit
+push @values, $nhs_opt, $nhs_opt_bad;
+($ret, $out, $err) = $node->psql('postgres', "SELECT * FROM hdl.load_opt_outs(current_date, E'$nhs_opt\\n$nhs_opt_bad')",
+	extra_params => ['-U', 'tap_engineer']);
+isnt($ret, 0, 'an opt-out list with a bad line is refused');
+like($err, qr/line 2 of the opt-out list is not a valid NHS number/, 'naming the line') or diag($err);
+unlike($err, qr/\Q$nhs_opt_bad\E/, 'not the value');
+my $holder = $node->background_psql('postgres');
+$holder->query_safe('BEGIN; LOCK TABLE hdl_vault.opt_out IN EXCLUSIVE MODE');
+($ret, $out, $err) = $node->psql('postgres',
+	"SET lock_timeout = '200ms'; SELECT * FROM hdl.load_opt_outs(current_date, E'$nhs_opt\\n$nhs_opt')",
+	extra_params => ['-U', 'tap_engineer']);
+like($err, qr/lock timeout/, 'a load that waits too long for the list fails') or diag($err);
+$holder->query_safe('ROLLBACK');
+$holder->quit;
+is($node->safe_psql('postgres', "SELECT entries FROM hdl.load_opt_outs(current_date, E'$nhs_opt\\n$nhs_opt')",
+	extra_params => ['-U', 'tap_engineer']), '1', 'then the list loads');
+
 my $log = slurp_file($node->logfile);
 like($log, qr/hdl audit: \{"event": "ingest_rejected"/, 'rejected ingests are in the log, redacted');
 like($log, qr/FHIR validation failed: at Patient.birthDate: invalid date '\?'/, 'the log names the path, not the value');
@@ -145,7 +167,7 @@ for my $v (@values) {
 	my @hits = grep { /\Q$v\E/ } split /\n/, $log;
 	is(scalar(@hits), 0, "the server log never holds $v") or diag(join("\n", @hits[0 .. ($#hits < 4 ? $#hits : 4)]));
 }
-unlike($log, qr/^\s*STATEMENT:.*hdl\.(ingest|ingest_bundle|reidentify|pseudonymise|import_s3)/m,
+unlike($log, qr/^\s*STATEMENT:.*hdl\.(ingest|ingest_bundle|reidentify|pseudonymise|import_s3|load_opt_outs)/m,
 	'no statement of a refused hdl call is logged');
 hdl_node::check_no_crash($node);
 $node->stop;

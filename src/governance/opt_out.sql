@@ -183,10 +183,12 @@ BEGIN
 END
 $$;
 
--- The API: a list, one NHS number a line (text), or a column of a table.
+-- The API: a list, one NHS number a line (text), or a column of a table. log_min_error_statement
+-- = panic: whatever error ends the call (a lock or statement timeout, a cancel), the statement,
+-- which holds the list, is not written to the server log with it.
 CREATE FUNCTION hdl.load_opt_outs(list_date date, nhs_numbers text,
 	OUT entries bigint, OUT duplicates bigint, OUT added bigint, OUT withdrawn bigint)
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
 BEGIN
 	IF $1 IS NULL THEN
 		PERFORM hdl._raise('22004', 'list date must not be null', NULL, 'Give the date the list was issued.');
@@ -202,7 +204,7 @@ COMMENT ON FUNCTION hdl.load_opt_outs(date, text) IS 'Loads the National Data Op
 
 CREATE FUNCTION hdl.load_opt_outs(list_date date, source regclass, column_name name,
 	OUT entries bigint, OUT duplicates bigint, OUT added bigint, OUT withdrawn bigint)
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
 BEGIN
 	IF $1 IS NULL THEN
 		PERFORM hdl._raise('22004', 'list date must not be null', NULL, 'Give the date the list was issued.');
