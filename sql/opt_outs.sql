@@ -19,11 +19,11 @@ SELECT hdl.register_source('regress_oo_gp', 'OOGP1', 'Opt-out test GP') > 0 AS g
        hdl.register_source('regress_oo_acute', 'OOAC1', 'Opt-out test acute trust') > 0 AS acute;
 -- NHS numbers (valid check digits): A is at both providers, B at the GP only, C at the acute
 -- trust only, D nowhere; E is added later to a GP patient first sent with a local number only.
-\set nhs_a 9990000018
-\set nhs_b 9990000026
-\set nhs_c 9990000034
-\set nhs_d 9990000042
-\set nhs_e 9990000050
+\set nhs_a 9993111007
+\set nhs_b 9993111015
+\set nhs_c 9993111023
+\set nhs_d 9993111031
+\set nhs_e 9993111058
 -- the pseudonym of an NHS number, as the lake computes it (superuser only: it reads the key)
 SELECT format($f$CREATE FUNCTION pg_temp.pseudonym(nhs text) RETURNS text LANGUAGE sql AS
 	$$ SELECT encode(%s.hmac(nhs, hdl._key('pseudonym_key', 2), 'sha256'), 'hex') $$$f$, hdl._pgcrypto()) \gexec
@@ -91,34 +91,34 @@ CREATE VIEW pg_temp.per_person AS
 
 -- arguments: refused, nothing stored, no NHS number in any message
 SET ROLE regress_oo_engineer;
-SELECT pg_temp.regress_try($$SELECT hdl.load_opt_outs(NULL, '9990000018')$$) AS null_date;
+SELECT pg_temp.regress_try($$SELECT hdl.load_opt_outs(NULL, '9993111007')$$) AS null_date;
 SELECT pg_temp.regress_try($$SELECT hdl.load_opt_outs('2026-11-01', NULL::text)$$) AS null_list;
 SELECT pg_temp.regress_try($$SELECT hdl.load_opt_outs(NULL, NULL::text)$$) AS both_null;
 SELECT pg_temp.regress_try($$SELECT hdl.load_opt_outs('2026-11-01', '')$$) AS empty_list;
 SELECT pg_temp.regress_try($$SELECT hdl.load_opt_outs('2026-11-01', E'\n  \n\r\n')$$) AS blank_lines_only;
-SELECT pg_temp.regress_try(format($$SELECT hdl.load_opt_outs('2026-11-01', %L)$$, E'9990000018\n9990000019\n999 000 0026\n12345\n')) AS bad_lines;
-SELECT pg_temp.regress_try(format($$SELECT hdl.load_opt_outs('2026-11-01', %L)$$, E'9990000018\n999-000-002 6\n')) AS mixed_separators;
-SELECT pg_temp.regress_try($$SELECT hdl.load_opt_outs('2999-01-01', '9990000018')$$) AS future_date;
+SELECT pg_temp.regress_try(format($$SELECT hdl.load_opt_outs('2026-11-01', %L)$$, E'9993111007\n9993111008\n999 311 1015\n12345\n')) AS bad_lines;
+SELECT pg_temp.regress_try(format($$SELECT hdl.load_opt_outs('2026-11-01', %L)$$, E'9993111007\n999-311-101 5\n')) AS mixed_separators;
+SELECT pg_temp.regress_try($$SELECT hdl.load_opt_outs('2999-01-01', '9993111007')$$) AS future_date;
 SELECT pg_temp.regress_try($$SELECT hdl.load_opt_outs(NULL, NULL::regclass, NULL)$$) AS table_nulls;
 RESET ROLE;
 SELECT (SELECT count(*) FROM hdl_vault.opt_out) AS stored, (SELECT count(*) FROM hdl.opt_out_list) AS lists;
 -- other roles may not load a list or set an exemption
 SET ROLE regress_oo_analyst;
-SELECT pg_temp.regress_try($$SELECT hdl.load_opt_outs('2026-11-01', '9990000018')$$) AS analyst;
+SELECT pg_temp.regress_try($$SELECT hdl.load_opt_outs('2026-11-01', '9993111007')$$) AS analyst;
 SELECT pg_temp.regress_try($$SELECT hdl.mart_set_opt_out_exempt('oo_obs', true, 'analysts want everyone')$$) AS analyst_exempt;
 RESET ROLE;
 SET ROLE regress_oo_gp;
-SELECT pg_temp.regress_try($$SELECT hdl.load_opt_outs('2026-11-01', '9990000018')$$) AS provider;
+SELECT pg_temp.regress_try($$SELECT hdl.load_opt_outs('2026-11-01', '9993111007')$$) AS provider;
 RESET ROLE;
 SET ROLE regress_oo_auditor;
-SELECT pg_temp.regress_try($$SELECT hdl.load_opt_outs('2026-11-01', '9990000018')$$) AS auditor;
+SELECT pg_temp.regress_try($$SELECT hdl.load_opt_outs('2026-11-01', '9993111007')$$) AS auditor;
 RESET ROLE;
 SELECT (SELECT count(*) FROM hdl_vault.opt_out) AS stored, (SELECT count(*) FROM hdl.opt_out_list) AS lists;
 -- a load rolled back leaves no opt-out (its durable audit entry stays: see below)
 SELECT coalesce(max(entry_id), 0) AS mark FROM hdl_audit.log \gset
 BEGIN;
 SET ROLE regress_oo_engineer;
-SELECT * FROM hdl.load_opt_outs('2026-10-01', '9990000018');
+SELECT * FROM hdl.load_opt_outs('2026-10-01', '9993111007');
 RESET ROLE;
 ROLLBACK;
 SELECT (SELECT count(*) FROM hdl_vault.opt_out) AS stored, (SELECT count(*) FROM hdl.opt_out_list) AS lists;
@@ -126,13 +126,13 @@ SELECT (SELECT count(*) FROM hdl_vault.opt_out) AS stored, (SELECT count(*) FROM
 -- the list of 2026-11-01: A (3-3-4 form), B twice, D; a trailing blank line. Nothing changes in
 -- the marts before their next refresh.
 SET ROLE regress_oo_engineer;
-SELECT * FROM hdl.load_opt_outs('2026-11-01', E'999 000 0018\n9990000026\n  9990000026 \r\n9990000042\n\n');
+SELECT * FROM hdl.load_opt_outs('2026-11-01', E'999 311 1007\n9993111015\n  9993111015 \r\n9993111031\n\n');
 RESET ROLE;
 SELECT label, obs, pat, opted_out FROM pg_temp.per_person ORDER BY label;
 -- stored: keyed hashes equal to the lake's pseudonyms, never a number
 SELECT count(*) AS rows, count(*) FILTER (WHERE pseudonym IN (SELECT patient FROM who)) AS in_lake,
 	count(*) FILTER (WHERE pseudonym = pg_temp.pseudonym(:'nhs_d')) AS d_as_its_future_pseudonym,
-	count(*) FILTER (WHERE row_to_json(o)::text ~ '999000') AS with_a_number FROM hdl_vault.opt_out o;
+	count(*) FILTER (WHERE row_to_json(o)::text ~ '999311') AS with_a_number FROM hdl_vault.opt_out o;
 -- the next refresh (incremental) takes A (both providers' records) and B out; D has no rows
 :refresh
 -- a new record of an opted-out patient stays out; a full refresh agrees
@@ -144,13 +144,13 @@ SELECT hdl.refresh_mart('oo_obs', 'full') > 0 AS rebuilt;
 SELECT * FROM pg_temp.compare();
 -- the same list again: nothing added or withdrawn, nothing changes
 SET ROLE regress_oo_engineer;
-SELECT * FROM hdl.load_opt_outs('2026-11-01', E'9990000018\n9990000026\n9990000042');
+SELECT * FROM hdl.load_opt_outs('2026-11-01', E'9993111007\n9993111015\n9993111031');
 SELECT hdl.refresh_mart('oo_obs') AS changed;
 -- an older list is refused (it would withdraw newer opt-outs)
-SELECT pg_temp.regress_try($$SELECT hdl.load_opt_outs('2026-10-15', '9990000018')$$) AS older_list;
+SELECT pg_temp.regress_try($$SELECT hdl.load_opt_outs('2026-10-15', '9993111007')$$) AS older_list;
 
 -- the list of 2026-12-01 replaces it: A and B are withdrawn, C and E added (E is not linked yet)
-SELECT * FROM hdl.load_opt_outs('2026-12-01', E'9990000034\n9990000042\n9990000050');
+SELECT * FROM hdl.load_opt_outs('2026-12-01', E'9993111023\n9993111031\n9993111058');
 RESET ROLE;
 :refresh
 -- E's NHS number reaches the lake after the list: the GP's patient first sent with a local number
@@ -163,19 +163,19 @@ RESET ROLE;
 
 -- the table form: a column of a table the engineer can read
 CREATE TABLE pg_temp.national (nhs_number text);
-INSERT INTO pg_temp.national VALUES ('9990000034'), ('9990000026'), ('999-000-0026');
+INSERT INTO pg_temp.national VALUES ('9993111023'), ('9993111015'), ('999-311-1015');
 CREATE TABLE pg_temp.secret (nhs_number text);
-INSERT INTO pg_temp.secret VALUES ('9990000018');
+INSERT INTO pg_temp.secret VALUES ('9993111007');
 GRANT SELECT ON pg_temp.national TO regress_oo_engineer;
 SET ROLE regress_oo_engineer;
 SELECT pg_temp.regress_try($$SELECT hdl.load_opt_outs('2026-12-02', 'pg_temp.secret', 'nhs_number')$$) AS unreadable_table;
 SELECT pg_temp.regress_try($$SELECT hdl.load_opt_outs('2026-12-02', 'pg_temp.national', 'nhs')$$) AS no_such_column;
 RESET ROLE;
-INSERT INTO pg_temp.national VALUES (NULL), ('9990000019');
+INSERT INTO pg_temp.national VALUES (NULL), ('9993111008');
 SET ROLE regress_oo_engineer;
 SELECT pg_temp.regress_try($$SELECT hdl.load_opt_outs('2026-12-02', 'pg_temp.national', 'nhs_number')$$) AS null_and_bad_values;
 RESET ROLE;
-DELETE FROM pg_temp.national WHERE nhs_number IS NULL OR nhs_number = '9990000019';
+DELETE FROM pg_temp.national WHERE nhs_number IS NULL OR nhs_number = '9993111008';
 SET ROLE regress_oo_engineer;
 SELECT * FROM hdl.load_opt_outs('2026-12-02', 'pg_temp.national', 'nhs_number');
 RESET ROLE;
@@ -212,7 +212,7 @@ SELECT pg_temp.regress_try($$SELECT hdl.ingest('{"resourceType":"Consent","id":"
 SELECT hdl.ingest('{"resourceType":"Consent","id":"oo-consent-b","status":"active",
 	"scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"research"}]},
 	"category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],
-	"patient":{"identifier":{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9990000026"}},
+	"patient":{"identifier":{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9993111015"}},
 	"provision":{"type":"deny","purpose":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActReason","code":"HOPERAT"}]}}') ->> 'id' AS by_nhs_number;
 RESET ROLE;
 SELECT r.patient = (SELECT patient FROM who WHERE label = 'B') AS refers_to_b FROM hdl_lake.resource r
@@ -256,13 +256,13 @@ RESET ROLE;
 -- the audit trail: each load (the rolled-back one too: durable), each exemption, no NHS number
 SELECT event, subject, detail - 'key_id' AS detail FROM hdl_audit.log
 WHERE entry_id > :mark AND (event IN ('opt_out_load', 'mart_opt_out_exempt')) ORDER BY entry_id;
-SELECT count(*) AS entries_with_a_number FROM hdl_audit.log WHERE entry_id > :mark AND (detail::text ~ '999[- ]?000' OR subject ~ '999000');
+SELECT count(*) AS entries_with_a_number FROM hdl_audit.log WHERE entry_id > :mark AND (detail::text ~ '999[- ]?311' OR subject ~ '999311');
 SELECT count(*) AS refreshes_counting_opt_outs FROM hdl_audit.log
 WHERE entry_id > :mark AND event = 'mart_refresh' AND subject = 'mart.oo_obs' AND detail ? 'opted_out_patients';
 
 -- the last list withdraws what remains: every mart equals its full rebuild, everyone is back
 SET ROLE regress_oo_engineer;
-SELECT * FROM hdl.load_opt_outs('2026-12-03', '9990000042');
+SELECT * FROM hdl.load_opt_outs('2026-12-03', '9993111031');
 RESET ROLE;
 :refresh
 
@@ -285,7 +285,7 @@ CREATE FUNCTION pg_temp.random_consent() RETURNS text LANGUAGE sql VOLATILE AS $
 -- D (nobody) is always listed: a list is never empty
 CREATE FUNCTION pg_temp.random_list() RETURNS bigint LANGUAGE sql VOLATILE AS $$
 	SELECT entries FROM hdl.load_opt_outs(current_date, (SELECT string_agg(n.nhs, E'\n') FROM
-		(SELECT nhs FROM nhs WHERE random() < 0.5 UNION ALL SELECT '9990000042') n)) $$;
+		(SELECT nhs FROM nhs WHERE random() < 0.5 UNION ALL SELECT '9993111031') n)) $$;
 CREATE FUNCTION pg_temp.random_exempt() RETURNS boolean LANGUAGE sql VOLATILE AS $$
 	SELECT bool_and(hdl.mart_set_opt_out_exempt(m, e, CASE WHEN e THEN 'direct care: random round' END))
 	FROM (SELECT random() < 0.3 AS e) r, unnest(ARRAY['oo_obs', 'oo_obs_full', 'oo_pat', 'oo_pat_full']) m $$;
@@ -310,7 +310,7 @@ SELECT count(DISTINCT detail ->> 'opted_out_patients') > 1 AS excluded_counts_va
 WHERE entry_id > :mark AND event = 'mart_refresh' AND subject = 'mart.oo_obs';
 SET ROLE regress_oo_engineer;
 SELECT hdl.mart_set_opt_out_exempt(m, false, NULL) FROM unnest(ARRAY['oo_obs', 'oo_obs_full', 'oo_pat', 'oo_pat_full']) m;
-SELECT * FROM hdl.load_opt_outs(current_date, '9990000042');
+SELECT * FROM hdl.load_opt_outs(current_date, '9993111031');
 RESET ROLE;
 :refresh
 -- nothing stays in force for the tests after this one (their patients may have these numbers)
