@@ -239,7 +239,7 @@ RESET ROLE;
 -- console and catalogue: counts for engineers and auditors; the pseudonyms for nobody but the owner
 SET ROLE regress_oo_engineer;
 SELECT list_date, list_loaded_by, list_opt_outs, added_by_list, withdrawn_by_list, consent_opt_outs, consent_withdrawn,
-	opted_out_patients, exempt_marts FROM hdl.console_opt_outs;
+	exempt_marts FROM hdl.console_opt_outs;
 SELECT list_date, loaded_by, entries, duplicates, added, withdrawn FROM hdl.opt_out_list ORDER BY list_id;
 SELECT substring(hdl.console_html() FROM '<div class="tile" id="tile-opt-outs">.*?</div>') AS console_tile;
 SELECT pg_temp.regress_try($$SELECT * FROM hdl.opted_out_patients$$) AS pseudonyms;
@@ -247,7 +247,7 @@ SELECT pg_temp.regress_try($$SELECT * FROM hdl_vault.opt_out$$) AS vault;
 SELECT pg_temp.regress_try($$SELECT * FROM hdl.mart_opt_out$$) AS per_mart;
 RESET ROLE;
 SET ROLE regress_oo_auditor;
-SELECT list_date, list_opt_outs, consent_opt_outs, opted_out_patients FROM hdl.console_opt_outs;
+SELECT list_date, list_opt_outs, consent_opt_outs FROM hdl.console_opt_outs;
 RESET ROLE;
 SET ROLE regress_oo_analyst;
 SELECT pg_temp.regress_try($$SELECT * FROM hdl.console_opt_outs$$) AS analyst_console;

@@ -190,7 +190,8 @@ DECLARE
 	n_stale int;
 	n_importing int;
 	n_quarantined bigint;
-	n_opted_out bigint;
+	n_listed bigint;
+	n_by_consent bigint;
 	opt_out_list date;
 	refresh int := CASE WHEN refresh_seconds > 0 THEN LEAST(GREATEST(refresh_seconds, 5), 86400) END;
 BEGIN
@@ -203,7 +204,7 @@ BEGIN
 	SELECT coalesce(sum(lines), 0) INTO n_quarantined FROM hdl.console_quarantine;
 	-- the National Data Opt-out (governance, loaded after this file): counts only
 	IF pg_catalog.to_regclass('hdl.console_opt_outs') IS NOT NULL THEN
-		EXECUTE 'SELECT opted_out_patients, list_date FROM hdl.console_opt_outs' INTO n_opted_out, opt_out_list;
+		EXECUTE 'SELECT list_opt_outs, consent_opt_outs, list_date FROM hdl.console_opt_outs' INTO n_listed, n_by_consent, opt_out_list;
 	END IF;
 
 	page := '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -238,13 +239,13 @@ BEGIN
 			'<div class="tile%s" id="tile-marts"><b>%s</b>marts, %s stale</div>'
 			'<div class="tile" id="tile-imports"><b>%s</b>imports running</div>'
 			'<div class="tile%s" id="tile-quarantine"><b>%s</b>lines in quarantine</div>'
-			'<div class="tile" id="tile-opt-outs"><b>%s</b>patients opted out (%s)</div></div>',
+			'<div class="tile" id="tile-opt-outs"><b>%s</b>opt-outs on the %s, %s by Consent</div></div>',
 			n_jobs, CASE WHEN n_failing > 0 THEN ' alert' ELSE '' END, n_failing, n_runs,
 			CASE WHEN n_failed > 0 THEN ' alert' ELSE '' END, n_failed,
 			CASE WHEN n_stale > 0 THEN ' alert' ELSE '' END, n_marts, n_stale, n_importing,
-			CASE WHEN n_quarantined > 0 THEN ' alert' ELSE '' END, n_quarantined, coalesce(n_opted_out, 0),
-			CASE WHEN opt_out_list IS NULL THEN 'no national list loaded'
-				ELSE 'national list of ' || pg_catalog.to_char(opt_out_list, 'YYYY-MM-DD') END);
+			CASE WHEN n_quarantined > 0 THEN ' alert' ELSE '' END, n_quarantined, coalesce(n_listed, 0),
+			CASE WHEN opt_out_list IS NULL THEN 'national list (none loaded)'
+				ELSE 'national list of ' || pg_catalog.to_char(opt_out_list, 'YYYY-MM-DD') END, coalesce(n_by_consent, 0));
 
 	-- Jobs
 	rows := '';

@@ -325,7 +325,9 @@ BEGIN
 END
 $$;
 
--- Console and catalogue (engineers and auditors): the list in force and the counts, nothing else.
+-- Console and catalogue (engineers and auditors): the list in force and the counts, nothing else;
+-- none depends on whether a listed number is in the lake (a count of the list and the Consents
+-- together would: a listed patient who is also opted out by a Consent would be counted once).
 CREATE VIEW hdl.console_opt_outs AS
 	SELECT l.list_date, l.loaded_at AS list_loaded_at, l.loaded_by AS list_loaded_by,
 		(SELECT count(*) FROM hdl_vault.opt_out) AS list_opt_outs,
@@ -333,10 +335,9 @@ CREATE VIEW hdl.console_opt_outs AS
 		(SELECT count(DISTINCT c.patient) FROM hdl._opt_out_consents c) AS consent_opt_outs,
 		(SELECT count(*) FROM hdl._opt_out_consents_ever e
 		 WHERE NOT EXISTS (SELECT 1 FROM hdl._opt_out_consents c WHERE c.patient = e.patient)) AS consent_withdrawn,
-		(SELECT count(*) FROM hdl.opted_out_patients) AS opted_out_patients,
 		(SELECT count(*) FROM hdl.mart m WHERE m.opt_out_exempt) AS exempt_marts
 	FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT * FROM hdl.opt_out_list ORDER BY list_id DESC LIMIT 1) l ON true;
-COMMENT ON VIEW hdl.console_opt_outs IS 'The National Data Opt-out at a glance (counts only): the list in force (date, loaded when and by whom, NHS numbers in it, added and withdrawn by it), patients opted out by a Consent now and patients whose Consent opt-out was withdrawn, patients opted out in all (distinct pseudonyms), marts exempt.';
+COMMENT ON VIEW hdl.console_opt_outs IS 'The National Data Opt-out at a glance (counts only): the list in force (date, loaded when and by whom, NHS numbers in it, added and withdrawn by it), patients opted out by a Consent now and patients whose Consent opt-out was withdrawn, marts exempt. No count depends on whether a listed NHS number is in the lake.';
 
 CREATE VIEW hdl.catalog_opt_out_exemptions AS
 	SELECT pg_catalog.format('%I.%I', m.schema_name, m.table_name) AS mart, m.name, m.opt_out_exempt_reason AS reason,
