@@ -29,6 +29,8 @@ extern "C" {
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_namespace.h"
+#include "nodes/makefuncs.h"
+#include "utils/acl.h"
 #include "executor/spi.h"
 #include "foreign/foreign.h"
 #include "lib/stringinfo.h"
@@ -53,18 +55,36 @@ const char *const LAKE_TYPES_SQL =
     " SELECT rt FROM t WHERE rt IS NOT NULL";
 
 // One type's current versions: all, changed after a time (since), or changed in transactions a
-// snapshot did not see (an incremental run).
+// snapshot did not see (a run of a series: $3), together with the resources of patients whose
+// opt-out was withdrawn since that run. Never the resources of a patient opted out now
+// (hdl.opted_out_patients, docs/governance.md); resources without a patient always go.
+#define HDL_NOT_OPTED_OUT                                                                                     \
+	" AND (r.patient IS NULL OR NOT EXISTS (SELECT 1 FROM hdl.opted_out_patients o"                         \
+	"  WHERE o.patient OPERATOR(pg_catalog.=) r.patient))"
 const char *const TYPE_ALL_SQL =
-    "SELECT r.resource::text FROM hdl_lake.resource r WHERE r.resource_type OPERATOR(pg_catalog.=) $1";
+    "SELECT r.resource::text FROM hdl_lake.resource r WHERE r.resource_type OPERATOR(pg_catalog.=) $1"
+    HDL_NOT_OPTED_OUT;
 const char *const TYPE_SINCE_SQL =
     "SELECT r.resource::text FROM hdl_lake.resource r WHERE r.resource_type OPERATOR(pg_catalog.=) $1"
-    " AND r.last_updated OPERATOR(pg_catalog.>) $2";
+    " AND r.last_updated OPERATOR(pg_catalog.>) $2" HDL_NOT_OPTED_OUT;
 const char *const TYPE_CHANGED_SQL =
     "SELECT r.resource::text FROM hdl_lake.resource r WHERE r.resource_type OPERATOR(pg_catalog.=) $1"
-    " AND EXISTS (SELECT 1 FROM hdl_lake.resource_history h"
+    " AND (EXISTS (SELECT 1 FROM hdl_lake.resource_history h"
     "  WHERE h.resource_type OPERATOR(pg_catalog.=) $1 AND h.id OPERATOR(pg_catalog.=) r.id"
     "  AND h.txid OPERATOR(pg_catalog.>=) pg_catalog.pg_snapshot_xmin($2::pg_catalog.pg_snapshot)"
-    "  AND NOT pg_catalog.pg_visible_in_snapshot(h.txid, $2::pg_catalog.pg_snapshot))";
+    "  AND NOT pg_catalog.pg_visible_in_snapshot(h.txid, $2::pg_catalog.pg_snapshot))"
+    " OR r.patient IN (SELECT x.patient FROM hdl.lake_export_excluded x WHERE x.series OPERATOR(pg_catalog.=) $3))"
+    HDL_NOT_OPTED_OUT;
+#undef HDL_NOT_OPTED_OUT
+
+// After a run of a series: the patients it left out, for the next run to bring back those whose
+// opt-out is withdrawn by then. Only patients with resources in the lake are kept.
+const char *const SERIES_FORGET_SQL =
+    "DELETE FROM hdl.lake_export_excluded x WHERE x.series OPERATOR(pg_catalog.=) $1";
+const char *const SERIES_EXCLUDED_SQL =
+    "INSERT INTO hdl.lake_export_excluded (series, patient)"
+    " SELECT $1, o.patient FROM hdl.opted_out_patients o"
+    " WHERE EXISTS (SELECT 1 FROM hdl_lake.resource r WHERE r.patient OPERATOR(pg_catalog.=) o.patient)";
 
 // The export's transactionTime: no later than the start of any transaction still open, since an
 // open ingest stamps its rows with its start time and may commit after this snapshot; a reader
@@ -157,6 +177,54 @@ ExtensionOwner() {
 	Oid owner = reinterpret_cast<Form_pg_namespace>(GETSTRUCT(tup))->nspowner;
 	ReleaseSysCache(tup);
 	return owner;
+}
+
+// Opens a type's cursor as the extension's owner, who alone reads hdl.opted_out_patients (it
+// links the opt-out list to pseudonyms); the caller's own SELECT on the lake was checked first.
+// Permissions are checked when a portal starts, so the fetches need no switch. C-style.
+Portal
+OpenAsOwner(const char *sql, int nargs, Oid *types, Datum *values) {
+	Oid saved_user;
+	int saved_context;
+	GetUserIdAndSecContext(&saved_user, &saved_context);
+	SetUserIdAndSecContext(ExtensionOwner(), saved_context | SECURITY_LOCAL_USERID_CHANGE);
+	Portal portal = nullptr;
+	PG_TRY();
+	{
+		portal = hdl::fdw::OpenCursor(sql, nargs, types, values, nullptr, true, nullptr);
+	}
+	PG_FINALLY();
+	{
+		SetUserIdAndSecContext(saved_user, saved_context);
+	}
+	PG_END_TRY();
+	return portal;
+}
+
+// The caller must be able to read the lake itself: the export reads it on the caller's behalf.
+void
+RequireLakeSelect() {
+	Oid lake = RangeVarGetRelid(makeRangeVar(pstrdup("hdl_lake"), pstrdup("resource"), -1), AccessShareLock, false);
+	AclResult acl = pg_class_aclcheck(lake, GetUserId(), ACL_SELECT);
+	if (acl != ACLCHECK_OK)
+		aclcheck_error(acl, OBJECT_TABLE, "resource");
+}
+
+// A series' excluded patients, replaced by those opted out now (as the owner). C-style.
+void
+RememberExcluded(const char *series) {
+	Oid saved_user;
+	int saved_context;
+	GetUserIdAndSecContext(&saved_user, &saved_context);
+	Oid types[1] = {TEXTOID};
+	Datum values[1] = {CStringGetTextDatum(series)};
+	SetUserIdAndSecContext(ExtensionOwner(), saved_context | SECURITY_LOCAL_USERID_CHANGE);
+	int rc = SPI_execute_with_args(SERIES_FORGET_SQL, 1, types, values, nullptr, false, 0);
+	if (rc == SPI_OK_DELETE)
+		rc = SPI_execute_with_args(SERIES_EXCLUDED_SQL, 1, types, values, nullptr, false, 0);
+	SetUserIdAndSecContext(saved_user, saved_context);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "hdl: could not record the patients a lake export left out");
 }
 
 struct Record {
@@ -290,6 +358,7 @@ HDL_FUNCTION(hdl_export_lake) {
 	MemoryContext caller_cxt = CurrentMemoryContext; // what outlives SPI_finish
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+	RequireLakeSelect();
 	MemoryContext batch_cxt = AllocSetContextCreate(CurrentMemoryContext, "hdl lake export batch", ALLOCSET_DEFAULT_SIZES);
 	// The watermark: a time given, or the previous run of the series.
 	const char *since = has_since ? Instant(DatumGetTimestampTz(since_arg)) : nullptr;
@@ -329,23 +398,23 @@ HDL_FUNCTION(hdl_export_lake) {
 		try {
 			hdl::fdw::S3Call([&] {
 				for (const std::string &type : types) {
-					Oid argtypes[2] = {TEXTOID, TEXTOID};
-					Datum values[2] = {PointerGetDatum(hdl::pg::Guard(cstring_to_text, type.c_str())), (Datum)0};
+					Oid argtypes[3] = {TEXTOID, TEXTOID, TEXTOID};
+					Datum values[3] = {PointerGetDatum(hdl::pg::Guard(cstring_to_text, type.c_str())), (Datum)0,
+					                   (Datum)0};
 					const char *sql = TYPE_ALL_SQL;
 					int nargs = 1;
 					if (since_snapshot_text != nullptr) {
 						sql = TYPE_CHANGED_SQL;
 						values[1] = PointerGetDatum(since_snapshot_text);
-						nargs = 2;
+						values[2] = PointerGetDatum(series_text);
+						nargs = 3;
 					} else if (has_since) {
 						sql = TYPE_SINCE_SQL;
 						argtypes[1] = TIMESTAMPTZOID;
 						values[1] = since_arg;
 						nargs = 2;
 					}
-					Portal portal = hdl::pg::Guard(hdl::fdw::OpenCursor, sql, nargs, argtypes, values,
-					                               static_cast<const char *>(nullptr), true,
-					                               static_cast<hdl::fdw::Header *>(nullptr));
+					Portal portal = hdl::pg::Guard(OpenAsOwner, sql, nargs, argtypes, values);
 					std::string key = hdl::s3::BulkObjectKey(folder, type);
 					int64 count = ExportType(*client, bucket, key, portal, batch_cxt, &bytes);
 					hdl::pg::Guard(SPI_cursor_close, portal);
@@ -376,6 +445,8 @@ HDL_FUNCTION(hdl_export_lake) {
 	Record record{server_name, folder_url, series,  since,   transaction_time,
 	              snapshot,    resources,  objects, bytes, manifest_text};
 	RecordExport(&record);
+	if (series != nullptr)
+		RememberExcluded(series);
 	char *detail = MemoryContextStrdup(caller_cxt, AuditDetail(&record));
 	char *manifest_json = MemoryContextStrdup(caller_cxt, manifest_text);
 	SPI_finish();

@@ -30,6 +30,17 @@ COMMENT ON COLUMN hdl.lake_export.snapshot IS 'The snapshot the export read; the
 REVOKE ALL ON hdl.lake_export FROM PUBLIC;
 GRANT SELECT ON hdl.lake_export TO hdl_engineer, hdl_auditor;
 
+-- The patients (pseudonyms) the last run of each series left out because they had opted out, so
+-- that the next run brings back the resources of those whose opt-out is withdrawn by then. The
+-- extension owner's alone, as hdl.opted_out_patients is (docs/governance.md).
+CREATE TABLE hdl.lake_export_excluded (
+	series text NOT NULL,
+	patient text NOT NULL,
+	PRIMARY KEY (series, patient)
+);
+COMMENT ON TABLE hdl.lake_export_excluded IS 'Internal: the opted-out patients the last run of each lake export series left out (owner only).';
+REVOKE ALL ON hdl.lake_export_excluded FROM PUBLIC;
+
 CREATE FUNCTION hdl._export_lake(server name, location text, since timestamptz, types text[], series text)
 	RETURNS jsonb LANGUAGE c VOLATILE SET search_path = pg_catalog, pg_temp
 	AS 'MODULE_PATHNAME', 'hdl_export_lake';
