@@ -345,6 +345,21 @@ CREATE VIEW hdl.catalog_opt_out_exemptions AS
 	FROM hdl.mart m WHERE m.opt_out_exempt;
 COMMENT ON VIEW hdl.catalog_opt_out_exemptions IS 'Marts exempt from the National Data Opt-out: why, by whom, since when.';
 
+COMMENT ON COLUMN hdl.catalog_opt_out_exemptions.mart IS 'The mart''s table (schema-qualified).';
+COMMENT ON COLUMN hdl.catalog_opt_out_exemptions.name IS 'The mart''s name (hdl.marts).';
+COMMENT ON COLUMN hdl.catalog_opt_out_exemptions.reason IS 'Why opted-out patients may be in it, as the engineer gave it.';
+COMMENT ON COLUMN hdl.catalog_opt_out_exemptions.exempted_by IS 'The role that made it exempt.';
+COMMENT ON COLUMN hdl.catalog_opt_out_exemptions.exempted_at IS 'When it was made exempt; it takes effect at the next refresh.';
+COMMENT ON COLUMN hdl.console_opt_outs.list_date IS 'The date of the national list in force (NULL: none loaded).';
+COMMENT ON COLUMN hdl.console_opt_outs.list_loaded_at IS 'When it was loaded.';
+COMMENT ON COLUMN hdl.console_opt_outs.list_loaded_by IS 'The role that loaded it.';
+COMMENT ON COLUMN hdl.console_opt_outs.list_opt_outs IS 'NHS numbers in the list in force (distinct).';
+COMMENT ON COLUMN hdl.console_opt_outs.added_by_list IS 'NHS numbers its load added to the previous list.';
+COMMENT ON COLUMN hdl.console_opt_outs.withdrawn_by_list IS 'NHS numbers of the previous list its load withdrew.';
+COMMENT ON COLUMN hdl.console_opt_outs.consent_opt_outs IS 'Patients a Consent opts out now (from a source holding their Patient record).';
+COMMENT ON COLUMN hdl.console_opt_outs.consent_withdrawn IS 'Patients a Consent opted out once whom none opts out now.';
+COMMENT ON COLUMN hdl.console_opt_outs.exempt_marts IS 'Marts exempt from the opt-out (hdl.catalog_opt_out_exemptions).';
+
 REVOKE ALL ON hdl_vault.opt_out, hdl.opt_out_list, hdl.mart_opt_out, hdl._opt_out_consents, hdl._opt_out_consents_ever,
 	hdl.opted_out_patients,
 	hdl.console_opt_outs, hdl.catalog_opt_out_exemptions FROM PUBLIC;
