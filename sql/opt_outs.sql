@@ -171,6 +171,17 @@ SET ROLE regress_oo_engineer;
 SELECT pg_temp.regress_try($$SELECT hdl.load_opt_outs('2026-12-02', 'pg_temp.secret', 'nhs_number')$$) AS unreadable_table;
 SELECT pg_temp.regress_try($$SELECT hdl.load_opt_outs('2026-12-02', 'pg_temp.national', 'nhs')$$) AS no_such_column;
 RESET ROLE;
+-- row security: the caller would see some rows, the function (as the owner) all of them
+CREATE TABLE pg_temp.policed (nhs_number text);
+INSERT INTO pg_temp.policed VALUES ('9993111007'), ('9993111015');
+ALTER TABLE pg_temp.policed ENABLE ROW LEVEL SECURITY;
+CREATE POLICY ending_in_7 ON pg_temp.policed FOR SELECT USING (nhs_number LIKE '%7');
+GRANT SELECT ON pg_temp.policed TO regress_oo_engineer;
+SET ROLE regress_oo_engineer;
+SELECT count(*) AS rows_the_engineer_sees FROM pg_temp.policed;
+SELECT pg_temp.regress_try($$SELECT hdl.load_opt_outs('2026-12-02', 'pg_temp.policed', 'nhs_number')$$) AS row_security;
+RESET ROLE;
+DROP TABLE pg_temp.policed;
 INSERT INTO pg_temp.national VALUES (NULL), ('9993111008');
 SET ROLE regress_oo_engineer;
 SELECT pg_temp.regress_try($$SELECT hdl.load_opt_outs('2026-12-02', 'pg_temp.national', 'nhs_number')$$) AS null_and_bad_values;

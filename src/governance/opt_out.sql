@@ -220,6 +220,12 @@ BEGIN
 		PERFORM hdl._raise('42501', format('permission denied to read column %I of table %s', $3, $2), NULL,
 			'The opt-out list is read with your privileges.');
 	END IF;
+	-- the owner reads it, and row security does not apply to the owner: the caller might see fewer rows
+	IF EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = $2 AND c.relrowsecurity) THEN
+		PERFORM hdl._raise('42501', format('table %s has row-level security', $2),
+			'hdl.load_opt_outs reads the whole table, not the rows your policies let you see.',
+			'Copy the list into a table without row-level security.');
+	END IF;
 	SELECT * INTO entries, duplicates, added, withdrawn
 	FROM hdl._opt_out_replace($1, format('SELECT NULL::bigint, CASE WHEN v ~ ''^[0-9]{3}([ -]?)[0-9]{3}\1[0-9]{4}$'' '
 		'THEN translate(v, '' -'', '''') ELSE v END FROM (SELECT btrim(t.%I::text, E'' \t\r'') FROM %s t) s(v)', $3, $2),
