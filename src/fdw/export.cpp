@@ -20,6 +20,7 @@
 
 extern "C" {
 #include "catalog/namespace.h"
+#include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "foreign/foreign.h"
 #include "lib/stringinfo.h"
@@ -56,6 +57,26 @@ CsvField(std::string &line, const char *value) {
 	line += '"';
 }
 
+// Whether the mart's last refresh left out a patient opted out since (docs/governance.md): then its
+// rows would leave with it. Asks hdl._mart_opt_outs_pending, which reads the opt-outs as the owner.
+bool
+OptOutsPending(Oid relid) {
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	Oid argtypes[1] = {REGCLASSOID};
+	Datum values[1] = {ObjectIdGetDatum(relid)};
+	bool pending = false;
+	if (SPI_execute_with_args("SELECT hdl._mart_opt_outs_pending($1)", 1, argtypes, values, nullptr, true, 1) ==
+	        SPI_OK_SELECT &&
+	    SPI_processed == 1) {
+		bool isnull;
+		Datum d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		pending = !isnull && DatumGetBool(d);
+	}
+	SPI_finish();
+	return pending;
+}
+
 } // namespace
 
 // hdl.export_mart_s3(mart, server, location, format, compression, part_size_mb)
@@ -85,6 +106,12 @@ HDL_FUNCTION(hdl_export_mart_s3) {
 		ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("\"%s\" is not a mart", mart),
 		                errdetail("Only marts (the schema mart and mart_* schemas) leave the lake."),
 		                errhint("Build a mart from a ViewDefinition and export that.")));
+	// An opt-out recorded since the mart's last refresh: its rows are still there, so nothing leaves.
+	if (OptOutsPending(relid))
+		ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+		                errmsg("mart \"%s\" has not been refreshed since patients opted out", mart),
+		                errdetail("It may hold their rows until its next refresh (docs/governance.md)."),
+		                errhint("Refresh it with hdl.refresh_mart, then export it.")));
 	const char *qualified = quote_qualified_identifier(schema, get_rel_name(relid));
 	const char *sql = psprintf(csv ? "SELECT t.* FROM %s t" : "SELECT pg_catalog.to_jsonb(t)::text FROM %s t", qualified);
 	Oid serverid = GetForeignServerByName(server_name, false)->serverid;

@@ -275,6 +275,7 @@ DECLARE
 	removed text[];
 	back text[];
 	n bigint;
+	list_id bigint;
 BEGIN
 	PERFORM hdl._not_null(m.name, 'mart'), hdl._not_null(full_rebuild, 'full_rebuild'), hdl._not_null(snap, 'snapshot'),
 		hdl._not_null(own, 'transaction');
@@ -291,7 +292,9 @@ BEGIN
 		RETURNING mart_opt_out.patient),
 	del AS (DELETE FROM hdl.mart_opt_out a WHERE a.mart = m.name AND NOT EXISTS (SELECT 1 FROM cur c WHERE c.patient = a.patient)
 		RETURNING a.patient)
-	SELECT (SELECT array_agg(ins.patient) FROM ins), (SELECT array_agg(del.patient) FROM del) INTO added, removed;
+	SELECT (SELECT array_agg(ins.patient) FROM ins), (SELECT array_agg(del.patient) FROM del),
+		(SELECT max(l.list_id) FROM hdl.opt_out_list l) INTO added, removed, list_id;
+	UPDATE hdl.mart SET opt_out_list_id = list_id, opt_out_applied_exempt = m.opt_out_exempt WHERE name = m.name;
 	-- the rows of the resources of patients opted out since the last refresh (all, after a rebuild)
 	IF cardinality(added) > 0 THEN
 		EXECUTE format('DELETE FROM %s t WHERE t._resource_key = ANY (ARRAY(SELECT %L || ''/'' || r.id '
@@ -330,6 +333,23 @@ BEGIN
 	SELECT count(*) INTO patients_excluded FROM hdl.mart_opt_out a WHERE a.mart = m.name;
 END
 $$;
+
+-- Whether a registered, not exempt mart may hold rows of a patient opted out since its last refresh:
+-- its export (hdl.export_mart_s3, which runs as its caller and asks this) would carry them. True
+-- when a list was loaded since, when the mart was exempt then, or when a Consent or a link made
+-- since opts out a patient the refresh did not exclude. Not a comparison of every pseudonym: a
+-- listed NHS number whose patient was excluded already (by a Consent) would then make no
+-- difference, telling the caller that the number is in the lake. Withdrawals do not count (the
+-- mart lacks rows then).
+CREATE FUNCTION hdl._mart_opt_outs_pending(rel regclass) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+	SELECT coalesce((SELECT NOT m.opt_out_exempt AND (
+			m.opt_out_applied_exempt
+			OR (SELECT max(l.list_id) FROM hdl.opt_out_list l) IS DISTINCT FROM m.opt_out_list_id
+			OR EXISTS (SELECT c.patient FROM hdl._opt_out_consents c
+				UNION SELECT k.pseudonym FROM hdl_vault.opt_out o JOIN hdl_vault.link k ON k.link_hash = o.link_hash
+				EXCEPT SELECT a.patient FROM hdl.mart_opt_out a WHERE a.mart = m.name))
+		FROM hdl.mart m WHERE to_regclass(format('%I.%I', m.schema_name, m.table_name)) = rel), false) $$;
 
 -- Console and catalogue (engineers and auditors): the list in force and the counts, nothing else;
 -- none depends on whether a listed number is in the lake (a count of the list and the Consents
@@ -376,6 +396,7 @@ GRANT EXECUTE ON FUNCTION hdl._opt_out_purposes(), hdl._consent_opts_out(jsonb) 
 REVOKE ALL ON FUNCTION hdl._opt_out_purposes(), hdl._consent_opts_out(jsonb), hdl._nhs_number_valid(text),
 	hdl._opt_out_lines(text), hdl._opt_out_replace(date, text, text, text), hdl.load_opt_outs(date, text),
 	hdl.load_opt_outs(date, regclass, name), hdl.mart_set_opt_out_exempt(text, boolean, text),
-	hdl._mart_apply_opt_outs(hdl.mart, boolean, text[], pg_snapshot, xid8) FROM PUBLIC;
+	hdl._mart_apply_opt_outs(hdl.mart, boolean, text[], pg_snapshot, xid8), hdl._mart_opt_outs_pending(regclass) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION hdl._mart_opt_outs_pending(regclass) TO hdl_engineer;
 GRANT EXECUTE ON FUNCTION hdl.load_opt_outs(date, text), hdl.load_opt_outs(date, regclass, name),
 	hdl.mart_set_opt_out_exempt(text, boolean, text) TO hdl_engineer;

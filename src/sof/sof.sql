@@ -115,6 +115,9 @@ CREATE TABLE hdl.mart (
 	opt_out_exempt_reason text,
 	opt_out_exempt_by name,
 	opt_out_exempt_at timestamptz,
+	-- what the last refresh applied: the national list (hdl.opt_out_list) and whether it was exempt
+	opt_out_list_id bigint,
+	opt_out_applied_exempt boolean NOT NULL DEFAULT false,
 	UNIQUE (schema_name, table_name)
 );
 COMMENT ON TABLE hdl.mart IS 'Marts: name, table, ViewDefinition, resource type, last refresh (when, mode, duration, rows changed), row count, the incremental watermark (a snapshot, and the transaction that took it), the indexed columns and the opt-out exemption (docs/governance.md).';
