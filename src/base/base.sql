@@ -6,7 +6,7 @@ DO $roles$
 DECLARE
 	r text;
 BEGIN
-	FOREACH r IN ARRAY ARRAY['hdl_provider', 'hdl_analyst', 'hdl_engineer', 'hdl_reidentifier', 'hdl_auditor']
+	FOREACH r IN ARRAY ARRAY['hdl_provider', 'hdl_analyst', 'hdl_engineer', 'hdl_reidentifier', 'hdl_auditor', 'hdl_eraser']
 	LOOP
 		IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) r) THEN
 			EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
@@ -28,7 +28,7 @@ COMMENT ON SCHEMA hdl_audit IS 'hdl: the append-only, hash-chained audit trail';
 COMMENT ON SCHEMA mart IS 'hdl: flat marts built from SQL-on-FHIR ViewDefinitions, for analysts';
 
 REVOKE ALL ON SCHEMA hdl, hdl_lake, hdl_vault, hdl_audit, mart FROM PUBLIC;
-GRANT USAGE ON SCHEMA hdl TO hdl_provider, hdl_analyst, hdl_engineer, hdl_reidentifier, hdl_auditor;
+GRANT USAGE ON SCHEMA hdl TO hdl_provider, hdl_analyst, hdl_engineer, hdl_reidentifier, hdl_auditor, hdl_eraser;
 GRANT USAGE ON SCHEMA mart TO hdl_analyst, hdl_engineer;
 
 -- Boundary test functions: refused unless a superuser sets hdl.enable_test_functions.

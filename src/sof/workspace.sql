@@ -27,6 +27,7 @@ CREATE FUNCTION hdl._workspace_refusal(r name) RETURNS text
 		WHEN NOT pg_has_role(r, 'hdl_analyst', 'USAGE') THEN 'it is not a member of hdl_analyst'
 		WHEN pg_has_role(r, 'hdl_engineer', 'USAGE') OR pg_has_role(r, 'hdl_provider', 'USAGE')
 		  OR pg_has_role(r, 'hdl_reidentifier', 'USAGE') OR pg_has_role(r, 'hdl_auditor', 'USAGE')
+		  OR pg_has_role(r, 'hdl_eraser', 'USAGE')
 		  OR has_schema_privilege(r, 'hdl_lake', 'USAGE') OR has_schema_privilege(r, 'hdl_vault', 'USAGE')
 		  OR has_schema_privilege(r, 'hdl_audit', 'USAGE')
 			THEN 'it can read more than marts (another hdl role, or the lake, vault or audit schema)'
