@@ -122,7 +122,7 @@ FROM (SELECT t.resource_type, t.resources, t.versions, t.first_seen, t.last_seen
 GROUP BY x.resource_type;
 COMMENT ON VIEW hdl.catalog_resource_types IS 'Resource types in the lake: current resources, versions stored, first and last write. Kept per ingest batch, not by scanning the lake.';
 COMMENT ON COLUMN hdl.catalog_resource_types.resource_type IS 'The FHIR resource type.';
-COMMENT ON COLUMN hdl.catalog_resource_types.resources IS 'Current resources (hdl_lake.resource rows): every create adds one; hdl never deletes.';
+COMMENT ON COLUMN hdl.catalog_resource_types.resources IS 'Current resources (hdl_lake.resource rows): every create adds one, an erasure (hdl.erase_patient) takes its resources away.';
 COMMENT ON COLUMN hdl.catalog_resource_types.versions IS 'Versions stored (hdl_lake.resource_history rows): creates and updates.';
 COMMENT ON COLUMN hdl.catalog_resource_types.first_stored IS 'Start of the first ingest that stored this type.';
 COMMENT ON COLUMN hdl.catalog_resource_types.last_updated IS 'Start of the latest ingest that stored this type (the newest meta.lastUpdated).';

@@ -8,7 +8,9 @@
 --     the fold in sql/catalog.sql too); per batch, so that a test after a large load does not walk
 --     the whole lake again;
 --   - each hdl.ingest_batch's stored count and resource_counts with the history rows of the batch;
---   - each batch's ingest audit entry (stored, and its list of resources) with the same rows.
+--   - each batch's ingest audit entry (stored, and its list of resources) with the same rows plus
+--     the versions removed from the batch since (hdl.batch_removed: erasure, retention), since the
+--     entry is append-only and still lists what was stored.
 -- One snapshot: ingests of concurrent tests are either wholly seen or not at all.
 -- (bodies unchecked: a test may define it before it creates the extension)
 SET check_function_bodies = off;
@@ -44,7 +46,8 @@ RETURNS SETOF record LANGUAGE sql AS $$
 		SELECT batch_id, resource_type, count(*) AS n FROM hdl_lake.resource_history GROUP BY 1, 2),
 	batches AS (
 		SELECT b.batch_id, b.stored, coalesce(sum(r.n), 0) AS n,
-		       b.resource_counts, coalesce(jsonb_object_agg(r.resource_type, r.n) FILTER (WHERE r.n IS NOT NULL), '{}') AS counts
+		       b.resource_counts, coalesce(jsonb_object_agg(r.resource_type, r.n) FILTER (WHERE r.n IS NOT NULL), '{}') AS counts,
+		       coalesce((SELECT x.versions FROM hdl.batch_removed x WHERE x.batch_id = b.batch_id), 0) AS removed
 		FROM hdl.ingest_batch b LEFT JOIN batch_rows r USING (batch_id) GROUP BY b.batch_id),
 	audits AS (
 		SELECT substr(a.subject, 7)::bigint AS batch_id, (a.detail ->> 'stored')::bigint AS stored,
@@ -65,11 +68,11 @@ RETURNS SETOF record LANGUAGE sql AS $$
 	 SELECT 'batch resource_counts', batch_id::text || ' ' || resource_counts::text, NULL, NULL
 	 FROM batches WHERE resource_counts IS DISTINCT FROM counts
 	 UNION ALL
-	 SELECT 'audit stored', a.batch_id::text, a.stored, b.n FROM audits a JOIN batches b USING (batch_id)
-	 WHERE a.stored IS DISTINCT FROM b.n
+	 SELECT 'audit stored', a.batch_id::text, a.stored, b.n + b.removed FROM audits a JOIN batches b USING (batch_id)
+	 WHERE a.stored IS DISTINCT FROM b.n + b.removed
 	 UNION ALL
-	 SELECT 'audit resources listed', a.batch_id::text, a.listed, b.n FROM audits a JOIN batches b USING (batch_id)
-	 WHERE a.listed IS DISTINCT FROM b.n)
+	 SELECT 'audit resources listed', a.batch_id::text, a.listed, b.n + b.removed FROM audits a JOIN batches b USING (batch_id)
+	 WHERE a.listed IS DISTINCT FROM b.n + b.removed)
 	ORDER BY 1, 2 LIMIT 20
 $$;
 RESET check_function_bodies;
