@@ -270,11 +270,24 @@ SET ROLE regress_er_eraser;
 SELECT resources, versions, vault_rows > 0 AS vault_rows FROM hdl.erase_patient(:'px', 'erasure test: sent again, erased again');
 RESET ROLE;
 
+-- the primitive (extension owner only): keys not in the lake count nothing, a malformed key is refused
+SELECT * FROM hdl._remove_resources(ARRAY['Observation/er-no-such', 'Patient/er-no-such']);
+SELECT pg_temp.regress_try($$SELECT hdl._remove_resources(ARRAY['Observation'])$$) AS malformed;
+SELECT pg_temp.regress_try($$SELECT hdl._remove_resources(NULL)$$) AS null_keys;
+SET ROLE regress_er_eraser;
+SELECT pg_temp.regress_try($$SELECT hdl._remove_resources(ARRAY['Observation/er-gp-y-1'])$$) AS eraser_calls_primitive;
+RESET ROLE;
+SET ROLE regress_er_engineer;
+SELECT pg_temp.regress_try($$SELECT hdl._remove_resources(ARRAY['Observation/er-gp-y-1'])$$) AS engineer_calls_primitive;
+RESET ROLE;
+SELECT count(*) AS y_obs_1 FROM hdl_lake.resource WHERE resource_type = 'Observation' AND id = 'er-gp-y-1';
+
 -- console and catalogue: counts for engineers and auditors, nobody else
 SET ROLE regress_er_engineer;
 SELECT erasures, source_erasures, last_erased_at IS NOT NULL AS has_last, resources, versions, mart_rows, vault_rows, erasures_30_days
 FROM hdl.console_erasures;
 SELECT erased_by, scope, source, resources, versions, mart_rows, other_rows FROM hdl.erasure ORDER BY erasure_id;
+SELECT regexp_replace(substring(hdl.console_html() FROM '<div class="tile" id="tile-erasures">.*?</div>'), '\d{4}-\d\d-\d\d', '<date>') AS console_tile;
 RESET ROLE;
 SET ROLE regress_er_auditor;
 SELECT erasures FROM hdl.console_erasures;

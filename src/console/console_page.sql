@@ -193,6 +193,8 @@ DECLARE
 	n_listed bigint;
 	n_by_consent bigint;
 	opt_out_list date;
+	n_erasures bigint;
+	last_erasure timestamptz;
 	refresh int := CASE WHEN refresh_seconds > 0 THEN LEAST(GREATEST(refresh_seconds, 5), 86400) END;
 BEGIN
 	SELECT count(*), count(*) FILTER (WHERE last_status = 'failed') INTO n_jobs, n_failing FROM hdl.console_jobs;
@@ -205,6 +207,10 @@ BEGIN
 	-- the National Data Opt-out (governance, loaded after this file): counts only
 	IF pg_catalog.to_regclass('hdl.console_opt_outs') IS NOT NULL THEN
 		EXECUTE 'SELECT list_opt_outs, consent_opt_outs, list_date FROM hdl.console_opt_outs' INTO n_listed, n_by_consent, opt_out_list;
+	END IF;
+	-- erasures (governance): counts only
+	IF pg_catalog.to_regclass('hdl.console_erasures') IS NOT NULL THEN
+		EXECUTE 'SELECT erasures, last_erased_at FROM hdl.console_erasures' INTO n_erasures, last_erasure;
 	END IF;
 
 	page := '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -239,13 +245,16 @@ BEGIN
 			'<div class="tile%s" id="tile-marts"><b>%s</b>marts, %s stale</div>'
 			'<div class="tile" id="tile-imports"><b>%s</b>imports running</div>'
 			'<div class="tile%s" id="tile-quarantine"><b>%s</b>lines in quarantine</div>'
-			'<div class="tile" id="tile-opt-outs"><b>%s</b>opt-outs on the %s, %s by Consent</div></div>',
+			'<div class="tile" id="tile-opt-outs"><b>%s</b>opt-outs on the %s, %s by Consent</div>'
+			'<div class="tile" id="tile-erasures"><b>%s</b>erasures%s</div></div>',
 			n_jobs, CASE WHEN n_failing > 0 THEN ' alert' ELSE '' END, n_failing, n_runs,
 			CASE WHEN n_failed > 0 THEN ' alert' ELSE '' END, n_failed,
 			CASE WHEN n_stale > 0 THEN ' alert' ELSE '' END, n_marts, n_stale, n_importing,
 			CASE WHEN n_quarantined > 0 THEN ' alert' ELSE '' END, n_quarantined, coalesce(n_listed, 0),
 			CASE WHEN opt_out_list IS NULL THEN 'national list (none loaded)'
-				ELSE 'national list of ' || pg_catalog.to_char(opt_out_list, 'YYYY-MM-DD') END, coalesce(n_by_consent, 0));
+				ELSE 'national list of ' || pg_catalog.to_char(opt_out_list, 'YYYY-MM-DD') END, coalesce(n_by_consent, 0),
+			coalesce(n_erasures, 0), CASE WHEN last_erasure IS NULL THEN ''
+				ELSE ', last ' || pg_catalog.to_char(last_erasure AT TIME ZONE 'UTC', 'YYYY-MM-DD') END);
 
 	-- Jobs
 	rows := '';
