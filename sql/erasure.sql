@@ -64,7 +64,7 @@ FROM hdl_lake.resource WHERE patient IN (:'px', :'py', :'pz') GROUP BY 1, 2, 3 O
 -- marts: incremental ones, one exempt from the opt-out (so it keeps X's rows), and X opted out
 SET ROLE regress_er_engineer;
 \set obs_view '{"name":"er_obs","resource":"Observation","where":[{"path":"code.text = ''er-a''"}],"select":[{"column":[{"name":"id","path":"getResourceKey()"},{"name":"patient_id","path":"subject.getReferenceKey(Patient)"},{"name":"status","path":"status"}]}]}'
-\set pat_view '{"name":"er_pat","resource":"Patient","where":[{"path":"gender = ''unknown''"}],"select":[{"column":[{"name":"id","path":"getResourceKey()"},{"name":"gender","path":"gender"}]}]}'
+\set pat_view '{"name":"er_pat","resource":"Patient","where":[{"path":"id.startsWith(''ER'')"}],"select":[{"column":[{"name":"id","path":"getResourceKey()"},{"name":"gender","path":"gender"}]}]}'
 SELECT hdl.create_mart('er_obs', :'obs_view')::text, hdl.create_mart('er_obs_exempt', :'obs_view')::text,
 	hdl.create_mart('er_pat', :'pat_view')::text;
 SELECT hdl.mart_set_opt_out_exempt('er_obs_exempt', true, 'direct care: erasure test ward list');
