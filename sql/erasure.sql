@@ -155,13 +155,12 @@ BEGIN
 		WHERE c.relkind IN ('r', 'v', 'm', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
 		  AND n.nspname !~ '^pg_(toast|temp)' AND c.oid NOT IN ('hdl_audit.log'::regclass, 'hdl.audit_events'::regclass)
 		ORDER BY 1::text LOOP
-		FOR s IN SELECT x.s FROM x_strings x LOOP
-			EXECUTE format('SELECT count(*) FROM %s t WHERE strpos(t::text, $1) > 0', r.rel) INTO hits USING s;
-			IF hits > 0 THEN
-				relation := r.rel::text;
-				string := CASE WHEN s = current_setting('hdl_test.px') THEN 'pseudonym' ELSE s END;
-				RETURN NEXT;
-			END IF;
+		-- each row's text once, against every string
+		FOR s, hits IN EXECUTE format('SELECT x.s, count(*) FROM %s t CROSS JOIN LATERAL (SELECT t::text AS v OFFSET 0) r '
+			'JOIN x_strings x ON strpos(r.v, x.s) > 0 GROUP BY x.s ORDER BY x.s', r.rel) LOOP
+			relation := r.rel::text;
+			string := CASE WHEN s = current_setting('hdl_test.px') THEN 'pseudonym' ELSE s END;
+			RETURN NEXT;
 		END LOOP;
 	END LOOP;
 END
