@@ -56,6 +56,11 @@ REVOKE ALL ON FUNCTION hdl._raise(text, text, text, text) FROM PUBLIC;
 
 -- Refuses a NULL argument that has no meaning: SQLSTATE 22004 naming the argument, before the NULL
 -- reaches a lookup, a message or a table (issue 13). PERFORM hdl._not_null(job_name, 'job name').
+CREATE FUNCTION hdl._is_resource_type(name text) RETURNS boolean
+	LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'hdl_is_resource_type';
+COMMENT ON FUNCTION hdl._is_resource_type(text) IS 'Internal: whether a name is an FHIR R4 resource type (Patient, Observation, ...).';
+REVOKE ALL ON FUNCTION hdl._is_resource_type(text) FROM PUBLIC;
+
 CREATE FUNCTION hdl._not_null(value anyelement, arg text) RETURNS void
 	LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN

@@ -1,4 +1,4 @@
-// One ETL run's work: a sql job executes its SQL; refresh_mart, import_s3, export_s3 and export_lake jobs
+// One ETL run's work: a sql job executes its SQL; refresh_mart, import_s3, export_s3, export_lake and retention jobs
 // call the SQL API of the capability that does the work, and fail clearly when it is missing.
 #include <cstring>
 
@@ -37,6 +37,9 @@ constexpr KindCall KIND_CALLS[] = {
     {"export_lake", "hdl.etl_export_lake(text,jsonb)", "hdl.etl_export_lake(text, jsonb)",
      "SELECT hdl.etl_export_lake($1, $2::jsonb)",
      "Install an hdl version with the lake's Bulk Data export, or use a job of kind sql."},
+    {"retention", "hdl.etl_retention(text,jsonb)", "hdl.etl_retention(text, jsonb)",
+     "SELECT hdl.etl_retention($1, $2::jsonb)",
+     "Install an hdl version with retention rules, or use a job of kind sql."},
 };
 
 void

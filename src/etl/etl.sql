@@ -6,7 +6,7 @@
 CREATE TABLE hdl.etl_job (
 	job_id bigserial PRIMARY KEY,
 	name text NOT NULL UNIQUE CHECK (name ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$'),
-	kind text NOT NULL CHECK (kind IN ('refresh_mart', 'import_s3', 'export_s3', 'export_lake', 'sql')),
+	kind text NOT NULL CHECK (kind IN ('refresh_mart', 'import_s3', 'export_s3', 'export_lake', 'retention', 'sql')),
 	target text NOT NULL,
 	options jsonb NOT NULL DEFAULT '{}' CHECK (pg_catalog.jsonb_typeof(options) OPERATOR(pg_catalog.=) 'object'),
 	schedule text NOT NULL,
@@ -167,6 +167,11 @@ BEGIN
 		END IF;
 		PERFORM hdl._etl_check_server(kind, options OPERATOR(pg_catalog.->>) 'server', 'server option');
 		PERFORM hdl._etl_check_location(kind, options);
+	WHEN 'retention' THEN
+		IF target IS DISTINCT FROM 'lake' THEN
+			RAISE EXCEPTION 'a retention job''s target is lake, not "%"', target USING ERRCODE = 'invalid_parameter_value',
+				HINT = 'Retention applies the rules of hdl.retention_rule to the whole lake: target => ''lake''.';
+		END IF;
 	WHEN 'import_s3', 'export_lake' THEN
 		PERFORM hdl._etl_check_server(kind, target, 'target');
 		PERFORM hdl._etl_check_location(kind, options);
@@ -227,7 +232,7 @@ BEGIN
 	END IF;
 	IF kind IS NULL THEN
 		RAISE EXCEPTION 'ETL job kind must not be NULL' USING ERRCODE = 'invalid_parameter_value',
-			HINT = 'Valid kinds are refresh_mart, import_s3, export_s3, export_lake and sql.';
+			HINT = 'Valid kinds are refresh_mart, import_s3, export_s3, export_lake, retention and sql.';
 	END IF;
 	PERFORM hdl._etl_check_kind(kind);
 	IF schedule IS NULL THEN
@@ -252,7 +257,7 @@ BEGIN
 	RETURN new_id;
 END
 $$;
-COMMENT ON FUNCTION hdl.schedule_job(text, text, text, text, boolean, int, interval, interval, jsonb) IS 'Schedules an ETL job and returns its id. kind: refresh_mart (target = mart name), import_s3, export_s3, export_lake (target = the hdl_s3 server), or sql (target = SQL). schedule: cron (UTC) or an interval such as ''30 seconds''. A failed scheduled run is retried up to retries times, after retry_delay doubling each time; a run longer than timeout is cancelled. The job runs as the calling role.';
+COMMENT ON FUNCTION hdl.schedule_job(text, text, text, text, boolean, int, interval, interval, jsonb) IS 'Schedules an ETL job and returns its id. kind: refresh_mart (target = mart name), import_s3, export_s3, export_lake (target = the hdl_s3 server), retention (target = lake), or sql (target = SQL). schedule: cron (UTC) or an interval such as ''30 seconds''. A failed scheduled run is retried up to retries times, after retry_delay doubling each time; a run longer than timeout is cancelled. The job runs as the calling role.';
 
 CREATE FUNCTION hdl.alter_job(name text, schedule text DEFAULT NULL, enabled boolean DEFAULT NULL,
 	target text DEFAULT NULL, retries int DEFAULT NULL, retry_delay interval DEFAULT NULL,

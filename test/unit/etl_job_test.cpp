@@ -18,8 +18,9 @@ TEST(EtlJobKind, ValidKindsRoundTrip) {
 	EXPECT_EQ(ValidateJobKind("import_s3"), JobKind::ImportS3);
 	EXPECT_EQ(ValidateJobKind("export_s3"), JobKind::ExportS3);
 	EXPECT_EQ(ValidateJobKind("export_lake"), JobKind::ExportLake);
+	EXPECT_EQ(ValidateJobKind("retention"), JobKind::Retention);
 	EXPECT_EQ(ValidateJobKind("sql"), JobKind::Sql);
-	for (JobKind kind : {JobKind::RefreshMart, JobKind::ImportS3, JobKind::ExportS3, JobKind::ExportLake, JobKind::Sql})
+	for (JobKind kind : {JobKind::RefreshMart, JobKind::ImportS3, JobKind::ExportS3, JobKind::ExportLake, JobKind::Retention, JobKind::Sql})
 		EXPECT_EQ(ValidateJobKind(JobKindName(kind)), kind);
 }
 
@@ -32,7 +33,7 @@ TEST(EtlJobKind, UnknownKindListsTheValidOnes) {
 		} catch (const hdl::Error &e) {
 			EXPECT_EQ(e.kind(), hdl::ErrorKind::InvalidParameter);
 			EXPECT_EQ(std::string(e.what()), std::string("invalid ETL job kind: \"") + bad + "\"");
-			EXPECT_EQ(e.detail(), "Valid kinds are refresh_mart, import_s3, export_s3, export_lake and sql.");
+			EXPECT_EQ(e.detail(), "Valid kinds are refresh_mart, import_s3, export_s3, export_lake, retention and sql.");
 			EXPECT_EQ(e.hint(), "");
 		}
 	}

@@ -9,7 +9,7 @@ namespace hdl::etl {
 
 namespace {
 
-constexpr JobKind ALL_KINDS[] = {JobKind::RefreshMart, JobKind::ImportS3, JobKind::ExportS3, JobKind::ExportLake,
+constexpr JobKind ALL_KINDS[] = {JobKind::RefreshMart, JobKind::ImportS3, JobKind::ExportS3, JobKind::ExportLake, JobKind::Retention,
                                   JobKind::Sql};
 
 bool
@@ -35,6 +35,8 @@ JobKindName(JobKind kind) noexcept {
 		return "export_s3";
 	case JobKind::ExportLake:
 		return "export_lake";
+	case JobKind::Retention:
+		return "retention";
 	case JobKind::Sql:
 		return "sql";
 	}
@@ -52,7 +54,7 @@ ValidateJobKind(std::string_view name) {
 			hint = "Job kinds are lower case: perhaps you meant \"" + std::string(JobKindName(kind)) + "\".";
 	throw Error(ErrorKind::InvalidParameter,
 	            "invalid ETL job kind: \"" + std::string(name.substr(0, 100)) + "\"",
-	            "Valid kinds are refresh_mart, import_s3, export_s3, export_lake and sql.", hint);
+	            "Valid kinds are refresh_mart, import_s3, export_s3, export_lake, retention and sql.", hint);
 }
 
 } // namespace hdl::etl

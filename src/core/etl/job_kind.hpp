@@ -4,9 +4,9 @@
 
 namespace hdl::etl {
 
-enum class JobKind { RefreshMart, ImportS3, ExportS3, ExportLake, Sql };
+enum class JobKind { RefreshMart, ImportS3, ExportS3, ExportLake, Retention, Sql };
 
-// "refresh_mart", "import_s3", "export_s3", "export_lake", "sql".
+// "refresh_mart", "import_s3", "export_s3", "export_lake", "retention", "sql".
 std::string_view JobKindName(JobKind kind) noexcept;
 
 // The kind named by `name` (exact, lower case). Throws hdl::Error(InvalidParameter) with
