@@ -125,6 +125,11 @@ BEGIN
 	-- one run at a time, and no rule changes under it
 	LOCK TABLE hdl.retention_rule IN SHARE MODE;
 	PERFORM pg_advisory_xact_lock(hashtext('hdl.apply_retention'));
+	-- a real run chooses what goes under the removal's locks (src/governance/removal.sql), so no
+	-- refresh or ingest changes it in between; a dry run only reads
+	IF NOT apply_retention.dry_run THEN
+		PERFORM hdl._lake_lock_for_removal();
+	END IF;
 	CREATE TEMP TABLE IF NOT EXISTS hdl_retention_due (rule_id bigint, resource_type text, id text) ON COMMIT DROP;
 	TRUNCATE hdl_retention_due;
 	INSERT INTO hdl_retention_due SELECT * FROM hdl._retention_due(now());
@@ -136,7 +141,7 @@ BEGIN
 			(SELECT count(*) FROM hdl_retention_due d WHERE d.rule_id = r.rule_id) AS resources
 		FROM hdl.retention_rule r) x;
 	IF NOT apply_retention.dry_run AND total > 0 THEN
-		removed := hdl._remove_resources(ARRAY(SELECT d.resource_type || '/' || d.id FROM hdl_retention_due d));
+		removed := (hdl._remove_resources(ARRAY(SELECT d.resource_type || '/' || d.id FROM hdl_retention_due d))).resources;
 		IF removed <> total THEN
 			RAISE EXCEPTION 'retention found % records but removed %', total, removed USING ERRCODE = 'internal_error';
 		END IF;
