@@ -130,6 +130,8 @@ SELECT org_code, resource_type, local_id FROM rt ORDER BY 1, 2, 3;
 SET ROLE regress_rt_auditor;
 SELECT resource_type, source, max_age, last_run_dry, last_run_resources FROM hdl.console_retention ORDER BY rule_id;
 SELECT dry_run, resources FROM hdl.retention_run ORDER BY run_id;
+SET ROLE regress_rt_engineer;
+SELECT regexp_replace(substring(hdl.console_html() FROM '<div class="tile" id="tile-retention">.*?</div>'), '\d{4}-\d\d-\d\d', '<date>') AS console_tile;
 SET ROLE regress_rt_analyst;
 SELECT pg_temp.regress_try($$SELECT * FROM hdl.console_retention$$) AS analyst_console;
 SELECT pg_temp.regress_try($$SELECT * FROM hdl.retention_run$$) AS analyst_runs;

@@ -195,6 +195,9 @@ DECLARE
 	opt_out_list date;
 	n_erasures bigint;
 	last_erasure timestamptz;
+	n_rules bigint;
+	last_retention timestamptz;
+	last_retention_removed bigint;
 	refresh int := CASE WHEN refresh_seconds > 0 THEN LEAST(GREATEST(refresh_seconds, 5), 86400) END;
 BEGIN
 	SELECT count(*), count(*) FILTER (WHERE last_status = 'failed') INTO n_jobs, n_failing FROM hdl.console_jobs;
@@ -211,6 +214,12 @@ BEGIN
 	-- erasures (governance): counts only
 	IF pg_catalog.to_regclass('hdl.console_erasures') IS NOT NULL THEN
 		EXECUTE 'SELECT erasures, last_erased_at FROM hdl.console_erasures' INTO n_erasures, last_erasure;
+	END IF;
+	-- retention (governance): the rules and the last run that removed (counts only)
+	IF pg_catalog.to_regclass('hdl.retention_rule') IS NOT NULL THEN
+		EXECUTE 'SELECT (SELECT count(*) FROM hdl.retention_rule), x.run_at, x.resources FROM (SELECT 1) o
+			LEFT JOIN LATERAL (SELECT run_at, resources FROM hdl.retention_run WHERE NOT dry_run ORDER BY run_id DESC LIMIT 1) x ON true'
+			INTO n_rules, last_retention, last_retention_removed;
 	END IF;
 
 	page := '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -246,7 +255,8 @@ BEGIN
 			'<div class="tile" id="tile-imports"><b>%s</b>imports running</div>'
 			'<div class="tile%s" id="tile-quarantine"><b>%s</b>lines in quarantine</div>'
 			'<div class="tile" id="tile-opt-outs"><b>%s</b>opt-outs on the %s, %s by Consent</div>'
-			'<div class="tile" id="tile-erasures"><b>%s</b>erasures%s</div></div>',
+			'<div class="tile" id="tile-erasures"><b>%s</b>erasures%s</div>'
+			'<div class="tile" id="tile-retention"><b>%s</b>retention rules%s</div></div>',
 			n_jobs, CASE WHEN n_failing > 0 THEN ' alert' ELSE '' END, n_failing, n_runs,
 			CASE WHEN n_failed > 0 THEN ' alert' ELSE '' END, n_failed,
 			CASE WHEN n_stale > 0 THEN ' alert' ELSE '' END, n_marts, n_stale, n_importing,
@@ -254,7 +264,10 @@ BEGIN
 			CASE WHEN opt_out_list IS NULL THEN 'national list (none loaded)'
 				ELSE 'national list of ' || pg_catalog.to_char(opt_out_list, 'YYYY-MM-DD') END, coalesce(n_by_consent, 0),
 			coalesce(n_erasures, 0), CASE WHEN last_erasure IS NULL THEN ''
-				ELSE ', last ' || pg_catalog.to_char(last_erasure AT TIME ZONE 'UTC', 'YYYY-MM-DD') END);
+				ELSE ', last ' || pg_catalog.to_char(last_erasure AT TIME ZONE 'UTC', 'YYYY-MM-DD') END,
+			coalesce(n_rules, 0), CASE WHEN last_retention IS NULL THEN ', never applied'
+				ELSE ', last run ' || pg_catalog.to_char(last_retention AT TIME ZONE 'UTC', 'YYYY-MM-DD') || ' removed '
+					|| last_retention_removed END);
 
 	-- Jobs
 	rows := '';

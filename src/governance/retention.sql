@@ -186,6 +186,16 @@ CREATE VIEW hdl.console_retention AS
 	LEFT JOIN LATERAL (SELECT x.run_at, x.dry_run, e FROM hdl.retention_run x, jsonb_array_elements(x.per_rule) e
 		WHERE (e ->> 'rule_id')::bigint = r.rule_id ORDER BY x.run_id DESC LIMIT 1) last ON true;
 COMMENT ON VIEW hdl.console_retention IS 'Retention rules and their last run: type, source, age, reason, who set it, when the last run was, whether it was dry, what it found or removed. Counts only.';
+COMMENT ON COLUMN hdl.console_retention.rule_id IS 'The rule.';
+COMMENT ON COLUMN hdl.console_retention.resource_type IS 'The resource type it applies to.';
+COMMENT ON COLUMN hdl.console_retention.source IS 'The source (ODS code) it applies to, or (every source).';
+COMMENT ON COLUMN hdl.console_retention.max_age IS 'Records go once the lake has not stored a version of them for this long.';
+COMMENT ON COLUMN hdl.console_retention.reason IS 'The policy the rule follows.';
+COMMENT ON COLUMN hdl.console_retention.set_by IS 'Who set it last.';
+COMMENT ON COLUMN hdl.console_retention.set_at IS 'When it was set last.';
+COMMENT ON COLUMN hdl.console_retention.last_run_at IS 'When a run (dry or not) last applied it; NULL: never.';
+COMMENT ON COLUMN hdl.console_retention.last_run_dry IS 'Whether that run was a dry run.';
+COMMENT ON COLUMN hdl.console_retention.last_run_resources IS 'The records that run removed under this rule (or, dry, would have).';
 GRANT SELECT ON hdl.console_retention TO hdl_engineer, hdl_auditor;
 
 REVOKE ALL ON FUNCTION hdl.set_retention(text, interval, text, text), hdl.drop_retention(text, text),
