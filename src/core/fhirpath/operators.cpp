@@ -48,9 +48,31 @@ CanonicalUnit(std::string_view u) {
 	return u;
 }
 
+// A document string whose type the path did not tell (Period.start) and that has the form of a
+// date or dateTime ("2022-11-06T01:52:06-04:00", "2022-11-06"): two such strings, one of them with a
+// time, compare as DateTimes, since their text order is wrong when the offsets differ (a DST change:
+// 01:52-04:00 is before 01:07-05:00) and when the precisions do ("2020-01-01T10:00:00Z" and
+// "2020-01-01" cannot be ordered).
+bool
+LooksLikeDateTimeNode(const Value &v, Temporal &out, bool &hasTime) {
+	if (v.kind != ValueKind::Node || !v.fhirType.empty() || !v.node.isString())
+		return false;
+	std::string_view s = v.node.str();
+	if (s.size() < 10 || s[4] != '-' || s[7] != '-' || (s.size() > 10 && s[10] != 'T'))
+		return false;
+	hasTime = s.size() > 10;
+	return ParseDateTime(s, out);
+}
+
 // -1/0/1, TEMPORAL_UNKNOWN, or INCOMPARABLE.
 int
 CompareValues(const Value &a0, const Value &b0) {
+	{
+		Temporal x, y;
+		bool timeX = false, timeY = false;
+		if (LooksLikeDateTimeNode(a0, x, timeX) && LooksLikeDateTimeNode(b0, y, timeY) && (timeX || timeY))
+			return CompareTemporal(x, y);
+	}
 	if (IsTemporalValue(a0) || IsTemporalValue(b0)) {
 		Temporal x, y;
 		if (!AsTemporal(a0, x) || !AsTemporal(b0, y))
