@@ -213,6 +213,7 @@ TEST(FhirCardinality, R4ExamplesAccepted) {
 	const std::set<std::string> kNotValidR4 = {
 	    "bundle-questionnaire.json",         // 50 items without linkId (below)
 	    "bundle-with-no-type.json",          // no Bundle.type (the HL7 validator's test of it)
+	    "codesystem-example.json",           // two concepts coded chol-mass: csd-1 (fhir_invariants_test)
 	    "explanationofbenefit-example.json", // no status, use, patient, created, insurer... (not R4)
 	    "myconsent-resource.json",           // Consent.period and no scope or category (not R4)
 	    "patient-container-example.json",    // managingOrganization.reference "1"

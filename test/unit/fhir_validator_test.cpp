@@ -229,7 +229,7 @@ TEST(FhirValidator, StringLengthLimit) {
 	          "too-long Patient.maritalStatus.coding[0].code\n");
 	// not string types: base64Binary (Attachment.data), uri
 	std::string base64(4 * (kMax / 4 + 1), 'A');
-	EXPECT_EQ(Summary(Validate(R"({"resourceType":"Patient","photo":[{"data":")" + base64 + R"(",
+	EXPECT_EQ(Summary(Validate(R"({"resourceType":"Patient","photo":[{"contentType":"image/png","data":")" + base64 + R"(",
 	    "url":"http://x.org/)" + big + R"("}]})")),
 	          "");
 	// only strict checks it, with the other primitive formats

@@ -45,6 +45,7 @@ import sys
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 DEFAULT_DEFINITIONS = os.path.normpath(os.path.join(REPO, "..", "shared", "data", "fhir-r4"))
 DEFAULT_OUTPUT = os.path.join(REPO, "src", "core", "fhir", "r4_tables.inc")
+INVARIANTS_OUTPUT = os.path.join(REPO, "src", "core", "fhir", "r4_invariants.inc")
 
 # Primitive type name -> enumerator of hdl::fhir::r4::Primitive (src/core/fhir/r4_schema.hpp).
 PRIMITIVES = {
@@ -426,7 +427,145 @@ def build(schema, profiles, resource_profiles, valuesets):
         "choices": rows_choices, "enums": rows_enums, "codes": rows_codes, "pool": pool,
         "resources": [type_id[r] for r in resources], "type_id": type_id,
         "primitive_count": len(primitives),
+        "invariants": invariants(profiles, resource_profiles, elements, type_id),
     }
+
+
+# Invariants the validator's walk checks natively (validator_rules.cpp): not evaluated again.
+NATIVE_INVARIANTS = {"ext-1", "dom-2", "dom-4", "bdl-1", "bdl-2", "bdl-3", "bdl-4", "bdl-5", "bdl-7",
+                     "bdl-11", "bdl-12"}
+# What the FHIRPath engine cannot do inside one resource: such invariants are skipped.
+UNSUPPORTED_FUNCTIONS = [("resolve()", "resolve(): references are not resolved against the server"),
+                         ("conformsTo(", "conformsTo(): profiles are not evaluated"),
+                         ("memberOf(", "memberOf(): no terminology server"),
+                         ("htmlChecks(", "htmlChecks(): the XHTML rules of the narrative are not checked")]
+
+
+def invariants(profiles, resource_profiles, schema_elements, type_id):
+    """Rows (owner schema type, element name or "", key, severity, human, expression, skip reason)
+    of the base invariants of the R4 datatypes and resources, each where it applies: a type's own
+    invariants and those of the types it derives from (DomainResource's dom-*, Quantity's qty-3 for
+    Age, Count, Distance and Duration), a backbone element's at its schema type (Observation.component
+    -> Observation_Component, every level of Questionnaire.item), another element's at its owner with
+    the element's name (Narrative.div). Sorted by owner type id, then key."""
+    sds = {}
+    for bundle in (profiles, resource_profiles):
+        for entry in bundle["entry"]:
+            sd = entry["resource"]
+            if sd.get("resourceType") == "StructureDefinition" and sd.get("kind") in ("complex-type", "resource"):
+                sds[sd["id"]] = sd
+
+    def own(sd):
+        for el in sd.get("differential", {}).get("element", []):
+            for c in el.get("constraint", []):
+                yield el["path"], c
+
+    def owner_of(path):
+        parts = path.split(".")
+        tname, name = parts[0], ""
+        for i, step in enumerate(parts[1:]):
+            el = schema_elements.get(tname, {}).get(step.replace("[x]", ""))
+            if el is None and step.endswith("[x]"):
+                return (tname, step[:-3]) if i == len(parts) - 2 else None
+            if el is None:
+                return None
+            if "_" in el["type"] and el["type"] in schema_elements:  # a backbone element
+                tname, name = el["type"], ""
+            elif i == len(parts) - 2:
+                name = step
+            else:
+                return None
+        return tname, name
+
+    rows, seen = [], set()
+    for sid in sorted(sds):
+        sd = sds[sid]
+        chain, base = [sd], sd.get("baseDefinition", "").rsplit("/", 1)[-1]
+        while base in sds:
+            chain.append(sds[base])
+            base = sds[base].get("baseDefinition", "").rsplit("/", 1)[-1]
+        in_schema = sid in schema_elements and not sd.get("abstract")
+        for i, definer in enumerate(chain):
+            if i > 0 and not definer.get("abstract") and definer.get("kind") == "resource":
+                continue
+            for path, c in own(definer):
+                owner = None
+                reason = ""
+                if c["key"] == "ele-1" and definer["id"] != "Element":
+                    continue  # copied onto elements of some definitions; Element's is counted once
+                if definer["id"] == "Element":
+                    reason = "ele-1 on every element: the walk refuses empty objects and arrays"
+                    if sid != "Element":
+                        continue
+                elif definer["id"] in ("BackboneElement", "Resource"):
+                    continue
+                elif not in_schema:
+                    if i > 0 or sd.get("abstract") and sid != "DomainResource":
+                        continue
+                    if sid == "DomainResource":
+                        continue  # counted at every resource that derives from it
+                    reason = "%s is a profile of %s, which the schema uses for its elements" % (
+                        sid, sd.get("baseDefinition", "").rsplit("/", 1)[-1])
+                else:
+                    path = sid + path[len(definer["id"]):]
+                    owner = owner_of(path)
+                    if sid in R5_BACKPORTS and i == 0:
+                        reason = "R5 backport in Medplum's copy: not R4's invariant"
+                        owner = owner or (sid, "")
+                    elif owner is None:
+                        sys.exit("generate.py: invariant %s: cannot place %s" % (c["key"], path))
+                expression = c.get("expression", "")
+                if not reason:
+                    if c["key"] in NATIVE_INVARIANTS:
+                        reason = "checked natively by the walk (validator_rules.cpp)"
+                    elif c["severity"] != "error":
+                        reason = "severity %s: does not refuse a resource" % c["severity"]
+                    else:
+                        for needle, why in UNSUPPORTED_FUNCTIONS:
+                            if needle in expression:
+                                reason = why
+                                break
+                if owner is None:
+                    owner = (sid if sid in type_id else "Element", "")
+                row = (type_id[owner[0]], owner[0], owner[1], c["key"], c["severity"], c.get("human", ""),
+                       expression, reason)
+                if (row[0], row[2], row[3]) in seen:
+                    continue
+                seen.add((row[0], row[2], row[3]))
+                rows.append(row)
+    rows.sort(key=lambda r: (r[0], r[2], r[3]))
+    return rows
+
+
+def render_invariants(rows, shas):
+    out = []
+    out.append("// GENERATED FILE, do not edit. The base invariants of the FHIR R4 (4.0.1) datatypes and")
+    out.append("// resources, for hdl's validator (src/core/fhir/invariants.cpp).")
+    out.append("// Generated by tools/fhir-tables/generate.py from ../shared/data/fhir-r4/")
+    for name, sha in zip(INPUTS, shas):
+        if name.startswith("profiles"):
+            out.append("//   %-24s sha256 %s" % (name, sha))
+    out.append("// Regenerate: python3 tools/fhir-tables/generate.py   (check: --check)")
+    skipped = collections.Counter(r[7] for r in rows if r[7])
+    out.append("// %d invariants where they apply, %d to evaluate, %d skipped:" % (
+        len(rows), sum(1 for r in rows if not r[7]), sum(skipped.values())))
+    for reason, n in sorted(skipped.items()):
+        out.append("//   %4d %s" % (n, reason))
+    out.append("")
+    out.append("namespace hdl::fhir::r4::tables {")
+    out.append("")
+    out.append("// owner type, element (\"\": the owner itself), key, severity, human, expression, skip reason")
+    out.append("// (\"\": evaluated). Sorted by owner type id.")
+    out.append("static const InvariantDef kInvariants[] = {")
+    for r in rows:
+        out.append('\t{%d /* %s */, "%s", "%s", "%s",' % (r[0], r[1], c_string(r[2]), c_string(r[3]), c_string(r[4])))
+        out.append('\t "%s",' % c_string(r[5]))
+        out.append('\t "%s",' % c_string(r[6]))
+        out.append('\t "%s"},' % c_string(r[7]))
+    out.append("};")
+    out.append("")
+    out.append("} // namespace hdl::fhir::r4::tables")
+    return "\n".join(out) + "\n"
 
 
 def c_string(s):
@@ -520,24 +659,31 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--definitions", default=DEFAULT_DEFINITIONS)
     parser.add_argument("--output", default=DEFAULT_OUTPUT)
+    parser.add_argument("--invariants-output", default=INVARIANTS_OUTPUT)
     parser.add_argument("--check", action="store_true", help="exit 1 if the output file is out of date")
     args = parser.parse_args()
     (schema, profiles, resource_profiles, valuesets), shas = load(args.definitions)
-    text = render(build(schema, profiles, resource_profiles, valuesets), shas)
+    tables = build(schema, profiles, resource_profiles, valuesets)
+    outputs = [(args.output, render(tables, shas)),
+               (args.invariants_output, render_invariants(tables["invariants"], shas))]
     if args.check:
-        try:
-            with open(args.output, encoding="utf-8") as f:
-                current = f.read()
-        except FileNotFoundError:
-            current = None
-        if current != text:
-            print("%s is out of date: run python3 tools/fhir-tables/generate.py" % args.output, file=sys.stderr)
-            return 1
-        print("%s is up to date" % args.output)
-        return 0
-    with open(args.output, "w", encoding="utf-8") as f:
-        f.write(text)
-    print("wrote %s" % args.output)
+        status = 0
+        for path, text in outputs:
+            try:
+                with open(path, encoding="utf-8") as f:
+                    current = f.read()
+            except FileNotFoundError:
+                current = None
+            if current != text:
+                print("%s is out of date: run python3 tools/fhir-tables/generate.py" % path, file=sys.stderr)
+                status = 1
+            else:
+                print("%s is up to date" % path)
+        return status
+    for path, text in outputs:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        print("wrote %s" % path)
     return 0
 
 

@@ -115,6 +115,12 @@ Walker::Resource(const Node &node, ResourcePlace place) {
 		Report("invalid", "unknown resource type " + Quote(typeNode.str()), "resourceType");
 		return;
 	}
+	const Node *outerResource = resource_;
+	size_t outerIssues = resourceIssues_;
+	if (place != ResourcePlace::Contained || resource_ == nullptr) {
+		resource_ = &node;
+		resourceIssues_ = result_.issues.size();
+	}
 	bool pushed = false;
 	if (depth_ == 0) {
 		if (!Push(r4::TypeName(type)))
@@ -138,6 +144,8 @@ Walker::Resource(const Node &node, ResourcePlace place) {
 	}
 	if (pushed)
 		Pop();
+	resource_ = outerResource;
+	resourceIssues_ = outerIssues;
 }
 
 void
@@ -191,6 +199,8 @@ Walker::Object(const Node &node, r4::TypeId type, bool isResource) {
 	}
 	if (empty)
 		return;
+	if (level_ == Level::Strict)
+		Invariants(node, type, isResource);
 	if (type == r4::kExtensionType)
 		ExtensionRules(node, seen);
 	else if (type == r4::kReferenceType)

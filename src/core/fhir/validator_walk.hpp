@@ -52,6 +52,8 @@ private:
 	void ReferenceRules(const json::Node &node);
 	void BundleRules(const json::Node &node);
 	void ContainedRules(const json::Node &node);
+	// invariants at level strict (validator_invariants.cpp)
+	void Invariants(const json::Node &node, r4::TypeId type, bool isResource);
 
 	// Path stack; Push returns false (and reports once) when nesting is too deep.
 	bool Push(std::string_view name, int32_t index = -1);
@@ -81,6 +83,12 @@ private:
 	size_t bundleIssues_ = 0;          // issues outside any Bundle entry, up to maxIssues_
 	std::vector<size_t> entryIssues_; // per entry of a root Bundle, each up to maxIssues_
 	bool tooDeepReported_ = false;
+	// The resource invariants see as %resource and %rootResource: the root or a Bundle entry's
+	// resource (a contained resource's elements see their container, as ref-1 and dom-3 expect),
+	// and the number of issues there were when it began (its invariants are evaluated only while
+	// it has no other error).
+	const json::Node *resource_ = nullptr;
+	size_t resourceIssues_ = 0;
 	size_t depth_ = 0;
 	PathSegment path_[kMaxDepth];
 };

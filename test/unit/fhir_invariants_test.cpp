@@ -1,0 +1,166 @@
+// The base invariants of R4 (issue #17 item 2): the generated table (how many there are, how many
+// are evaluated, why the others are not), every evaluated one compiles with hdl's FHIRPath engine,
+// real failures are reported as `invariant` issues at level strict only, and valid data passes.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+
+#include "core/fhir/invariants.hpp"
+#include "core/fhir/r4_schema.hpp"
+#include "core/fhir/validator.hpp"
+#include "core/json/nlohmann_node.hpp"
+
+namespace fs = std::filesystem;
+namespace r4 = hdl::fhir::r4;
+using hdl::fhir::Level;
+
+namespace {
+
+fs::path
+SharedDir() {
+	const char *env = std::getenv("HDL_SHARED_DIR");
+	if (env != nullptr && *env != '\0')
+		return env;
+	return fs::path(HDL_SOURCE_DIR) / ".." / "shared";
+}
+
+// "code expression: message" per issue.
+std::string
+Issues(const std::string &text, Level level = Level::Strict) {
+	nlohmann::json doc = nlohmann::json::parse(text);
+	auto result = hdl::fhir::ValidateResource(hdl::json::FromNlohmann(doc), level);
+	std::string out;
+	for (const auto &issue : result.issues)
+		out += issue.code + " " + issue.expression + ": " + issue.message + "\n";
+	return out;
+}
+
+} // namespace
+
+// The figures of docs/validation.md: a change to the table or the engine that drops an invariant
+// fails here.
+TEST(FhirInvariants, TableFigures) {
+	std::map<std::string, size_t> skipped;
+	std::set<std::string> keys, evaluatedKeys;
+	size_t evaluated = 0;
+	for (size_t i = 0; i < r4::InvariantCount(); i++) {
+		const r4::InvariantDef &def = r4::InvariantAt(i);
+		keys.insert(def.key);
+		if (def.skip[0] == '\0') {
+			evaluated++;
+			evaluatedKeys.insert(def.key);
+			EXPECT_STREQ(def.severity, "error") << def.key;
+		} else {
+			skipped[def.skip]++;
+		}
+	}
+	EXPECT_EQ(r4::InvariantCount(), 956u);
+	EXPECT_EQ(evaluated, 478u);
+	EXPECT_EQ(keys.size(), 240u);
+	EXPECT_EQ(evaluatedKeys.size(), 188u);
+	std::map<std::string, size_t> expected = {
+	    {"MoneyQuantity is a profile of Quantity, which the schema uses for its elements", 1},
+	    {"R5 backport in Medplum's copy: not R4's invariant", 1},
+	    {"SimpleQuantity is a profile of Quantity, which the schema uses for its elements", 1},
+	    {"SubscriptionStatus is a profile of DomainResource, which the schema uses for its elements", 1},
+	    {"checked natively by the walk (validator_rules.cpp)", 295},
+	    {"ele-1 on every element: the walk refuses empty objects and arrays", 1},
+	    {"htmlChecks(): the XHTML rules of the narrative are not checked", 2},
+	    {"resolve(): references are not resolved against the server", 1},
+	    {"severity warning: does not refuse a resource", 175},
+	};
+	EXPECT_EQ(skipped, expected);
+	// Every evaluated invariant compiles: none is left out silently.
+	EXPECT_EQ(hdl::fhir::detail::InvariantParseFailures(), std::vector<std::string> {});
+	size_t compiled = 0;
+	for (r4::TypeId t = 0; t < 680; t++)
+		compiled += hdl::fhir::detail::InvariantsOf(t).size();
+	EXPECT_EQ(compiled, 478u);
+}
+
+TEST(FhirInvariants, PeriodStartAfterEnd) {
+	std::string bad = R"({"resourceType":"Encounter","status":"finished","class":{"code":"AMB"},
+	    "period":{"start":"2020-01-02T10:00:00Z","end":"2020-01-01T10:00:00Z"}})";
+	EXPECT_EQ(Issues(bad), "invariant Encounter.period: constraint per-1 failed: If present, start SHALL have a "
+	                       "lower value than end\n");
+	EXPECT_EQ(Issues(bad, Level::Structure), "");
+	EXPECT_EQ(Issues(bad, Level::Minimal), "");
+	// A daylight saving change: 01:52-04:00 is before 01:07-05:00 (Synthea has such periods).
+	EXPECT_EQ(Issues(R"({"resourceType":"Encounter","status":"finished","class":{"code":"AMB"},
+	    "period":{"start":"2022-11-06T01:52:06-04:00","end":"2022-11-06T01:07:06-05:00"}})"),
+	          "");
+	// Different precisions cannot be ordered within the same day: not a failure (their text order
+	// would be); a day before is.
+	EXPECT_EQ(Issues(R"({"resourceType":"Encounter","status":"finished","class":{"code":"AMB"},
+	    "period":{"start":"2020-01-01T10:00:00Z","end":"2020-01-01"}})"),
+	          "");
+	EXPECT_NE(Issues(R"({"resourceType":"Encounter","status":"finished","class":{"code":"AMB"},
+	    "period":{"start":"2020-01-02","end":"2020-01-01T10:00:00Z"}})"),
+	          "");
+}
+
+TEST(FhirInvariants, ObservationValueAndDataAbsentReason) {
+	EXPECT_EQ(Issues(R"({"resourceType":"Observation","status":"final","code":{"text":"x"},
+	    "valueQuantity":{"value":1},"dataAbsentReason":{"text":"unknown"}})"),
+	          "invariant Observation: constraint obs-6 failed: dataAbsentReason SHALL only be present if "
+	          "Observation.value[x] is not present\n");
+	EXPECT_EQ(Issues(R"({"resourceType":"Observation","status":"final",
+	    "code":{"coding":[{"system":"http://loinc.org","code":"85354-9"}]},"valueString":"x",
+	    "component":[{"code":{"coding":[{"system":"http://loinc.org","code":"85354-9"}]},"valueString":"y"}]})"),
+	          "invariant Observation: constraint obs-7 failed: If Observation.code is the same as an "
+	          "Observation.component.code then the value element associated with the code SHALL NOT be "
+	          "present\n");
+}
+
+TEST(FhirInvariants, ReferencesAndContained) {
+	EXPECT_EQ(Issues(R"({"resourceType":"Patient","managingOrganization":{"reference":"#org"}})"),
+	          "invariant Patient.managingOrganization: constraint ref-1 failed: SHALL have a contained "
+	          "resource if a local reference is provided\n");
+	EXPECT_EQ(Issues(R"({"resourceType":"Patient","contained":[{"resourceType":"Organization","id":"org",
+	    "name":"O"}],"managingOrganization":{"reference":"#org"}})"),
+	          "");
+	// A contained resource's references see the container (%rootResource).
+	EXPECT_EQ(Issues(R"({"resourceType":"Patient","contained":[{"resourceType":"Organization","id":"org",
+	    "name":"O","partOf":{"reference":"#parent"}},{"resourceType":"Organization","id":"parent","name":"P"}],
+	    "managingOrganization":{"reference":"#org"}})"),
+	          "");
+	// dom-3: a contained resource nothing refers to.
+	EXPECT_NE(Issues(R"({"resourceType":"Patient","contained":[{"resourceType":"Organization","id":"org",
+	    "name":"O"}]})")
+	              .find("invariant Patient: constraint dom-3 failed"),
+	          std::string::npos);
+}
+
+TEST(FhirInvariants, DatatypesAndBackboneElements) {
+	EXPECT_EQ(Issues(R"({"resourceType":"Patient","photo":[{"data":"AAAA"}]})"),
+	          "invariant Patient.photo[0]: constraint att-1 failed: If the Attachment has data, it SHALL have a "
+	          "contentType\n");
+	EXPECT_EQ(Issues(R"({"resourceType":"Observation","status":"final","code":{"text":"x"},
+	    "valueQuantity":{"value":1,"code":"mg"}})"),
+	          "invariant Observation.valueQuantity: constraint qty-3 failed: If a code for the unit is present, "
+	          "the system SHALL also be present\n");
+	EXPECT_EQ(Issues(R"({"resourceType":"Questionnaire","status":"active","item":[{"linkId":"a","type":"group",
+	    "item":[{"linkId":"a","type":"string"}]}]})"),
+	          "invariant Questionnaire: constraint que-2 failed: The link ids for groups and questions must be "
+	          "unique within the questionnaire\n");
+}
+
+// The one HL7 R4 example of fhir-test-cases that an invariant refuses: two concepts coded chol-mass.
+TEST(FhirInvariants, CodeSystemExampleDuplicateCodes) {
+	fs::path file = SharedDir() / "fhir-test-cases" / "r4-examples" / "codesystem-example.json";
+	if (!fs::exists(file))
+		GTEST_SKIP() << file << " is absent (set HDL_SHARED_DIR)";
+	std::ifstream in(file);
+	nlohmann::json doc = nlohmann::json::parse(in);
+	auto result = hdl::fhir::ValidateResource(hdl::json::FromNlohmann(doc), Level::Strict);
+	ASSERT_EQ(result.issues.size(), 1u);
+	EXPECT_EQ(result.issues[0].code, "invariant");
+	EXPECT_EQ(result.issues[0].expression, "CodeSystem");
+	EXPECT_EQ(result.issues[0].message,
+	          "constraint csd-1 failed: Within a code system definition, all the codes SHALL be unique");
+}
