@@ -137,6 +137,18 @@ TEST(FhirInvariants, ReferencesAndContained) {
 }
 
 TEST(FhirInvariants, DatatypesAndBackboneElements) {
+	// several at once, each at its element
+	EXPECT_EQ(Issues(R"({"resourceType":"Questionnaire","status":"active","item":[{"linkId":"a","type":"group",
+	    "item":[{"linkId":"a","type":"string"}]}],"useContext":[{"code":{"code":"age"},
+	    "valueQuantity":{"value":18,"code":"a"}}]})"),
+	          "invariant Questionnaire.useContext[0].valueQuantity: constraint qty-3 failed: If a code for the "
+	          "unit is present, the system SHALL also be present\n"
+	          "invariant Questionnaire: constraint que-2 failed: The link ids for groups and questions must be "
+	          "unique within the questionnaire\n");
+	// not evaluated where the resource has another kind of error
+	EXPECT_EQ(Issues(R"({"resourceType":"Encounter","status":"finished","class":{"code":"AMB"},"bad":1,
+	    "period":{"start":"2020-01-02T10:00:00Z","end":"2020-01-01T10:00:00Z"}})"),
+	          "structure Encounter.bad: unknown element 'bad'\n");
 	EXPECT_EQ(Issues(R"({"resourceType":"Patient","photo":[{"data":"AAAA"}]})"),
 	          "invariant Patient.photo[0]: constraint att-1 failed: If the Attachment has data, it SHALL have a "
 	          "contentType\n");

@@ -50,7 +50,7 @@ Guarded(const Node &node, const CompiledInvariant &inv) {
 
 void
 Walker::Invariants(const Node &node, r4::TypeId type, bool isResource) {
-	if (stopped_ || resource_ == nullptr || result_.issues.size() != resourceIssues_)
+	if (stopped_ || resource_ == nullptr || otherIssues_ != resourceIssues_)
 		return;
 	const std::vector<CompiledInvariant> &list = InvariantsOf(type);
 	if (list.empty())

@@ -66,6 +66,8 @@ void
 Walker::Report(const char *code, std::string message, std::string_view child) {
 	if (stopped_)
 		return;
+	if (std::string_view(code) != "invariant")
+		otherIssues_++;
 	// An entry of a Bundle has a budget of its own: however many entries are bad, each one's
 	// problems are reported (batch Bundles answer every entry), and one entry's flood cannot hide
 	// another's.
@@ -119,7 +121,7 @@ Walker::Resource(const Node &node, ResourcePlace place) {
 	size_t outerIssues = resourceIssues_;
 	if (place != ResourcePlace::Contained || resource_ == nullptr) {
 		resource_ = &node;
-		resourceIssues_ = result_.issues.size();
+		resourceIssues_ = otherIssues_;
 	}
 	bool pushed = false;
 	if (depth_ == 0) {

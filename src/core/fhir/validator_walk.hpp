@@ -85,10 +85,11 @@ private:
 	bool tooDeepReported_ = false;
 	// The resource invariants see as %resource and %rootResource: the root or a Bundle entry's
 	// resource (a contained resource's elements see their container, as ref-1 and dom-3 expect),
-	// and the number of issues there were when it began (its invariants are evaluated only while
-	// it has no other error).
+	// and the number of issues other than invariants there were when it began (its invariants are
+	// evaluated only while it has no other kind of error: broken structure would make them noise).
 	const json::Node *resource_ = nullptr;
 	size_t resourceIssues_ = 0;
+	size_t otherIssues_ = 0; // issues whose code is not "invariant", all resources together
 	size_t depth_ = 0;
 	PathSegment path_[kMaxDepth];
 };
