@@ -118,7 +118,7 @@ Disjuncts(const Ast &ast, std::vector<const Ast *> &out) {
 }
 
 void
-AddGuards(CompiledInvariant &c) {
+AddGuards(CompiledInvariant &c, r4::TypeId type) {
 	std::vector<const Ast *> disjuncts;
 	Disjuncts(c.expression.root(), disjuncts);
 	if (disjuncts.size() > 1)
@@ -136,10 +136,13 @@ AddGuards(CompiledInvariant &c) {
 		std::vector<std::string> names;
 		if (!AbsentNames(*d, names) || !PassesOnEmpty(*d))
 			continue;
-		std::vector<std::string> guard;
+		std::vector<CompiledInvariant::GuardName> guard;
 		for (std::string &name : names) {
-			guard.push_back("_" + name);
-			guard.push_back(std::move(name));
+			// An element of the type is found by its name (a binary search in JSONB); anything else
+			// (a choice group's base, a name the type does not have) by a scan of the members.
+			bool prefix = r4::FindElement(type, name) == nullptr;
+			guard.push_back({"_" + name, prefix});
+			guard.push_back({std::move(name), prefix});
 		}
 		c.guards.push_back(std::move(guard));
 	}
@@ -165,7 +168,7 @@ Compile(r4::TypeId type) {
 				if (name == "context")
 					c.usesContext = true;
 			if (def.element[0] == '\0')
-				AddGuards(c);
+				AddGuards(c, type);
 			out.list.push_back(std::move(c));
 		} catch (const Error &e) {
 			out.failures.push_back(std::string(def.key) + ": " + e.what());

@@ -37,7 +37,11 @@ struct CompiledInvariant {
 	// when none of its children of the focus is present (nor a choice member or _name of one), as on
 	// an empty object. When every name of one guard is absent the invariant holds and is not evaluated
 	// (dom-3 and dom-5 without contained, obs-6 without dataAbsentReason, att-1 without data).
-	std::vector<std::vector<std::string>> guards; // per guard: each name, then "_" + name
+	struct GuardName {
+		std::string name;       // an element, or "_" + element
+		bool prefix;            // a choice group (value -> valueQuantity): any member starting with it
+	};
+	std::vector<std::vector<GuardName>> guards;
 	// A disjunct `name.startsWith('prefix').not()` (ref-1): holds when the focus's `name` is a single
 	// string that does not start with the prefix, checked without the engine.
 	std::string notPrefixedName, notPrefix;

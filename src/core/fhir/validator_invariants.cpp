@@ -30,13 +30,17 @@ Guarded(const Node &node, const CompiledInvariant &inv) {
 		if (value.isString() && value.str().substr(0, inv.notPrefix.size()) != inv.notPrefix)
 			return true;
 	}
-	for (const std::vector<std::string> &guard : inv.guards) {
+	for (const auto &guard : inv.guards) {
 		bool present = false;
-		for (const std::string &name : guard) {
-			node.forEachMemberWithPrefix(name, [&](std::string_view, const Node &) {
-				present = true;
-				return false;
-			});
+		for (const CompiledInvariant::GuardName &g : guard) {
+			if (!g.prefix) {
+				present = !node.get(g.name).missing();
+			} else {
+				node.forEachMemberWithPrefix(g.name, [&](std::string_view, const Node &) {
+					present = true;
+					return false;
+				});
+			}
 			if (present)
 				break;
 		}
@@ -55,16 +59,21 @@ Walker::Invariants(const Node &node, r4::TypeId type, bool isResource) {
 	const std::vector<CompiledInvariant> &list = InvariantsOf(type);
 	if (list.empty())
 		return;
-	std::string_view typeName = r4::TypeName(type);
-	if (typeName.find('_') != std::string_view::npos)
-		typeName = {}; // a backbone element: the schema's name is not a FHIR type
-	fhirpath::Value self = fhirpath::Value::OfNode(node, typeName);
-	fhirpath::Span focus(&self, 1);
 	static const fhirpath::Environment kNoConstants;
+	fhirpath::Value self;
+	bool haveSelf = false;
 	fhirpath::Collection elements, result;
 	for (const CompiledInvariant &inv : list) {
 		if (Guarded(node, inv))
 			continue;
+		if (!haveSelf) {
+			std::string_view typeName = r4::TypeName(type);
+			if (typeName.find('_') != std::string_view::npos)
+				typeName = {}; // a backbone element: the schema's name is not a FHIR type
+			self = fhirpath::Value::OfNode(node, typeName);
+			haveSelf = true;
+		}
+		fhirpath::Span focus(&self, 1);
 		try {
 			size_t count = 1;
 			const fhirpath::Value *items = &self;
