@@ -66,7 +66,7 @@ is($lake->safe_psql('postgres', "SET ROLE tap_repl_engineer; SELECT hdl.publish_
 	'an engineer publishes the mart schema');
 is($lake->safe_psql('postgres', "SET ROLE tap_repl_engineer; SELECT hdl.publish_marts('tap_marts', ARRAY['mart_research', 'mart'])"),
 	'{mart,mart_research}', 'and again with a second schema (the list is replaced)');
-is($lake->safe_psql('postgres', q{SELECT string_agg(schemaname || '.' || tablename, ' ' ORDER BY 1) FROM pg_publication_tables
+is($lake->safe_psql('postgres', q{SELECT string_agg(schemaname || '.' || tablename, ' ' ORDER BY schemaname || '.' || tablename COLLATE "C") FROM pg_publication_tables
 	WHERE pubname = 'tap_marts'}), 'mart.patients mart.repl_names mart_research.repl_weights', 'the publication holds the marts, nothing else');
 is($lake->safe_psql('postgres', q{SELECT pubinsert AND pubupdate AND pubdelete AND pubtruncate FROM pg_publication WHERE pubname = 'tap_marts'}),
 	't', 'inserts, updates, deletes and truncates are published');

@@ -161,7 +161,9 @@ Compile(r4::TypeId type) {
 		if (def.owner != type || def.skip[0] != '\0')
 			continue;
 		try {
-			CompiledInvariant c {&def, fhirpath::Parse(def.expression), {}, false};
+			CompiledInvariant c {};
+			c.def = &def;
+			c.expression = fhirpath::Parse(def.expression);
 			if (def.element[0] != '\0')
 				c.element = fhirpath::Parse(def.element);
 			for (const std::string &name : c.expression.constants())
