@@ -146,10 +146,10 @@ REVOKE ALL ON FUNCTION hdl.register_source(name, text, text, boolean) FROM PUBLI
 COMMENT ON FUNCTION hdl.register_source(name, text, text, boolean) IS 'Registers a role as the source of an organisation (ODS code). A provider role must be registered before it can ingest; gateway => true lets a PostgREST role act for that organisation when the JWT claim hdl_org names it.';
 
 -- Reads for engineers and DBAs.
+-- hdl.read is C: it reads the type's partition with a plan kept per backend (src/ingest/read.cpp);
+-- its statement names every object by schema, so it needs no search_path.
 CREATE FUNCTION hdl.read(type text, id text) RETURNS jsonb
-	LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-	SELECT resource FROM hdl_lake.resource r
-	WHERE r.resource_type OPERATOR(pg_catalog.=) $1 AND r.id OPERATOR(pg_catalog.=) $2 $$;
+	LANGUAGE c STRICT STABLE AS 'MODULE_PATHNAME', 'hdl_read';
 CREATE FUNCTION hdl.vread(type text, id text, version int) RETURNS jsonb
 	LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
 	SELECT resource FROM hdl_lake.resource_history h

@@ -51,6 +51,12 @@ ReadSql(const std::string &p) {
 	       " r WHERE r.resource_type OPERATOR(pg_catalog.=) $1 AND r.id OPERATOR(pg_catalog.=) ANY ($2)";
 }
 
+std::string
+ReadOneSql(const std::string &p) {
+	return "SELECT r.resource FROM " + p +
+	       " r WHERE r.resource_type OPERATOR(pg_catalog.=) $1 AND r.id OPERATOR(pg_catalog.=) $2";
+}
+
 // The change log's rows of a refresh lie together at the end of the partition: one txid range
 // scan reads them, where reading the current versions would probe the key index once per id.
 // The newest changed version of a resource is its current one in the `upto` snapshot.
@@ -80,6 +86,7 @@ StatementsFor(Oid partition, const std::string &qualified_name) {
 	s->find_sql = FindSql(qualified_name);
 	s->upsert_sql = UpsertSql(qualified_name);
 	s->read_sql = ReadSql(qualified_name);
+	s->read_one_sql = ReadOneSql(qualified_name);
 	s->changes_sql = ChangesSql(qualified_name);
 	s->lock = {s->lock_sql.c_str(), 2, {TEXTOID, TEXTARRAYOID}, nullptr};
 	s->find = {s->find_sql.c_str(), 3, {TEXTOID, JSONBOID, INT4ARRAYOID}, nullptr};
@@ -88,6 +95,7 @@ StatementsFor(Oid partition, const std::string &qualified_name) {
 	              INT4ARRAYOID},
 	             nullptr};
 	s->read = {s->read_sql.c_str(), 2, {TEXTOID, TEXTARRAYOID}, nullptr};
+	s->read_one = {s->read_one_sql.c_str(), 2, {TEXTOID, TEXTOID}, nullptr};
 	s->changes = {s->changes_sql.c_str(), 4, {TEXTOID, PG_SNAPSHOTOID, PG_SNAPSHOTOID, XID8OID}, nullptr};
 	PartitionStatements &out = *s;
 	cache[partition] = std::move(s); // a renamed partition's old plans are simply dropped (they leak little)

@@ -9,7 +9,7 @@
 namespace hdl::ingest {
 
 struct PartitionStatements {
-	std::string lock_sql, find_sql, upsert_sql, read_sql, changes_sql;  // the plans point at these texts
+	std::string lock_sql, find_sql, upsert_sql, read_sql, read_one_sql, changes_sql;  // the plans point at these texts
 	// $1 type, $2 ids: locks the rows that exist (in id order) and returns id, version, source_id.
 	pg::CachedPlan lock;
 	// $1 type, $2 identifier pattern (jsonb), $3 the caller's organisation's sources: its ids found.
@@ -20,6 +20,8 @@ struct PartitionStatements {
 	pg::CachedPlan upsert;
 	// $1 type, $2 ids: id and resource of those that exist.
 	pg::CachedPlan read;
+	// $1 type, $2 id: its resource (hdl.read).
+	pg::CachedPlan read_one;
 	// (history partitions) $1 type, $2 since, $3 upto (pg_snapshot), $4 own (xid8): id and
 	// resource of the newest version of each resource changed after `since` and seen by `upto`
 	// or written by `own` (marts' incremental refresh).
