@@ -212,6 +212,7 @@ SET ROLE regress_oo_gp;
 SELECT hdl.ingest('{"resourceType":"Consent","id":"oo-consent-a","status":"active",
 	"scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"research"}]},
 	"category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],"patient":{"reference":"Patient/gp-a"},
+	"policyRule":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"OPTOUT"}]},
 	"provision":{"type":"deny","purpose":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActReason","code":"HRESCH"}]}}') ->> 'id' AS consent;
 RESET ROLE;
 :refresh
@@ -220,11 +221,13 @@ SET ROLE regress_oo_gp;
 SELECT hdl.ingest('{"resourceType":"Consent","id":"oo-consent-a","status":"inactive",
 	"scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"research"}]},
 	"category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],"patient":{"reference":"Patient/gp-a"},
+	"policyRule":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"OPTOUT"}]},
 	"provision":{"type":"deny","purpose":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActReason","code":"HRESCH"}]}}') ->> 'id' AS consent_withdrawn;
 -- a deny for another purpose (treatment) opts nobody out
 SELECT hdl.ingest('{"resourceType":"Consent","id":"oo-consent-a2","status":"active",
 	"scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"treatment"}]},
 	"category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],"patient":{"reference":"Patient/gp-a"},
+	"policyRule":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"OPTOUT"}]},
 	"provision":{"type":"deny","purpose":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActReason","code":"TREAT"}]}}') ->> 'id' AS other_purpose;
 RESET ROLE;
 -- the acute trust cannot opt out the GP's patient B, whom it never sent: by its own id B is unknown
@@ -233,11 +236,13 @@ SET ROLE regress_oo_acute;
 SELECT pg_temp.regress_try($$SELECT hdl.ingest('{"resourceType":"Consent","id":"oo-consent-b","status":"active",
 	"scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"research"}]},
 	"category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],"patient":{"reference":"Patient/gp-b"},
+	"policyRule":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"OPTOUT"}]},
 	"provision":{"type":"deny","purpose":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActReason","code":"HOPERAT"}]}}')$$) AS by_other_id;
 SELECT hdl.ingest('{"resourceType":"Consent","id":"oo-consent-b","status":"active",
 	"scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"research"}]},
 	"category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],
 	"patient":{"identifier":{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9993111015"}},
+	"policyRule":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"OPTOUT"}]},
 	"provision":{"type":"deny","purpose":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActReason","code":"HOPERAT"}]}}') ->> 'id' AS by_nhs_number;
 RESET ROLE;
 SELECT r.patient = (SELECT patient FROM who WHERE label = 'B') AS refers_to_b FROM hdl_lake.resource r
@@ -307,6 +312,7 @@ CREATE FUNCTION pg_temp.random_consent() RETURNS text LANGUAGE sql VOLATILE AS $
 		'scope', '{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"research"}]}'::jsonb,
 		'category', '[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}]'::jsonb,
 		'patient', jsonb_build_object('reference', 'Patient/' || p),
+		'policyRule', '{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"OPTOUT"}]}'::jsonb,
 		'provision', '{"type":"deny","purpose":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActReason","code":"HOPERAT"}]}'::jsonb)) ->> 'id'
 	FROM (SELECT (ARRAY['gp-a', 'gp-b', 'gp-e'])[1 + floor(random() * 3)::int] AS p) r $$;
 -- D (nobody) is always listed: a list is never empty

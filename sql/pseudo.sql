@@ -47,7 +47,7 @@ SELECT pg_temp.mask(hdl.ingest_bundle($${"resourceType":"Bundle","type":"transac
    "valueQuantity":{"value":61,"unit":"/min"}},
   "request":{"method":"POST","url":"Observation"}}]}$$)::text);
 -- a later resource from the same feed refers to the patient by the feed's own id
-SELECT hdl.ingest('{"resourceType":"AllergyIntolerance","patient":{"reference":"Patient/gp-local-17"},"code":{"text":"penicillin"}}') -> 'patient' ->> 'reference' = 'Patient/' || :'pseudonym' AS linked_by_local_id;
+SELECT hdl.ingest('{"resourceType":"AllergyIntolerance","clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical","code":"active"}]},"patient":{"reference":"Patient/gp-local-17"},"code":{"text":"penicillin"}}') -> 'patient' ->> 'reference' = 'Patient/' || :'pseudonym' AS linked_by_local_id;
 -- a logical reference by NHS number becomes a literal reference, and keeps no number
 SELECT pg_temp.mask((hdl.ingest('{"resourceType":"Procedure","status":"completed","subject":{"identifier":{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}},"code":{"text":"ECG"}}') -> 'subject')::text) AS subject;
 RESET ROLE;

@@ -164,8 +164,9 @@ LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	dry boolean;
 BEGIN
+	PERFORM hdl._not_null(target, 'target');
 	IF target IS DISTINCT FROM 'lake' THEN
-		RAISE EXCEPTION 'a retention job''s target is lake, not "%"', coalesce(target, 'NULL')
+		RAISE EXCEPTION 'a retention job''s target is lake, not "%"', target
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	IF options ? 'dry_run' AND jsonb_typeof(options -> 'dry_run') <> 'boolean' THEN

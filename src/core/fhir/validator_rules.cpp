@@ -1,5 +1,5 @@
 // Rules of particular types that the generated tables cannot express: Extension (ext-1),
-// Reference shape, Bundle structure (bdl-*), contained resources (dom-2, dom-4).
+// Reference shape, Bundle structure (bdl-*), contained resources (dom-2, dom-3, dom-4).
 #include "core/fhir/reference.hpp"
 #include "core/fhir/validator_walk.hpp"
 
@@ -43,6 +43,62 @@ Walker::ContainedRules(const Node &node) {
 	if (!meta.get("versionId").missing() || !meta.get("lastUpdated").missing())
 		Report("invalid", "a contained resource must not have meta.versionId or meta.lastUpdated (dom-4)",
 		       "meta");
+}
+
+namespace {
+
+constexpr int kMaxScanDepth = 128; // beyond the walk's own limit, which reports the depth
+
+// Every string value in the subtree that starts with '#': the local references, canonicals and
+// uris that may point at a contained resource (or, "#" alone, at the container).
+void
+LocalReferences(const Node &node, int depth, std::vector<std::string_view> &out) {
+	if (depth > kMaxScanDepth)
+		return;
+	if (node.isString()) {
+		std::string_view s = node.str();
+		if (!s.empty() && s[0] == '#')
+			out.push_back(s);
+	} else if (node.isArray()) {
+		for (size_t i = 0; i < node.size(); i++)
+			LocalReferences(node.at(i), depth + 1, out);
+	} else if (node.isObject()) {
+		node.forEachMember([&](std::string_view, const Node &value) { LocalReferences(value, depth + 1, out); });
+	}
+}
+
+} // namespace
+
+// dom-3, natively: the engine cannot evaluate its as(canonical) / as(uri) on JSON strings,
+// whose FHIR types it does not know. Any '#id' string anywhere in the resource counts as a
+// reference (a plain string equal to '#id' too: at worst a missed refusal, never a false one).
+void
+Walker::ContainedReferencedRule(const Node &node) {
+	Node contained = node.get("contained");
+	if (!contained.isArray() || contained.size() == 0 || otherIssues_ != resourceIssues_)
+		return;
+	std::vector<std::string_view> refs;
+	LocalReferences(node, 0, refs);
+	for (size_t i = 0; i < contained.size() && !stopped_; i++) {
+		Node id = contained.at(i).get("id");
+		if (!id.isString())
+			continue; // '#' + id is empty: the constraint holds (and id is required elsewhere)
+		std::string_view want = id.str();
+		bool referred = std::any_of(refs.begin(), refs.end(),
+		                            [&](std::string_view r) { return r.substr(1) == want; });
+		if (!referred) {
+			std::vector<std::string_view> own;
+			LocalReferences(contained.at(i), 0, own);
+			referred = std::any_of(own.begin(), own.end(), [](std::string_view r) { return r == "#"; });
+		}
+		if (referred || !Push("contained", static_cast<int32_t>(i)))
+			continue;
+		Report("invariant",
+		       "constraint dom-3 failed: If the resource is contained in another resource, it SHALL be referred to "
+		       "from elsewhere in the resource or SHALL refer to the containing resource (contained resource " +
+		           Quote(want) + " is not referred to)");
+		Pop();
+	}
 }
 
 namespace {

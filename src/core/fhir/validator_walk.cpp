@@ -201,8 +201,11 @@ Walker::Object(const Node &node, r4::TypeId type, bool isResource) {
 	}
 	if (empty)
 		return;
-	if (level_ == Level::Strict)
+	if (level_ == Level::Strict) {
 		Invariants(node, type, isResource);
+		if (isResource)
+			ContainedReferencedRule(node);
+	}
 	if (type == r4::kExtensionType)
 		ExtensionRules(node, seen);
 	else if (type == r4::kReferenceType)

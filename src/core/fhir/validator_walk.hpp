@@ -52,6 +52,7 @@ private:
 	void ReferenceRules(const json::Node &node);
 	void BundleRules(const json::Node &node);
 	void ContainedRules(const json::Node &node);
+	void ContainedReferencedRule(const json::Node &node); // dom-3, at level strict
 	// invariants at level strict (validator_invariants.cpp)
 	void Invariants(const json::Node &node, r4::TypeId type, bool isResource);
 
