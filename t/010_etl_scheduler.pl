@@ -136,6 +136,26 @@ $node->safe_psql('postgres', q{
 	CREATE ROLE regress_feed LOGIN IN ROLE hdl_provider;
 	SELECT hdl.register_source('regress_feed', 'RR8', 'Regress acute trust');
 });
+# In hdl.etl_database the launcher sends them, within a poll interval, for what committed since
+# its last look: an ingest commit notifies nothing itself (issue 21: every notifying commit queues
+# on one lock). Heard by a listener that holds no hdl role, in a session of its own.
+my $listener = $node->background_psql('postgres', extra_params => ['-U', 'tap_listener']);
+$listener->query_safe('LISTEN hdl_ingest');
+# Everything heard until `want` notifications came (or 5 s), then a second more for any extra.
+sub hear {
+	my ($want) = @_;
+	my $heard = '';
+	for (1 .. 50) {
+		$heard .= $listener->query_safe('SELECT 1');
+		my @n = ($heard =~ /Asynchronous notification "hdl_ingest"/g);
+		last if scalar(@n) >= $want;
+		sleep(0.1);
+	}
+	sleep(1.2);
+	$heard .= $listener->query_safe('SELECT 1');
+	return $heard;
+}
+sub payloads { my ($heard) = @_; return ($heard =~ /Asynchronous notification "hdl_ingest" with payload "([^\n]*)" received/g); }
 ($ret, $out, $err) = $node->psql('postgres', q{
 	SET ROLE regress_feed;
 	LISTEN hdl_ingest;
@@ -145,26 +165,51 @@ $node->safe_psql('postgres', q{
 	SELECT hdl.ingest('{"resourceType":"Practitioner","name":[{"family":"Jones"}]}') IS NOT NULL;
 	SELECT 1;
 });
-my @notes = ($out =~ /Asynchronous notification "hdl_ingest" with payload "([^\n]*)" received/g);
-is(scalar(@notes), 1, 'one hdl_ingest notification: the committed batch only') or diag($out . $err);
+unlike($out, qr/Asynchronous notification/, 'the ingest commit itself notifies nothing here') or diag($out . $err);
+my $heard = hear(1);
+my @notes = payloads($heard);
+is(scalar(@notes), 1, 'one hdl_ingest notification: the committed batch only') or diag($heard);
 my $batch = $node->safe_psql('postgres', "SELECT max(batch_id) FROM hdl.catalog_batches WHERE organisation = 'RR8'");
 is($notes[0] // '', qq({"batch" : $batch}), 'the payload is the batch id alone: no source, counts or types');
-# The same heard by a listener that holds no hdl role, in a session of its own.
-my $listener = $node->background_psql('postgres', extra_params => ['-U', 'tap_listener']);
-$listener->query_safe('LISTEN hdl_ingest');
-$node->safe_psql('postgres', q{SET ROLE regress_feed;
-	SELECT hdl.ingest('{"resourceType":"Practitioner","name":[{"family":"Listened"}]}')});
-my $heard = '';
-for (1 .. 50) {
-	$heard .= $listener->query_safe('SELECT 1');
-	last if $heard =~ /hdl_ingest/;
-	sleep(0.1);
-}
-$batch = $node->safe_psql('postgres', "SELECT max(batch_id) FROM hdl.catalog_batches WHERE organisation = 'RR8'");
-like($heard, qr/Asynchronous notification "hdl_ingest" with payload "\{"batch" : $batch\}" received/,
-	'a listener without privileges hears the batch id');
+$lpid = launcher_pid();
+like($heard, qr/received from server process with PID $lpid\./, 'sent by the ETL launcher');
 unlike($heard, qr/RR8|Practitioner|"stored"/, 'and nothing else');
+
+# Two feeds committing at once: every batch announced once, in batch order within a tick.
+$node->safe_psql('postgres', q{
+	CREATE ROLE regress_feed2 LOGIN IN ROLE hdl_provider;
+	SELECT hdl.register_source('regress_feed2', 'RR9', 'Regress second trust');
+});
+my $first = $node->safe_psql('postgres', 'SELECT max(batch_id) FROM hdl.ingest_batch');
+my @feeds = map { $node->background_psql('postgres') } (1, 2);
+my @roles = ('regress_feed', 'regress_feed2');
+for my $round (1 .. 10) {
+	for my $f (0, 1) {
+		$feeds[$f]->query_safe("SET ROLE $roles[$f]; SELECT hdl.ingest('{\"resourceType\":\"Practitioner\",\"name\":[{\"family\":\"F$f R$round\"}]}') IS NOT NULL; RESET ROLE");
+	}
+}
+$_->quit for @feeds;
+$heard = hear(20);
+@notes = payloads($heard);
+my @want = split(/\n/, $node->safe_psql('postgres', "SELECT format('{\"batch\" : %s}', batch_id) FROM hdl.ingest_batch WHERE batch_id > $first ORDER BY batch_id"));
+is(scalar(@want), 20, 'twenty batches committed');
+is(join(',', sort @notes), join(',', sort @want), 'each announced exactly once') or diag($heard);
 $listener->quit;
+
+# In a database that is not hdl.etl_database the batch's own transaction notifies.
+$node->safe_psql('postgres', 'CREATE DATABASE other_lake');
+$node->safe_psql('other_lake', q{CREATE EXTENSION hdl CASCADE;
+	SELECT hdl.register_source('regress_feed', 'RR8', 'Regress acute trust')});
+($ret, $out, $err) = $node->psql('other_lake', q{
+	SET ROLE regress_feed;
+	LISTEN hdl_ingest;
+	SELECT hdl.ingest('{"resourceType":"Practitioner","name":[{"family":"Elsewhere"}]}') IS NOT NULL;
+	SELECT 1;
+});
+$batch = $node->safe_psql('other_lake', "SELECT max(batch_id) FROM hdl.ingest_batch");
+like($out, qr/Asynchronous notification "hdl_ingest" with payload "\{"batch" : $batch\}" received/,
+	'another database: the ingest transaction notifies') or diag($out . $err);
+$node->safe_psql('postgres', 'DROP DATABASE other_lake');
 ($ret, $out, $err) = $node->psql('postgres', 'SELECT * FROM hdl.catalog_batches', extra_params => ['-U', 'tap_listener']);
 like($err, qr/permission denied/, 'nor can it read the batch');
 

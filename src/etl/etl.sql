@@ -462,7 +462,12 @@ CREATE TRIGGER etl_run_notify AFTER UPDATE OF status ON hdl.etl_run FOR EACH ROW
 	EXECUTE FUNCTION hdl._etl_run_notify();
 
 -- NOTIFY hdl_ingest once per committed ingest call (hdl.ingest_batch gets one row per call): the
--- batch id alone, as for hdl_etl; hdl.catalog_batches has the details.
+-- batch id alone, as for hdl_etl; hdl.catalog_batches has the details. In hdl.etl_database the
+-- ETL launcher sends them, every hdl.etl_poll_interval, for the batches committed since its last
+-- look (their txid), so that ingest commits do not queue on the lock every notifying commit takes
+-- (issue 21); in other databases the batch's own transaction notifies.
+CREATE FUNCTION hdl._ingest_notify_inline() RETURNS boolean
+	LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'hdl_ingest_notify_inline';
 CREATE FUNCTION hdl._ingest_batch_notify() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
@@ -471,7 +476,31 @@ BEGIN
 END
 $$;
 CREATE TRIGGER ingest_batch_notify AFTER INSERT ON hdl.ingest_batch FOR EACH ROW
+	WHEN (hdl._ingest_notify_inline())
 	EXECUTE FUNCTION hdl._ingest_batch_notify();
+
+-- The launcher's part: notifies the batches committed after `since` and seen by this statement's
+-- snapshot, in batch order, and returns that snapshot (the next call's `since`). A NULL `since`
+-- (the launcher just started) announces nothing.
+CREATE FUNCTION hdl._ingest_announce(since pg_snapshot) RETURNS pg_snapshot
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	upto pg_catalog.pg_snapshot := pg_catalog.pg_current_snapshot();
+	b bigint;
+BEGIN
+	IF since IS NULL THEN
+		RETURN upto;
+	END IF;
+	FOR b IN SELECT i.batch_id FROM hdl.ingest_batch i
+		WHERE i.txid OPERATOR(pg_catalog.>=) pg_catalog.pg_snapshot_xmin(since)
+		  AND NOT pg_catalog.pg_visible_in_snapshot(i.txid, since) AND pg_catalog.pg_visible_in_snapshot(i.txid, upto)
+		ORDER BY i.batch_id
+	LOOP
+		PERFORM pg_catalog.pg_notify('hdl_ingest', pg_catalog.json_build_object('batch', b)::text);
+	END LOOP;
+	RETURN upto;
+END
+$$;
 
 REVOKE ALL ON hdl.etl_job, hdl.etl_run, hdl.etl_job_state FROM PUBLIC;
 GRANT SELECT ON hdl.etl_job, hdl.etl_run, hdl.etl_job_state TO hdl_engineer;
@@ -484,7 +513,7 @@ REVOKE ALL ON FUNCTION hdl.etl_normalize_schedule(text), hdl.etl_describe_schedu
 	hdl.alter_job(text, text, boolean, text, int, interval, interval, jsonb), hdl.unschedule_job(text),
 	hdl._etl_lock_class(), hdl._etl_run_start(bigint, int), hdl._etl_run_finish(bigint, bigint, bigint, text, text, text, text, text),
 	hdl._etl_mark_stale(bigint[], text), hdl._etl_claim_due_runs(int), hdl._etl_execute(bigint),
-	hdl.run_job_now(text), hdl._etl_run_notify(), hdl._ingest_batch_notify() FROM PUBLIC;
+	hdl.run_job_now(text), hdl._etl_run_notify(), hdl._ingest_batch_notify(), hdl._ingest_announce(pg_snapshot) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION hdl.etl_normalize_schedule(text), hdl.etl_describe_schedule(text),
 	hdl.etl_next_run(text, timestamptz), hdl._etl_slot(text, timestamptz, timestamptz),
 	hdl._etl_retry_delay(int, interval),

@@ -16,6 +16,7 @@
 
 extern "C" {
 #include "catalog/pg_type.h"
+#include "commands/dbcommands.h"
 #include "executor/spi.h"
 #include "pgstat.h"
 #include "postmaster/bgworker.h"
@@ -54,6 +55,30 @@ struct Claimed {
 
 Tracked tracked[MAX_TRACKED];
 bool stale_checked = false; // the start-up repair, redone whenever the extension (re)appears
+bool launcher_registered = false; // set in the postmaster, inherited by every backend
+// The snapshot up to which committed ingest batches were announced (pg_snapshot text, in
+// TopMemoryContext); NULL until the first tick, which announces nothing older.
+char *announced_upto = nullptr;
+
+// NOTIFY hdl_ingest for each ingest batch committed since the last tick, in this tick's
+// transaction (docs/etl.md, "Notifications"): the ingest commits themselves notify nothing, so
+// they do not queue on the notification lock that every notifying commit takes.
+void
+AnnounceBatches() {
+	Oid argtypes[1] = {TEXTOID};
+	Datum values[1] = {announced_upto != nullptr ? CStringGetTextDatum(announced_upto) : (Datum) 0};
+	int rc = SPI_execute_with_args("SELECT hdl._ingest_announce($1::pg_catalog.pg_snapshot)::text", 1, argtypes,
+	                               values, announced_upto != nullptr ? nullptr : "n", false, 1);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "hdl: could not announce ingest batches");
+	char *upto = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	if (upto == nullptr)
+		elog(ERROR, "hdl: no snapshot from hdl._ingest_announce");
+	char *kept = MemoryContextStrdup(TopMemoryContext, upto);
+	if (announced_upto != nullptr)
+		pfree(announced_upto);
+	announced_upto = kept;
+}
 
 int
 TrackedCount() {
@@ -181,6 +206,7 @@ Tick(Claimed *claimed) {
 		}
 		ReapWorkers();
 		(void)MarkStale("the worker of the run is gone");
+		AnnounceBatches();
 		int free_slots = hdl::guc::etl_max_workers - TrackedCount();
 		if (hdl::guc::etl_enabled && free_slots > 0)
 			n = ClaimDueRuns(claimed, Min(free_slots, MAX_TRACKED));
@@ -263,8 +289,22 @@ LauncherMain(Datum) {
 
 } // namespace
 
+bool
+LauncherAnnouncesHere() {
+	static int here = -1; // the database of a backend never changes, nor hdl.etl_database
+	if (here < 0) {
+		const char *name = get_database_name(MyDatabaseId);
+		here = (launcher_registered && name != nullptr && hdl::guc::etl_database != nullptr &&
+		        strcmp(name, hdl::guc::etl_database) == 0)
+		           ? 1
+		           : 0;
+	}
+	return here == 1;
+}
+
 void
 RegisterLauncher() {
+	launcher_registered = true;
 	BackgroundWorker worker;
 	memset(&worker, 0, sizeof(worker));
 	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;

@@ -23,8 +23,11 @@ CREATE TABLE hdl.ingest_batch (
 	received_at timestamptz NOT NULL,
 	stored int NOT NULL,
 	rejected int NOT NULL,
-	resource_counts jsonb NOT NULL
+	resource_counts jsonb NOT NULL,
+	-- the writing transaction: the ETL launcher announces batches by it (src/etl/etl.sql)
+	txid xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id()
 );
+CREATE INDEX ingest_batch_txid_idx ON hdl.ingest_batch (txid);
 COMMENT ON TABLE hdl.ingest_batch IS 'One row per ingest call (a resource, a Bundle, an import file): who, when, what was stored and rejected.';
 
 -- Current versions, partitioned by resource type; the patient column keeps the patient
