@@ -17,7 +17,9 @@ only when the StructureDefinitions bind the element `required` (or do not descri
 element bound `required` that the schema leaves without an enum (Procedure.status, MedicationRequest.intent,
 ...) gets the codes of its ValueSet, expanded from valuesets.json when the ValueSet is fully defined there
 (concept lists, and whole CodeSystems whose content is complete; no filters, excludes or external systems
-such as mime types and currencies: those stay unchecked).
+such as mime types and currencies: those stay unchecked). So does a Coding or CodeableConcept element
+bound `required` (Condition.clinicalStatus), with the code system of the codes and the ValueSet's URL.
+Every required binding left unchecked is listed, with the reason, at the top of r4_tables.inc.
 
 Usage:
   python3 tools/fhir-tables/generate.py            write the file
@@ -74,7 +76,7 @@ ResearchStudy.status ResearchStudy.arm.name
 
 # Types the validator treats specially; their ids are emitted as named constants.
 WELL_KNOWN = ["Element", "Extension", "Reference", "Narrative", "Meta", "Bundle", "Bundle_Entry",
-              "Bundle_Request", "Bundle_Response", "ResourceList"]
+              "Bundle_Request", "Bundle_Response", "ResourceList", "Coding"]
 
 
 INPUTS = ["fhir.schema.json", "profiles-types.json", "profiles-resources.json", "valuesets.json"]
@@ -132,7 +134,9 @@ def required_value_sets(*bundles):
 
 
 class ValueSets:
-    """The codes of R4 ValueSets that valuesets.json defines completely; None for the others."""
+    """The codes of R4 ValueSets that valuesets.json defines completely. expand() says why not for
+    the others: a ValueSet that is not there (v3 and LOINC ones), an external code system (mime types,
+    currencies, UCUM), a filter or an exclude."""
 
     def __init__(self, bundle):
         self.value_sets, self.code_systems = {}, {}
@@ -149,31 +153,43 @@ class ValueSets:
             yield c["code"]
             yield from ValueSets._concepts(c.get("concept", []))
 
-    def codes(self, url, depth=0):
+    def expand(self, url, depth=0):
+        """([(system, code)], None), or (None, the reason it cannot be expanded from valuesets.json)."""
         vs = self.value_sets.get(url)
-        if vs is None or depth > 8:
-            return None
+        if vs is None:
+            return None, "the ValueSet is not in valuesets.json"
+        if depth > 8:
+            return None, "ValueSets imported more than 8 deep"
         compose = vs.get("compose", {})
         if compose.get("exclude"):
-            return None
+            return None, "the ValueSet excludes codes"
         out = []
         for inc in compose.get("include", []):
             if inc.get("filter"):
-                return None
+                return None, "a filter on %s" % inc.get("system")
             for imported in inc.get("valueSet", []):
-                sub = self.codes(imported.split("|")[0], depth + 1)
+                sub, why = self.expand(imported.split("|")[0], depth + 1)
                 if sub is None:
-                    return None
+                    return None, why
                 out += sub
+            system = inc.get("system")
             if "concept" in inc:
-                out += [c["code"] for c in inc["concept"]]
-            elif "system" in inc:
-                cs = self.code_systems.get(inc["system"])
+                out += [(system, c["code"]) for c in inc["concept"]]
+            elif system is not None:
+                cs = self.code_systems.get(system)
                 if cs is None or cs.get("content") != "complete":
-                    return None
-                out += list(self._concepts(cs.get("concept", [])))
+                    return None, "an external code system (%s)" % system
+                out += [(system, c) for c in self._concepts(cs.get("concept", []))]
         seen = set()
-        return [c for c in out if not (c in seen or seen.add(c))] or None
+        out = [p for p in out if not (p in seen or seen.add(p))]
+        return (out, None) if out else (None, "the ValueSet has no codes")
+
+    def codes(self, url):
+        pairs, _ = self.expand(url)
+        if pairs is None:
+            return None
+        seen = set()
+        return [c for _, c in pairs if not (c in seen or seen.add(c))]
 
 
 def code_table_wanted(strengths, tname, name):
@@ -186,6 +202,34 @@ def code_table_wanted(strengths, tname, name):
     if len(found) > 1:
         sys.exit("generate.py: %s.%s has binding strengths %s" % (tname, name, sorted(map(str, found))))
     return found == {"required"}
+
+
+# Element types whose required bindings get a table of codes when the schema has no enum for them.
+BOUND_TYPES = ("code", "Coding", "CodeableConcept")
+
+
+def bound_codes(expander, tname, name, etype, value_sets, bindings):
+    """(codes, (system, ValueSet)) of a required binding the schema does not enumerate, or (None, ("", ""))
+    when valuesets.json cannot give them; records the binding and how it is checked (or why not) in
+    bindings. A Coding or CodeableConcept is checked only where its codes are in one code system: a
+    coding of that system must have one of them."""
+    if len(value_sets) != 1:
+        bindings.append((tname, name, etype, " ".join(sorted(value_sets)), "bound to several ValueSets"))
+        return None, ("", "")
+    url = next(iter(value_sets))
+    pairs, why = expander.expand(url)
+    systems = sorted({system or "" for system, _ in pairs or []})
+    if pairs and etype != "code" and (len(systems) != 1 or not systems[0]):
+        pairs, why = None, "codes of %d code systems" % len(systems)
+    if pairs is None:
+        bindings.append((tname, name, etype, url, why))
+        return None, ("", "")
+    bindings.append((tname, name, etype, url, "valuesets.json"))
+    codes = []
+    for _, code in pairs:
+        if code not in codes:
+            codes.append(code)
+    return codes, (systems[0], url) if etype != "code" else ("", "")
 
 
 def ref_name(prop):
@@ -245,8 +289,9 @@ def build(schema, profiles, resource_profiles, valuesets):
     type_order = primitives + ["ResourceList"] + complex_types + resources
     type_id = {n: i for i, n in enumerate(type_order)}
 
-    # Per type: element name -> dict(type, array, enum, choice, required, ext)
+    # Per type: element name -> dict(type, array, enum, binding, choice, required, ext)
     elements = {}
+    bindings = []  # every required binding: (type, element, element type, ValueSet, how or why not)
     choices = {}
     for tname in complex_types + resources:
         props = defs[tname]["properties"]
@@ -256,24 +301,25 @@ def build(schema, profiles, resource_profiles, valuesets):
             if name.startswith("_") or (name == "resourceType" and tname in resources):
                 continue
             enum = prop.get("enum") or prop.get("items", {}).get("enum")
+            binding = ("", "")  # (system, ValueSet) of a Coding or CodeableConcept's codes
             if enum is not None:
                 etype = "code"
                 if not code_table_wanted(strengths, tname, name):
                     enum = None  # an extensible (or weaker) binding: any code is allowed
+                else:
+                    bindings.append((tname, name, "code", "", "schema enum"))
             elif name in groups and "$ref" not in prop:
                 etype = groups[name][1]  # inline primitive choice member
             else:
                 etype = ref_name(prop)
                 sets = bound.get((tname.rstrip("0123456789"), name), set())
-                if etype == "code" and len(sets) == 1:  # a required binding the schema does not enumerate
-                    codes = expander.codes(next(iter(sets)))
-                    if codes:
-                        enum = codes
+                if etype in BOUND_TYPES and sets:
+                    enum, binding = bound_codes(expander, tname, name, etype, sets, bindings)
             if etype not in type_id:
                 sys.exit("generate.py: %s.%s has no known type" % (tname, name))
             els[name] = {
                 "type": etype, "array": prop.get("type") == "array" or "items" in prop,
-                "enum": tuple(enum) if enum else None,
+                "enum": tuple(enum) if enum else None, "binding": binding,
                 "choice": groups[name][0] if name in groups else None,
                 "required": name in defs[tname].get("required", []),
                 "ext": ("_" + name) in props or etype == "canonical",
@@ -365,10 +411,11 @@ def build(schema, profiles, resource_profiles, valuesets):
     enum_list = []
     for tname in sorted(elements):
         for name in sorted(elements[tname]):
-            enum = elements[tname][name]["enum"]
-            if enum and enum not in enum_index:
-                enum_index[enum] = len(enum_list) + 1
-                enum_list.append(enum)
+            el = elements[tname][name]
+            key = (el["enum"],) + el["binding"]
+            if el["enum"] and key not in enum_index:
+                enum_index[key] = len(enum_list) + 1
+                enum_list.append(key)
 
     rows_types, rows_elements, rows_required, rows_choices = [], [], [], []
     max_choice = max_required = 0
@@ -407,7 +454,7 @@ def build(schema, profiles, resource_profiles, valuesets):
                 flags |= 4  # ElementDef::kChoice
                 slot_choice = group_slot[el["choice"]]
             rows_elements.append((pool.add(name), flags, type_id[el["type"]],
-                                  enum_index.get(el["enum"], 0), slot_choice, slot_required))
+                                  enum_index.get((el["enum"],) + el["binding"], 0), slot_choice, slot_required))
         max_choice = max(max_choice, len(group_names))
         max_required = max(max_required, required_slot)
         kind = "Resource" if tname in resources else "Complex"
@@ -417,15 +464,16 @@ def build(schema, profiles, resource_profiles, valuesets):
         sys.exit("generate.py: more than 64 choice groups or required elements in one type")
 
     rows_enums, rows_codes = [], []
-    for enum in enum_list:
-        rows_enums.append((len(rows_codes), len(enum)))
+    for enum, system, value_set in enum_list:
+        rows_enums.append((len(rows_codes), len(enum), pool.add(system) if system else (0, 0),
+                           pool.add(value_set) if value_set else (0, 0)))
         for code in sorted(enum, key=lambda s: s.encode("utf-8")):
             rows_codes.append(pool.add(code))
 
     return {
         "types": rows_types, "elements": rows_elements, "required": rows_required,
         "choices": rows_choices, "enums": rows_enums, "codes": rows_codes, "pool": pool,
-        "resources": [type_id[r] for r in resources], "type_id": type_id,
+        "resources": [type_id[r] for r in resources], "type_id": type_id, "bindings": sorted(bindings),
         "primitive_count": len(primitives),
         "invariants": invariants(profiles, resource_profiles, elements, type_id),
     }
@@ -587,6 +635,24 @@ def rows(items, per_line, fmt):
     return "\n".join(lines)
 
 
+def binding_summary(bindings):
+    """Comment lines: how many required bindings of the schema's elements are checked, from where, and
+    each one that is not, with the reason (docs/validation.md, Tables, quotes these counts)."""
+    out = ["//", "// Required bindings of the schema's elements:"]
+    checked = collections.Counter((etype == "code", how) for _, _, etype, _, how in bindings
+                                  if how in ("schema enum", "valuesets.json"))
+    out.append("//   %d code elements checked from the schema's enums" % checked[(True, "schema enum")])
+    out.append("//   %d code elements checked from valuesets.json" % checked[(True, "valuesets.json")])
+    out.append("//   %d Coding and CodeableConcept elements checked from valuesets.json" %
+               checked[(False, "valuesets.json")])
+    for kind, is_code in (("code", True), ("Coding and CodeableConcept", False)):
+        left = [b for b in bindings if (b[2] == "code") == is_code and b[4] not in ("schema enum", "valuesets.json")]
+        out.append("//   %d %s elements not checked:" % (len(left), kind))
+        for tname, name, _, url, why in left:
+            out.append("//     %s.%s (%s): %s" % (tname, name, url, why))
+    return out
+
+
 def render(t, shas):
     out = []
     out.append("// GENERATED FILE, do not edit. FHIR R4 (4.0.1) tables of hdl's validator.")
@@ -597,6 +663,7 @@ def render(t, shas):
     out.append("// Included once, by src/core/fhir/r4_schema.cpp; the structs are in r4_schema.hpp.")
     out.append("// Sizes: %d types, %d elements, %d enums, %d codes, %d bytes of names." % (
         len(t["types"]), len(t["elements"]), len(t["enums"]), len(t["codes"]), t["pool"].size))
+    out.extend(binding_summary(t["bindings"]))
     out.append("")
     out.append("namespace hdl::fhir::r4::tables {")
     out.append("")
@@ -635,9 +702,11 @@ def render(t, shas):
     out.append(rows(t["choices"], 6, lambda r: "{{%d, %d}, %d}" % (r[0][0], r[0][1], r[1])))
     out.append("};")
     out.append("")
-    out.append("// Codes of required bindings: firstCode, codeCount (index 0 is \"no enum\").")
+    out.append("// Codes of required bindings: firstCode, codeCount, and for a Coding or CodeableConcept the")
+    out.append("// code system of the codes and the ValueSet (index 0 is \"no enum\").")
     out.append("static const EnumDef kEnums[] = {")
-    out.append(rows([(0, 0)] + t["enums"], 8, lambda r: "{%d, %d}" % r))
+    out.append(rows([(0, 0, (0, 0), (0, 0))] + t["enums"], 3, lambda r: "{%d, %d, {%d, %d}, {%d, %d}}" % (
+        r[0], r[1], r[2][0], r[2][1], r[3][0], r[3][1])))
     out.append("};")
     out.append("static const Str kCodes[] = {")
     out.append(rows(t["codes"], 10, lambda r: "{%d, %d}" % r))

@@ -17,6 +17,7 @@ const TypeId kBundleEntryType = tables::kTypeBundleEntry;
 const TypeId kBundleRequestType = tables::kTypeBundleRequest;
 const TypeId kBundleResponseType = tables::kTypeBundleResponse;
 const TypeId kResourceListType = tables::kTypeResourceList;
+const TypeId kCodingType = tables::kTypeCoding;
 
 namespace {
 constexpr size_t kTypeCount = sizeof(tables::kTypes) / sizeof(tables::kTypes[0]);
@@ -102,6 +103,16 @@ EnumCodeCount(uint16_t enumId) noexcept {
 std::string_view
 EnumCode(uint16_t enumId, size_t i) noexcept {
 	return Name(tables::kCodes[tables::kEnums[enumId].firstCode + i]);
+}
+
+std::string_view
+EnumSystem(uint16_t enumId) noexcept {
+	return Name(tables::kEnums[enumId].system);
+}
+
+std::string_view
+EnumValueSet(uint16_t enumId) noexcept {
+	return Name(tables::kEnums[enumId].valueSet);
 }
 
 size_t

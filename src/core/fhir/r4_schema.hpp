@@ -91,9 +91,14 @@ struct ChoiceDef {
 	uint8_t required;
 };
 
+// The codes of a required binding. For a Coding or CodeableConcept element, system is the code
+// system of the codes (a coding of another system is not checked against them) and valueSet the
+// bound ValueSet; both are empty for code elements.
 struct EnumDef {
 	uint16_t firstCode;
 	uint16_t codeCount;
+	Str system;
+	Str valueSet;
 };
 
 // Well-known types the validator treats specially.
@@ -107,6 +112,7 @@ extern const TypeId kBundleEntryType;
 extern const TypeId kBundleRequestType;
 extern const TypeId kBundleResponseType;
 extern const TypeId kResourceListType;
+extern const TypeId kCodingType;
 
 const TypeDef &Type(TypeId id) noexcept;
 std::string_view Name(Str s) noexcept;
@@ -133,6 +139,9 @@ bool EnumContains(uint16_t enumId, std::string_view code) noexcept;
 // The codes of enumeration enumId, sorted.
 size_t EnumCodeCount(uint16_t enumId) noexcept;
 std::string_view EnumCode(uint16_t enumId, size_t i) noexcept;
+// The code system and ValueSet of a Coding or CodeableConcept binding ("" for code elements).
+std::string_view EnumSystem(uint16_t enumId) noexcept;
+std::string_view EnumValueSet(uint16_t enumId) noexcept;
 // Number of resource types and the i-th one (sorted by name).
 size_t ResourceTypeCount() noexcept;
 TypeId ResourceTypeAt(size_t i) noexcept;
