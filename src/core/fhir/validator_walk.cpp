@@ -341,6 +341,8 @@ Walker::Single(const r4::ElementDef &element, const Node &value) {
 			return;
 		}
 		Object(value, element.type, false);
+		if (element.enumId != 0 && level_ == Level::Strict)
+			CodedBinding(value, element);
 	}
 }
 
@@ -393,17 +395,9 @@ Walker::PrimitiveValue(r4::Primitive kind, uint16_t enumId, const Node &value) {
 		Report("value", "invalid " + std::string(PrimitiveName(kind)) + " " + Quote(text));
 		return;
 	}
-	if (enumId != 0 && !r4::EnumContains(enumId, text)) {
-		std::string message = Quote(text) + " is not a code of the required value set";
-		size_t count = r4::EnumCodeCount(enumId);
-		if (count <= 12) {
-			message += " (";
-			for (size_t i = 0; i < count; i++)
-				message.append(i ? " | " : "").append(r4::EnumCode(enumId, i));
-			message += ")";
-		}
-		Report("code-invalid", std::move(message));
-	}
+	if (enumId != 0 && !r4::EnumContains(enumId, text))
+		Report("code-invalid",
+		       Quote(text) + " is not a code of the required value set" + AllowedCodes(enumId));
 }
 
 } // namespace detail

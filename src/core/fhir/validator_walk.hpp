@@ -53,6 +53,9 @@ private:
 	void BundleRules(const json::Node &node);
 	void ContainedRules(const json::Node &node);
 	void ContainedReferencedRule(const json::Node &node); // dom-3, at level strict
+	// required bindings on Coding and CodeableConcept elements (validator_bindings.cpp)
+	void CodedBinding(const json::Node &value, const r4::ElementDef &element);
+	void CodingBinding(const json::Node &coding, uint16_t enumId);
 	// invariants at level strict (validator_invariants.cpp)
 	void Invariants(const json::Node &node, r4::TypeId type, bool isResource);
 
@@ -97,6 +100,8 @@ private:
 
 // A short quotation of a value for messages.
 std::string Quote(std::string_view text);
+// " (a | b | c)": the codes of a required binding for messages, or "" when there are more than 12.
+std::string AllowedCodes(uint16_t enumId);
 // "a string", "an object", ... for messages.
 const char *JsonTypePhrase(json::Type type) noexcept;
 
