@@ -122,6 +122,9 @@ enum class FunctionId : uint8_t {
 	Join,
 	EncodeFn,
 	DecodeFn,
+	Escape,
+	Unescape,
+	MatchesFull,
 	// math
 	Abs,
 	Ceiling,
@@ -142,6 +145,7 @@ enum class FunctionId : uint8_t {
 	Today,
 	TimeOfDay,
 	Not,
+	Type,
 	// FHIR and SQL-on-FHIR
 	Extension,
 	HasValue,

@@ -73,6 +73,8 @@ Navigate(const Value &item, std::string_view name, Collection &out) {
 			else
 				out.push_back(Value::Text(ValueKind::String, item.unit));
 		}
+		if (item.kind == ValueKind::TypeInfo && (name == "namespace" || name == "name"))
+			out.push_back(Value::Text(ValueKind::String, name == "name" ? item.unit : item.text));
 		return;
 	}
 	const json::Node &node = item.node;
@@ -101,7 +103,8 @@ void
 CallFunction(const Ast &ast, Span focus, const Context &ctx, Collection &out) {
 	if (CallCollectionFunction(ast, focus, ctx, out) || CallStringFunction(ast, focus, ctx, out) ||
 	    CallConversionFunction(ast, focus, ctx, out) || CallMathFunction(ast, focus, ctx, out) ||
-	    CallFhirFunction(ast, focus, ctx, out))
+	    CallFhirFunction(ast, focus, ctx, out) || CallEncodingFunction(ast, focus, ctx, out) ||
+	    CallTypeFunction(ast, focus, ctx, out))
 		return;
 	Fail(ctx, "function " + ast.name + "() is not supported");
 }

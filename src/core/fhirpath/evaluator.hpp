@@ -112,6 +112,8 @@ bool CallStringFunction(const Ast &call, Span focus, const Context &ctx, Collect
 bool CallMathFunction(const Ast &call, Span focus, const Context &ctx, Collection &out);
 bool CallFhirFunction(const Ast &call, Span focus, const Context &ctx, Collection &out);
 bool CallConversionFunction(const Ast &call, Span focus, const Context &ctx, Collection &out);
+bool CallEncodingFunction(const Ast &call, Span focus, const Context &ctx, Collection &out);
+bool CallTypeFunction(const Ast &call, Span focus, const Context &ctx, Collection &out);
 
 // Type tests for is/as/ofType.
 bool ValueIsType(const Value &v, std::string_view typeName);

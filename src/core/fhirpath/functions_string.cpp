@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
 #include <regex>
+#include <unordered_map>
 
 namespace hdl::fhirpath::detail {
 
@@ -31,10 +33,46 @@ IntArg(const Ast &call, size_t i, const Context &ctx, int64_t &out) {
 	return true;
 }
 
-std::regex
+// FHIRPath regular expressions run in single-line mode: '.' also matches a line break, which
+// ECMAScript's '.' does not, so an unescaped '.' outside a class becomes [\s\S].
+std::string
+SingleLinePattern(const std::string &pattern) {
+	std::string out;
+	bool inClass = false;
+	for (size_t i = 0; i < pattern.size(); i++) {
+		char c = pattern[i];
+		if (c == '\\' && i + 1 < pattern.size()) {
+			out.push_back(c);
+			out.push_back(pattern[++i]);
+			continue;
+		}
+		if (inClass) {
+			if (c == ']')
+				inClass = false;
+		} else if (c == '[') {
+			inClass = true;
+		} else if (c == '.') {
+			out += "[\\s\\S]";
+			continue;
+		}
+		out.push_back(c);
+	}
+	return out;
+}
+
+// Compiled patterns are kept per thread: an expression evaluated over many resources compiles
+// its literal pattern once.
+const std::regex &
 MakeRegex(const std::string &pattern, const Context &ctx) {
+	thread_local std::unordered_map<std::string, std::unique_ptr<std::regex>> cache;
+	auto it = cache.find(pattern);
+	if (it != cache.end())
+		return *it->second;
+	if (cache.size() >= 256)
+		cache.clear();
 	try {
-		return std::regex(pattern, std::regex::ECMAScript);
+		auto re = std::make_unique<std::regex>(SingleLinePattern(pattern), std::regex::ECMAScript);
+		return *cache.emplace(pattern, std::move(re)).first->second;
 	} catch (const std::regex_error &) {
 		Fail(ctx, "invalid regular expression \"" + pattern + "\"");
 	}
@@ -81,8 +119,7 @@ CallStringFunction(const Ast &call, Span focus, const Context &ctx, Collection &
 	case FunctionId::ToChars:
 	case FunctionId::Trim:
 	case FunctionId::Split:
-	case FunctionId::EncodeFn:
-	case FunctionId::DecodeFn:
+	case FunctionId::MatchesFull:
 		break;
 	default:
 		return false;
@@ -168,9 +205,14 @@ CallStringFunction(const Ast &call, Span focus, const Context &ctx, Collection &
 		if (StringArg(call, 0, ctx, a))
 			out.push_back(Value::Bool(std::regex_search(s, MakeRegex(a, ctx))));
 		return true;
+	case FunctionId::MatchesFull:
+		if (StringArg(call, 0, ctx, a))
+			out.push_back(Value::Bool(std::regex_match(s, MakeRegex(a, ctx))));
+		return true;
 	case FunctionId::ReplaceMatches:
+		// An empty pattern matches nowhere rather than between every character.
 		if (StringArg(call, 0, ctx, a) && StringArg(call, 1, ctx, b))
-			PushString(out, std::regex_replace(s, MakeRegex(a, ctx), b));
+			PushString(out, a.empty() ? s : std::regex_replace(s, MakeRegex(a, ctx), b));
 		return true;
 	case FunctionId::Length:
 		out.push_back(Value::Int(static_cast<int64_t>(s.size())));

@@ -128,6 +128,8 @@ ToText(const Value &v, std::string &out) {
 	case ValueKind::Quantity:
 		out = v.text + " '" + v.unit + "'";
 		return true;
+	case ValueKind::TypeInfo:
+		return false;
 	case ValueKind::Node:
 		switch (v.node.type()) {
 		case json::Type::Bool:
@@ -170,6 +172,8 @@ TypeNameOf(const Value &v) {
 		return "Time";
 	case ValueKind::Quantity:
 		return "Quantity";
+	case ValueKind::TypeInfo:
+		return {};
 	case ValueKind::Node:
 		break;
 	}

@@ -13,7 +13,8 @@
 
 namespace hdl::fhirpath {
 
-enum class ValueKind : uint8_t { Node, Boolean, Integer, Decimal, String, Date, DateTime, Time, Quantity };
+// TypeInfo is what type() returns: text is the namespace ("System", "FHIR"), unit the name.
+enum class ValueKind : uint8_t { Node, Boolean, Integer, Decimal, String, Date, DateTime, Time, Quantity, TypeInfo };
 
 struct Value {
 	ValueKind kind = ValueKind::Boolean;

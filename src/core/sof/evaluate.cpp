@@ -112,6 +112,10 @@ ToCell(const Value &v, CellValue &cell) {
 		cell.kind = CellValue::Kind::String;
 		fhirpath::ToText(v, cell.text);
 		return;
+	case ValueKind::TypeInfo: // type() has no column form: namespace.name
+		cell.kind = CellValue::Kind::String;
+		cell.text = v.text + "." + v.unit;
+		return;
 	}
 }
 
