@@ -1,5 +1,6 @@
 // FHIRPath conversion (toX/convertsToX) and math functions.
 #include "core/fhirpath/evaluator.hpp"
+#include "core/fhirpath/ucum.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -155,6 +156,9 @@ ToQuantityValue(const Value &v0, Collection &out) {
 	case ValueKind::Decimal:
 		out.push_back(Value::Quantity(v.text, "1"));
 		return true;
+	case ValueKind::Boolean:
+		out.push_back(Value::Quantity(v.boolean ? "1.0" : "0.0", "1"));
+		return true;
 	case ValueKind::String: {
 		const std::string &s = v.text;
 		size_t sp = s.find(' ');
@@ -167,7 +171,7 @@ ToQuantityValue(const Value &v0, Collection &out) {
 			std::string rest = s.substr(sp + 1);
 			if (rest.size() >= 2 && rest.front() == '\'' && rest.back() == '\'')
 				unit = rest.substr(1, rest.size() - 2);
-			else if (!rest.empty() && rest.find_first_of(" '") == std::string::npos)
+			else if (IsCalendarKeyword(rest)) // UCUM units are quoted: '1 wk' is not a quantity
 				unit = rest;
 			else
 				return false;
@@ -285,7 +289,16 @@ CallConversionFunction(const Ast &call, Span focus, const Context &ctx, Collecti
 		if (ok && !call.args.empty()) {
 			Value unit;
 			std::string_view u;
-			ok = SingleArg(call, 0, ctx, unit) && AsStringView(unit, u) && u == result[0].unit;
+			ok = SingleArg(call, 0, ctx, unit) && AsStringView(unit, u);
+			if (ok && u != result[0].unit) {
+				// toQuantity('mg'): the same amount in another unit of the same dimensions
+				UnitMeasure from, to;
+				Decimal value, converted;
+				ok = QuantityUnit(result[0].unit, from) && QuantityUnit(u, to) &&
+				     Decimal::Parse(result[0].text, value) && ConvertValue(value, from, to, converted);
+				if (ok)
+					result[0] = Value::Quantity(converted.toString(), std::string(u));
+			}
 		}
 		break;
 	}

@@ -1,6 +1,7 @@
 // FHIR-specific and SQL-on-FHIR functions: extension(), getResourceKey(),
 // getReferenceKey(), lowBoundary()/highBoundary(), precision(), hasValue(), and the clock.
 #include "core/fhirpath/evaluator.hpp"
+#include "core/fhirpath/ucum.hpp"
 
 #include <ctime>
 
@@ -206,6 +207,20 @@ CallFhirFunction(const Ast &call, Span focus, const Context &ctx, Collection &ou
 		const Value *v;
 		if (SingleInput(focus, ctx, "precision", v))
 			Precision(*v, out);
+		return true;
+	}
+	case FunctionId::Comparable: {
+		// Both quantities, in the same unit or in units of the same dimensions (cm and [in_i]).
+		const Value *v;
+		Value other;
+		if (!SingleInput(focus, ctx, "comparable", v) || !SingleArg(call, 0, ctx, other))
+			return true;
+		Value a = Materialize(*v), b = Materialize(other);
+		if (a.kind != ValueKind::Quantity || b.kind != ValueKind::Quantity)
+			Fail(ctx, "comparable() needs quantities");
+		UnitMeasure ua, ub;
+		out.push_back(Value::Bool(a.unit == b.unit ||
+		                          (QuantityUnit(a.unit, ua) && QuantityUnit(b.unit, ub) && ua.dims == ub.dims)));
 		return true;
 	}
 	case FunctionId::Now:

@@ -2,6 +2,7 @@
 // arithmetic on integers, exact decimals, quantities and dates, union and membership.
 #include "core/fhirpath/evaluator.hpp"
 #include "core/fhirpath/fhir_types.hpp"
+#include "core/fhirpath/ucum.hpp"
 #include "core/json/node.hpp"
 
 #include <algorithm>
@@ -26,26 +27,28 @@ IsQuantityValue(const Value &v) {
 	return v.kind == ValueKind::Quantity || (v.kind == ValueKind::Node && v.node.isObject());
 }
 
-// Calendar duration keywords and their UCUM spellings compare equal for seconds and below.
-std::string_view
-CanonicalUnit(std::string_view u) {
-	if (u == "second" || u == "seconds")
-		return "s";
-	if (u == "millisecond" || u == "milliseconds")
-		return "ms";
-	if (u == "minute" || u == "minutes")
-		return "min";
-	if (u == "hour" || u == "hours")
-		return "h";
-	if (u == "day" || u == "days")
-		return "d";
-	if (u == "week" || u == "weeks")
-		return "wk";
-	if (u == "month" || u == "months")
-		return "mo";
-	if (u == "year" || u == "years")
-		return "a";
-	return u;
+// Two quantities in comparable units: b's value in a's unit. Same unit text compares as is (also
+// a unit this engine does not know). TEMPORAL_UNKNOWN: a calendar year or month against a UCUM
+// time unit ('a', 'mo' are not calendar durations); INCOMPARABLE: other units.
+int
+QuantityOperands(const Value &a, const Value &b, Decimal &x, Decimal &y) {
+	if (!Decimal::Parse(a.text, x) || !Decimal::Parse(b.text, y))
+		return INCOMPARABLE;
+	if (a.unit == b.unit)
+		return 0;
+	UnitMeasure ua, ub;
+	if (!QuantityUnit(a.unit, ua) || !QuantityUnit(b.unit, ub))
+		return INCOMPARABLE;
+	if (ua.dims != ub.dims) {
+		bool calA = ua.dims[UnitMeasure::kDims - 1] != 0, calB = ub.dims[UnitMeasure::kDims - 1] != 0;
+		bool timeA = ua.dims[2] != 0, timeB = ub.dims[2] != 0;
+		return (calA && timeB) || (calB && timeA) ? TEMPORAL_UNKNOWN : INCOMPARABLE;
+	}
+	Decimal converted;
+	if (!ConvertValue(y, ub, ua, converted))
+		return INCOMPARABLE;
+	y = converted;
+	return 0;
 }
 
 // A document string whose type the path did not tell (Period.start) and that has the form of a
@@ -93,10 +96,9 @@ CompareValues(const Value &a0, const Value &b0) {
 		Value a = Materialize(a0), b = Materialize(b0);
 		if (a.kind != ValueKind::Quantity || b.kind != ValueKind::Quantity)
 			return INCOMPARABLE;
-		if (CanonicalUnit(a.unit) != CanonicalUnit(b.unit))
-			return INCOMPARABLE;
-		if (!Decimal::Parse(a.text, d1) || !Decimal::Parse(b.text, d2))
-			return INCOMPARABLE;
+		int c = QuantityOperands(a, b, d1, d2);
+		if (c != 0)
+			return c;
 		return Decimal::Compare(d1, d2);
 	}
 	return INCOMPARABLE;
@@ -240,9 +242,14 @@ Arithmetic(BinaryOp op, const Value &a0, const Value &b0, const Context &ctx, Co
 	if (!ok)
 		return true; // division by zero or overflow: empty
 	if (qa || qb) {
-		if ((op == BinaryOp::Add || op == BinaryOp::Sub) && qa && qb &&
-		    CanonicalUnit(a.unit) != CanonicalUnit(b.unit))
-			return true;
+		if ((op == BinaryOp::Add || op == BinaryOp::Sub) && qa && qb) {
+			// In the left operand's unit.
+			Decimal bx, by;
+			if (QuantityOperands(a, b, bx, by) != 0)
+				return true;
+			if (!(op == BinaryOp::Add ? Decimal::Add(bx, by, r) : Decimal::Sub(bx, by, r)))
+				return true;
+		}
 		std::string unit = qa ? a.unit : b.unit;
 		if (qa && qb && (op == BinaryOp::Mul || op == BinaryOp::Div)) {
 			unit = op == BinaryOp::Div && a.unit == b.unit
@@ -312,6 +319,18 @@ ValuesEquivalent(const Value &a, const Value &b) {
 	if (IsTemporalValue(a) || IsTemporalValue(b)) {
 		Temporal x, y;
 		return AsTemporal(a, x) && AsTemporal(b, y) && CompareTemporal(x, y) == 0;
+	}
+	if (IsQuantityValue(a) && IsQuantityValue(b)) {
+		// In a's unit, at the precision of the less precise value (4 'g' ~ 4040 'mg').
+		Value qa = Materialize(a), qb = Materialize(b);
+		if (qa.kind == ValueKind::Quantity && qb.kind == ValueKind::Quantity) {
+			Decimal x, y, bValue;
+			if (QuantityOperands(qa, qb, x, y) != 0 || !Decimal::Parse(qb.text, bValue))
+				return false;
+			// b converted to a coarser unit keeps only the precision it was written with
+			int scale = std::min(x.scale(), bValue.scale());
+			return Decimal::Compare(x.withScale(scale), y.withScale(scale)) == 0;
+		}
 	}
 	return ValuesEqual(a, b) == 1;
 }

@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 #include "core/fhirpath/fhirpath.hpp"
 #include "core/fhirpath/lexer.hpp"
+#include "core/fhirpath/ucum.hpp"
 
 #include <algorithm>
 
@@ -118,14 +119,6 @@ constexpr FunctionInfo FUNCTIONS[] = {
     {"htmlChecks", FunctionId::HtmlChecks, 0, 0},
     {"comparable", FunctionId::Comparable, 1, 1},
 };
-
-bool
-IsCalendarUnit(const std::string &s) {
-	static const char *units[] = {"year",   "years",   "month",       "months",      "week",   "weeks",
-	                              "day",    "days",    "hour",        "hours",       "minute", "minutes",
-	                              "second", "seconds", "millisecond", "milliseconds"};
-	return std::any_of(std::begin(units), std::end(units), [&](const char *u) { return s == u; });
-}
 
 class Parser {
 public:
@@ -379,7 +372,7 @@ private:
 			if (peek().kind == TokenKind::String) {
 				return literal(Value::Quantity(number.text, next().text));
 			}
-			if (peek().kind == TokenKind::Identifier && !peek().delimited && IsCalendarUnit(peek().text))
+			if (peek().kind == TokenKind::Identifier && !peek().delimited && IsCalendarKeyword(peek().text))
 				return literal(Value::Quantity(number.text, next().text));
 			if (isInt) {
 				try {

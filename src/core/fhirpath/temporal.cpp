@@ -272,9 +272,9 @@ AddToTemporal(const Temporal &t, int64_t amount, std::string_view unit, Temporal
 	if (!unit.empty() && unit.back() == 's' && unit != "ms" && unit != "s")
 		unit.remove_suffix(1);
 	Temporal r = t;
-	if (unit == "year" || unit == "a") {
+	if (unit == "year") {
 		r.year += static_cast<int>(amount);
-	} else if (unit == "month" || unit == "mo") {
+	} else if (unit == "month") {
 		int64_t m = (r.year * 12 + (r.month - 1)) + amount;
 		r.year = static_cast<int>(m / 12);
 		r.month = static_cast<int>(m % 12) + 1;

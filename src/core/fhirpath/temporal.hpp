@@ -45,7 +45,8 @@ int CompareTemporal(const Temporal &a, const Temporal &b) noexcept;
 bool TemporalBoundary(const Temporal &t, int precision, bool high, Temporal &out) noexcept;
 
 // Adds `amount` of a calendar unit ("year", "month", "week", "day", "hour", "minute",
-// "second", "millisecond", plural forms and UCUM codes accepted).
+// "second", "millisecond", plural forms and the UCUM codes of definite durations: wk, d, h, min,
+// s, ms; not 'a' and 'mo', which UCUM defines as mean lengths, not calendar years and months).
 bool AddToTemporal(const Temporal &t, int64_t amount, std::string_view unit, Temporal &out) noexcept;
 
 } // namespace hdl::fhirpath

@@ -1,6 +1,7 @@
 // Primitive views and conversions of FHIRPath values (see value.hpp).
 #include "core/fhirpath/value.hpp"
 #include "core/fhirpath/fhir_types.hpp"
+#include "core/fhirpath/ucum.hpp"
 
 namespace hdl::fhirpath {
 
@@ -126,7 +127,8 @@ ToText(const Value &v, std::string &out) {
 		out = v.text;
 		return true;
 	case ValueKind::Quantity:
-		out = v.text + " '" + v.unit + "'";
+		// a calendar duration is written as its keyword: 1 week, 1 'wk'
+		out = IsCalendarKeyword(v.unit) ? v.text + " " + v.unit : v.text + " '" + v.unit + "'";
 		return true;
 	case ValueKind::TypeInfo:
 		return false;
