@@ -92,7 +92,13 @@ Sort(const Ast &call, Span focus, const Context &ctx, Collection &out) {
 			return CompareForSort(*a.item, *b.item) < 0;
 		for (size_t k = 0; k < call.args.size(); k++) {
 			const Collection &x = a.keys[k], &y = b.keys[k];
-			int c = x.empty() ? (y.empty() ? 0 : -1) : (y.empty() ? 1 : CompareForSort(x[0], y[0]));
+			// An empty key sorts first in either direction.
+			if (x.empty() || y.empty()) {
+				if (x.empty() != y.empty())
+					return x.empty();
+				continue;
+			}
+			int c = CompareForSort(x[0], y[0]);
 			if (call.args[k]->kind == AstKind::Negate)
 				c = -c;
 			if (c != 0)
@@ -305,7 +311,12 @@ CallCollectionFunction(const Ast &call, Span focus, const Context &ctx, Collecti
 		if (focus.size > 1)
 			Fail(ctx, "iif() expects at most one input item");
 		Context c = call.focus ? ctx.withThis(focus, 0) : ctx;
-		if (CriteriaHolds(*call.args[0], c))
+		// The criterion is a boolean (or empty), not any single item as where() accepts.
+		Collection criterion = EvalToCollection(*call.args[0], c);
+		bool holds = false;
+		if (criterion.size() > 1 || (criterion.size() == 1 && !AsBoolean(criterion[0], holds)))
+			Fail(ctx, "the criterion of iif() must be a single boolean");
+		if (holds)
 			Eval(*call.args[1], c, out);
 		else if (call.args.size() > 2)
 			Eval(*call.args[2], c, out);

@@ -26,46 +26,47 @@ SplitReference(std::string_view ref, std::string_view &type, std::string_view &i
 namespace {
 
 void
+PushBoundary(const Value &v, std::string text, Collection &out) {
+	if (v.kind == ValueKind::Quantity)
+		out.push_back(Value::Quantity(std::move(text), v.unit));
+	else
+		out.push_back(Value::Text(ValueKind::Decimal, std::move(text)));
+}
+
+// The least (or greatest) value the decimal could stand for, given as `precision` fractional
+// digits (8 by default): half a unit of its last written digit either side, rounded outward at
+// that precision. A value with no digit at that precision (0.0034 at 1) gives zero there, signed
+// as the value. A precision outside 0..31 gives empty.
+void
 DecimalBoundary(const Value &v, bool high, const Ast &call, const Context &ctx, Collection &out) {
 	Decimal d;
 	if (!AsDecimal(v, d))
 		return;
-	int64_t precision = -1;
+	int64_t precision = 8;
 	Value p;
 	if (!call.args.empty() && SingleArg(call, 0, ctx, p) && !AsInteger(p, precision))
 		Fail(ctx, call.name + "() needs an integer precision");
-	if (precision > 28)
+	if (precision < 0 || precision > 31)
 		return;
-	// Half a unit of the last written digit either side.
+	int scale = static_cast<int>(precision);
+	Decimal ulp; // one unit at the precision
+	Decimal::Parse(scale == 0 ? std::string("1") : "0." + std::string(static_cast<size_t>(scale - 1), '0') + "1", ulp);
+	Decimal magnitude = Decimal::Compare(d, Decimal()) < 0 ? d.negated() : d;
+	if (scale < d.scale() && Decimal::Compare(magnitude, ulp) < 0) {
+		std::string zero = Decimal().withScale(scale).toString();
+		PushBoundary(v, (Decimal::Compare(d, Decimal()) < 0 ? "-" : "") + zero, out);
+		return;
+	}
 	Decimal half;
-	std::string halfText = "0.";
-	for (int i = 0; i < d.scale(); i++)
-		halfText += '0';
-	halfText += '5';
-	Decimal::Parse(halfText, half);
+	Decimal::Parse("0." + std::string(static_cast<size_t>(d.scale()), '0') + "5", half);
 	Decimal r;
 	if (!(high ? Decimal::Add(d, half, r) : Decimal::Sub(d, half, r)))
 		return;
-	if (precision >= 0) {
-		Decimal rounded = r.withScale(static_cast<int>(precision));
-		// Round outward so the boundary still contains the value.
-		Decimal cmp;
-		Decimal::Sub(rounded, r, cmp);
-		int sign = Decimal::Compare(rounded, r);
-		if ((high && sign < 0) || (!high && sign > 0)) {
-			std::string unitText = "1";
-			Decimal unit;
-			if (precision > 0)
-				unitText = "0." + std::string(static_cast<size_t>(precision - 1), '0') + "1";
-			Decimal::Parse(unitText, unit);
-			Decimal::Add(rounded, high ? unit : unit.negated(), rounded);
-		}
-		r = rounded;
-	}
-	if (v.kind == ValueKind::Quantity)
-		out.push_back(Value::Quantity(r.toString(), v.unit));
-	else
-		out.push_back(Value::Dec(r));
+	Decimal rounded = r.withScale(scale);
+	int sign = Decimal::Compare(rounded, r);
+	if ((high && sign < 0) || (!high && sign > 0))
+		Decimal::Add(rounded, high ? ulp : ulp.negated(), rounded);
+	PushBoundary(v, rounded.toString(), out);
 }
 
 void

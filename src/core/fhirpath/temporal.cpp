@@ -217,8 +217,35 @@ ToString(const Temporal &t) {
 	return out;
 }
 
+namespace {
+
 int
-CompareTemporal(const Temporal &a0, const Temporal &b0) noexcept {
+CompareAsGiven(const Temporal &a0, const Temporal &b0) noexcept;
+
+} // namespace
+
+// A dateTime with a time but no offset may be in any zone (-12:00 to +14:00): against one with an
+// offset the order is known only if it is the same at both extremes.
+int
+CompareTemporal(const Temporal &a, const Temporal &b) noexcept {
+	if (a.kind == TemporalKind::DateTime && b.kind == TemporalKind::DateTime && a.precision >= HOUR &&
+	    b.precision >= HOUR && a.hasTz != b.hasTz) {
+		Temporal early = a.hasTz ? b : a, late = early;
+		early.hasTz = late.hasTz = true;
+		early.tzZulu = late.tzZulu = false;
+		early.tzMinutes = 14 * 60; // the earliest instant it may stand for
+		late.tzMinutes = -12 * 60;
+		int c1 = a.hasTz ? CompareAsGiven(a, early) : CompareAsGiven(early, b);
+		int c2 = a.hasTz ? CompareAsGiven(a, late) : CompareAsGiven(late, b);
+		return c1 == c2 ? c1 : TEMPORAL_UNKNOWN;
+	}
+	return CompareAsGiven(a, b);
+}
+
+namespace {
+
+int
+CompareAsGiven(const Temporal &a0, const Temporal &b0) noexcept {
 	if ((a0.kind == TemporalKind::Time) != (b0.kind == TemporalKind::Time))
 		return TEMPORAL_UNKNOWN;
 	Temporal a = ToUtc(a0), b = ToUtc(b0);
@@ -235,6 +262,8 @@ CompareTemporal(const Temporal &a0, const Temporal &b0) noexcept {
 	}
 	return pa == pb ? 0 : TEMPORAL_UNKNOWN;
 }
+
+} // namespace
 
 bool
 TemporalBoundary(const Temporal &t, int precision, bool high, Temporal &out) noexcept {
