@@ -117,8 +117,8 @@ TEST(FhirPathFunctions, FhirAndSqlOnFhir) {
 	EXPECT_EQ(Eval("link.other.getReferenceKey()", Doc()), "p2|r1");
 	EXPECT_EQ(Eval("link.other.getReferenceKey(Patient)", Doc()), "p2");
 	EXPECT_EQ(Eval("link.other.getReferenceKey(RelatedPerson)", Doc()), "r1");
-	EXPECT_EQ(Eval("1.0.lowBoundary()"), "0.95");
-	EXPECT_EQ(Eval("1.0.highBoundary()"), "1.05");
+	EXPECT_EQ(Eval("1.0.lowBoundary()"), "0.95000000"); // 8 digits by default
+	EXPECT_EQ(Eval("1.0.highBoundary()"), "1.05000000");
 	EXPECT_EQ(Eval("birthDate.lowBoundary()", Doc()), "1970-06-01");
 	EXPECT_EQ(Eval("birthDate.highBoundary()", Doc()), "1970-06-30");
 	EXPECT_EQ(Eval("@2010-10-10T.lowBoundary()"), "2010-10-10T00:00:00.000+14:00");

@@ -1,6 +1,7 @@
 // `hdl-sof fhirpath`: runs the official FHIRPath R4 test suite (XML) against the JSON
 // versions of its input resources and reports the pass rate.
 #include "core/error.hpp"
+#include "core/fhir/fhirpath_model.hpp"
 #include "core/fhirpath/fhirpath.hpp"
 #include "core/json/nlohmann_node.hpp"
 #include "tool.hpp"
@@ -96,6 +97,7 @@ RunOne(const XmlElement &test, const std::map<std::string, nlohmann::json> &inpu
 	try {
 		fhirpath::Expression e = fhirpath::Parse(expr->text);
 		fhirpath::Environment env;
+		env.model = &fhir::R4FhirPathModel(); // the suite checks types and semantic errors
 		result = fhirpath::Evaluate(e, json::FromNlohmann(*resource), env);
 	} catch (const Error &err) {
 		if (!invalid.empty())

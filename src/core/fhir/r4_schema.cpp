@@ -116,6 +116,11 @@ EnumValueSet(uint16_t enumId) noexcept {
 }
 
 size_t
+TypeCount() noexcept {
+	return kTypeCount;
+}
+
+size_t
 ResourceTypeCount() noexcept {
 	return kResourceCount;
 }

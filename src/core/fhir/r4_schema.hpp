@@ -142,6 +142,8 @@ std::string_view EnumCode(uint16_t enumId, size_t i) noexcept;
 // The code system and ValueSet of a Coding or CodeableConcept binding ("" for code elements).
 std::string_view EnumSystem(uint16_t enumId) noexcept;
 std::string_view EnumValueSet(uint16_t enumId) noexcept;
+// Number of types (ids are 0..TypeCount()-1).
+size_t TypeCount() noexcept;
 // Number of resource types and the i-th one (sorted by name).
 size_t ResourceTypeCount() noexcept;
 TypeId ResourceTypeAt(size_t i) noexcept;

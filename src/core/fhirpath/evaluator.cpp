@@ -204,6 +204,17 @@ Eval(const Ast &ast, const Context &ctx, Collection &out) {
 			out.push_back(ast.literal);
 		return;
 	case AstKind::Member: {
+		if (ctx.env && ctx.env->model) {
+			Collection focusStorage;
+			Span focus = ctx.thisItems;
+			if (ast.focus) {
+				Eval(*ast.focus, ctx, focusStorage);
+				focus = focusStorage;
+			}
+			for (const Value &item : focus)
+				NavigateTyped(item, ast.name, !ast.focus, *ctx.env->model, ctx, out);
+			return;
+		}
 		if (!ast.focus) {
 			for (const Value &item : ctx.thisItems)
 				Navigate(item, ast.name, out);
@@ -256,7 +267,7 @@ Eval(const Ast &ast, const Context &ctx, Collection &out) {
 			return;
 		if (in.size() > 1)
 			Fail(ctx, std::string(ast.op == BinaryOp::Is ? "is" : "as") + " expects a single item");
-		bool match = ValueIsType(in[0], ast.name);
+		bool match = ValueIsType(in[0], ast.name, ast.op == BinaryOp::As, ctx);
 		if (ast.op == BinaryOp::Is)
 			out.push_back(Value::Bool(match));
 		else if (match)
@@ -296,7 +307,8 @@ void
 EvaluateInto(const Expression &expr, Span focus, const json::Node &resource, const Environment &env,
              int64_t rowIndex, Collection &out) {
 	detail::Context ctx = TopContext(expr, focus, resource, env, rowIndex);
-	if (expr.fast() != nullptr && expr.fast()->Evaluate(focus, ctx, out))
+	// The fast form knows no types: a model needs the general evaluator.
+	if (expr.fast() != nullptr && env.model == nullptr && expr.fast()->Evaluate(focus, ctx, out))
 		return;
 	detail::Eval(expr.root(), ctx, out);
 }
@@ -304,7 +316,7 @@ EvaluateInto(const Expression &expr, Span focus, const json::Node &resource, con
 bool
 EvaluateNodesInto(const Expression &expr, Span focus, const json::Node &resource, const Environment &env,
                   int64_t rowIndex, std::vector<NodeRef> &out) {
-	if (expr.fast() == nullptr || !expr.fast()->endsAtNodes())
+	if (expr.fast() == nullptr || !expr.fast()->endsAtNodes() || env.model != nullptr)
 		return false;
 	return expr.fast()->EvaluateNodes(focus, TopContext(expr, focus, resource, env, rowIndex), out);
 }

@@ -6,6 +6,7 @@
 #include "core/fhirpath/ast.hpp"
 #include "core/fhirpath/fhir_types.hpp"
 #include "core/fhirpath/fhirpath.hpp"
+#include "core/fhirpath/model.hpp"
 
 namespace hdl::fhirpath::detail {
 
@@ -115,8 +116,14 @@ bool CallConversionFunction(const Ast &call, Span focus, const Context &ctx, Col
 bool CallEncodingFunction(const Ast &call, Span focus, const Context &ctx, Collection &out);
 bool CallTypeFunction(const Ast &call, Span focus, const Context &ctx, Collection &out);
 
-// Type tests for is/as/ofType.
+// Type tests for is/as/ofType: without a model (types from JSON and choice suffixes, System and
+// FHIR primitives alike); the second under ctx's model when it has one (typed_navigation.cpp).
 bool ValueIsType(const Value &v, std::string_view typeName);
+// exact: as()/ofType() (a code is not taken as a string); is() counts primitive restrictions.
+bool ValueIsType(const Value &v, std::string_view typeName, bool exact, const Context &ctx);
+// Navigate() under a type model; firstStep: the step starts the expression (its context).
+void NavigateTyped(const Value &item, std::string_view name, bool firstStep, const Model &model, const Context &ctx,
+                   Collection &out);
 
 // Helpers for functions: a single-item argument evaluated against ctx; false when empty.
 bool SingleArg(const Ast &call, size_t i, const Context &ctx, Value &out);

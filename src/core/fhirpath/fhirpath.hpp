@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/fhirpath/ast.hpp"
+#include "core/fhirpath/model.hpp"
 #include "core/fhirpath/node_path.hpp"
 #include "core/fhirpath/value.hpp"
 #include "core/json/node.hpp"
@@ -65,6 +66,8 @@ Expression Parse(std::string_view expression);
 struct Environment {
 	std::vector<std::pair<std::string, Collection>> constants;
 	int64_t rowIndex = 0;
+	// The FHIR type model (model.hpp), or none: types then come from choice suffixes and JSON.
+	const Model *model = nullptr;
 	// Lookup of a user constant; nullptr when not defined.
 	const Collection *find(std::string_view name) const;
 };

@@ -235,19 +235,19 @@ CallCollectionFunction(const Ast &call, Span focus, const Context &ctx, Collecti
 		return true;
 	case FunctionId::OfType:
 		for (const Value &v : focus) {
-			if (ValueIsType(v, call.name))
+			if (ValueIsType(v, call.name, true, ctx))
 				out.push_back(v);
 		}
 		return true;
 	case FunctionId::Is: {
 		const Value *v;
 		if (SingleInput(focus, ctx, "is", v))
-			out.push_back(Value::Bool(ValueIsType(*v, call.name)));
+			out.push_back(Value::Bool(ValueIsType(*v, call.name, false, ctx)));
 		return true;
 	}
 	case FunctionId::As:
 		for (const Value &v : focus) {
-			if (ValueIsType(v, call.name))
+			if (ValueIsType(v, call.name, true, ctx))
 				out.push_back(v);
 		}
 		return true;
