@@ -43,6 +43,9 @@ public:
 
 	bool
 	hasType(std::string_view name) const override {
+		// The abstract bases are not in the tables, which describe JSON shapes.
+		if (name == "Resource" || name == "DomainResource" || name == "Element" || name == "BackboneElement")
+			return true;
 		auto it = byName_.find(name);
 		return it != byName_.end() && r4::Type(it->second).kind != r4::TypeKind::ResourceList;
 	}

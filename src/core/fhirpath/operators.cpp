@@ -324,11 +324,11 @@ ValuesEquivalent(const Value &a, const Value &b) {
 		// In a's unit, at the precision of the less precise value (4 'g' ~ 4040 'mg').
 		Value qa = Materialize(a), qb = Materialize(b);
 		if (qa.kind == ValueKind::Quantity && qb.kind == ValueKind::Quantity) {
-			Decimal x, y, bValue;
-			if (QuantityOperands(qa, qb, x, y) != 0 || !Decimal::Parse(qb.text, bValue))
+			Decimal x, y;
+			if (QuantityOperands(qa, qb, x, y) != 0)
 				return false;
-			// b converted to a coarser unit keeps only the precision it was written with
-			int scale = std::min(x.scale(), bValue.scale());
+			// b converted to a's unit is as precise as its digits there (4040 'mg' is 4.04 'g')
+			int scale = std::min(x.scale(), qa.unit == qb.unit ? y.scale() : y.trimmed().scale());
 			return Decimal::Compare(x.withScale(scale), y.withScale(scale)) == 0;
 		}
 	}
