@@ -19,7 +19,8 @@ Commands:
       the official test report JSON. Exits 1 when a test fails.
   fhirpath [FILE] [-v]
       Run the FHIRPath R4 suite (default: ../shared/fhirpath-tests/tests-fhir-r4.xml; inputs
-      are read from input-json/ next to it) and print the pass rate and "N passed, N failed".
+      are read from input-json/ next to it) with the R4 type model and print the count
+      without the model, the pass rate and "N passed, N failed".
   eval VIEW.json RESOURCES.json
       Evaluate a ViewDefinition over resources (a JSON array, a Bundle, one resource, or
       NDJSON) and print one JSON object per row (NDJSON), columns in view order.
