@@ -113,3 +113,14 @@ TEST(FhirPathSemantics, ConformsTo) {
 	EXPECT_EQ(Eval("conformsTo('http://hl7.org/fhir/StructureDefinition/Person')", patient), "false");
 	EXPECT_THROW(Eval("conformsTo('http://example.org/profile/X')", patient), hdl::Error);
 }
+
+TEST(FhirPathSemantics, DescendantsReachPrimitiveParts) {
+	// the extensions of a primitive ("_system") are its children in FHIRPath
+	json vs = json::parse(R"({"resourceType": "ValueSet",
+		"compose": {"include": [{"system": "http://x/cs",
+			"_system": {"extension": [{"url": "http://x/ext", "valueCanonical": "#c1"}]}}]}})");
+	EXPECT_EQ(Eval("'#c1' in %resource.descendants()", vs), "true");
+	EXPECT_EQ(Eval("descendants().where(url = 'http://x/ext').count()", vs), "1");
+	// children() stays the element's own members
+	EXPECT_EQ(Eval("compose.include.children().count()", vs), "1");
+}

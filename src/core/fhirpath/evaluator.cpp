@@ -89,12 +89,29 @@ Navigate(const Value &item, std::string_view name, Collection &out) {
 }
 
 void
-ChildrenOf(const Value &item, Collection &out) {
+ChildrenOf(const Value &item, Collection &out, bool primitiveParts) {
 	if (item.kind != ValueKind::Node || !item.node.isObject())
 		return;
 	item.node.forEachMember([&](std::string_view key, const json::Node &value) {
-		if (key == "resourceType" || (!key.empty() && key[0] == '_'))
+		if (key == "resourceType")
 			return;
+		if (!key.empty() && key[0] == '_') {
+			// "_name" holds the id and extensions of primitive name (of each item of an array)
+			if (!primitiveParts)
+				return;
+			auto parts = [&](const json::Node &part) {
+				if (part.isObject())
+					part.forEachMember([&](std::string_view, const json::Node &v) { PushElement(v, {}, out); });
+			};
+			if (value.isArray()) {
+				size_t n = value.size();
+				for (size_t i = 0; i < n; i++)
+					parts(value.at(i));
+			} else {
+				parts(value);
+			}
+			return;
+		}
 		PushElement(value, {}, out);
 	});
 }

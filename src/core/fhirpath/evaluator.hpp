@@ -94,8 +94,9 @@ bool CriteriaHolds(const Ast &criteria, const Context &ctx);
 
 // Calls the function `call` names on `focus` (its own focus expression already evaluated).
 void CallFunction(const Ast &call, Span focus, const Context &ctx, Collection &out);
-// All child items of one item (children()).
-void ChildrenOf(const Value &item, Collection &out);
+// All child items of one item (children()). primitiveParts: also the id and extensions of its
+// primitives ("_name"), which are their children in FHIRPath: descendants() reaches them.
+void ChildrenOf(const Value &item, Collection &out, bool primitiveParts = false);
 
 // Binary operators (operators.cpp).
 void EvalBinary(const Ast &ast, const Context &ctx, Collection &out);

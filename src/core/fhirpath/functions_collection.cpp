@@ -64,7 +64,7 @@ Descendants(Span focus, Collection &out) {
 	while (!level.empty()) {
 		Collection next;
 		for (const Value &v : level)
-			ChildrenOf(v, next);
+			ChildrenOf(v, next, true);
 		out.insert(out.end(), next.begin(), next.end());
 		level.swap(next);
 	}
