@@ -64,3 +64,10 @@ TEST(FhirPathModel, SemanticErrors) {
 	EXPECT_EQ(Eval("name.given1", Patient()), "{}");
 	EXPECT_EQ(Eval("Observation.valueQuantity.unit", obs), "g");
 }
+
+TEST(FhirPathModel, AsNeedsOneItem) {
+	json p = json::parse(R"({"resourceType": "Patient", "name": [{"use": "official"}, {"use": "usual"}]})");
+	EXPECT_THROW(Typed("Patient.name.as(HumanName).use", p), hdl::Error);
+	EXPECT_EQ(Typed("Patient.name.first().as(HumanName).use", p), "official");
+	EXPECT_EQ(Eval("Patient.name.as(HumanName).count()", p), "0"); // without a model: a filter
+}

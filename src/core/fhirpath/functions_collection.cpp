@@ -246,6 +246,10 @@ CallCollectionFunction(const Ast &call, Span focus, const Context &ctx, Collecti
 		return true;
 	}
 	case FunctionId::As:
+		// N1 wants a single item; R4's dom-3 calls descendants().as(canonical), so without a type
+		// model (the invariants' mode) as() filters every item.
+		if (focus.size > 1 && ctx.env && ctx.env->model)
+			Fail(ctx, "as() expects a single item but got " + std::to_string(focus.size));
 		for (const Value &v : focus) {
 			if (ValueIsType(v, call.name, true, ctx))
 				out.push_back(v);
