@@ -2,6 +2,7 @@
 // quantities in UCUM units, decimal boundaries, offsets in dateTime order, sort() and iif().
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include "core/error.hpp"
 #include "fhirpath_test_util.hpp"
 
@@ -123,4 +124,29 @@ TEST(FhirPathSemantics, DescendantsReachPrimitiveParts) {
 	EXPECT_EQ(Eval("descendants().where(url = 'http://x/ext').count()", vs), "1");
 	// children() stays the element's own members
 	EXPECT_EQ(Eval("compose.include.children().count()", vs), "1");
+}
+
+// distinct()/isDistinct()/union over many texts use a hash set (que-2 and csd-1 on resources with
+// thousands of linkIds or codes): the same answers as the pairwise comparison, in linear time.
+TEST(FhirPathSemantics, DistinctOverManyTexts) {
+	nlohmann::json doc = {{"resourceType", "Questionnaire"}};
+	for (int i = 0; i < 50000; i++)
+		doc["item"].push_back({{"linkId", "l" + std::to_string(i)}});
+	auto start = std::chrono::steady_clock::now();
+	EXPECT_EQ(Eval("item.linkId.isDistinct()", doc), "true");
+	EXPECT_EQ(Eval("item.linkId.distinct().count()", doc), "50000");
+	EXPECT_EQ(Eval("(item.linkId | item.linkId).count()", doc), "50000");
+	doc["item"].push_back({{"linkId", "l7"}});
+	EXPECT_EQ(Eval("item.linkId.isDistinct()", doc), "false");
+	EXPECT_EQ(Eval("item.linkId.distinct().count()", doc), "50000");
+	EXPECT_EQ(Eval("(item.linkId | item.linkId).take(3)", doc), "l0|l1|l2");
+	// a generous bound: the pairwise comparison took 40 s here
+	EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 10.0);
+	// the first of equal items is kept, in order
+	EXPECT_EQ(Eval("('b' | 'a' | 'b' | 'c' | 'a' | 'd' | 'e' | 'f' | 'g' | 'h' | 'i' | 'j' | 'k' | 'l' | 'm' | 'n' | 'o' | 'p' | 'q')"
+	               ".take(3)"),
+	          "b|a|c");
+	// mixed kinds keep the comparison of values: 1 and 1.0 are one item, '1' another
+	EXPECT_EQ(Eval("(1 | 1.0 | '1' | 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h' | 'i' | 'j' | 'k' | 'l' | 'm' | 'n' | 'o').count()"),
+	          "17");
 }

@@ -480,7 +480,7 @@ def build(schema, profiles, resource_profiles, valuesets):
 
 
 # Invariants the validator's walk checks natively (validator_rules.cpp): not evaluated again.
-NATIVE_INVARIANTS = {"ext-1", "dom-2", "dom-3", "dom-4", "bdl-1", "bdl-2", "bdl-3", "bdl-4", "bdl-5", "bdl-7",
+NATIVE_INVARIANTS = {"ext-1", "dom-2", "dom-3", "dom-4", "ref-1", "bdl-1", "bdl-2", "bdl-3", "bdl-4", "bdl-5", "bdl-7",
                      "bdl-11", "bdl-12"}
 # What the FHIRPath engine cannot do inside one resource: such invariants are skipped.
 UNSUPPORTED_FUNCTIONS = [("resolve()", "resolve(): references are not resolved against the server"),

@@ -119,9 +119,14 @@ Walker::Resource(const Node &node, ResourcePlace place) {
 	}
 	const Node *outerResource = resource_;
 	size_t outerIssues = resourceIssues_;
-	if (place != ResourcePlace::Contained || resource_ == nullptr) {
+	uint64_t outerSerial = resourceSerial_;
+	bool inContained = place == ResourcePlace::Contained && resource_ != nullptr;
+	if (!inContained) {
 		resource_ = &node;
 		resourceIssues_ = otherIssues_;
+		resourceSerial_ = ++serials_;
+	} else {
+		containedDepth_++;
 	}
 	bool pushed = false;
 	if (depth_ == 0) {
@@ -146,8 +151,11 @@ Walker::Resource(const Node &node, ResourcePlace place) {
 	}
 	if (pushed)
 		Pop();
+	if (inContained)
+		containedDepth_--;
 	resource_ = outerResource;
 	resourceIssues_ = outerIssues;
+	resourceSerial_ = outerSerial;
 }
 
 void

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "core/fhir/element_path.hpp"
@@ -53,6 +54,9 @@ private:
 	void BundleRules(const json::Node &node);
 	void ContainedRules(const json::Node &node);
 	void ContainedReferencedRule(const json::Node &node); // dom-3, at level strict
+	void LocalReferenceRule(std::string_view reference);  // ref-1, at level strict
+	// The ids of the contained resources of resource_, collected once per resource.
+	const std::unordered_set<std::string_view> &ContainedIds();
 	// required bindings on Coding and CodeableConcept elements (validator_bindings.cpp)
 	void CodedBinding(const json::Node &value, const r4::ElementDef &element);
 	void CodingBinding(const json::Node &coding, uint16_t enumId);
@@ -93,6 +97,11 @@ private:
 	// evaluated only while it has no other kind of error: broken structure would make them noise).
 	const json::Node *resource_ = nullptr;
 	size_t resourceIssues_ = 0;
+	// resource_'s serial number (a Bundle's entries may reuse one address), the contained
+	// resources the walk is inside, and the ids ContainedIds() collected, for which serial.
+	uint64_t resourceSerial_ = 0, serials_ = 0, containedIdsSerial_ = 0;
+	int containedDepth_ = 0;
+	std::unordered_set<std::string_view> containedIds_;
 	size_t otherIssues_ = 0; // issues whose code is not "invariant", all resources together
 	size_t depth_ = 0;
 	PathSegment path_[kMaxDepth];

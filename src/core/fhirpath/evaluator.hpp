@@ -102,6 +102,12 @@ void ChildrenOf(const Value &item, Collection &out, bool primitiveParts = false)
 void EvalBinary(const Ast &ast, const Context &ctx, Collection &out);
 // 1 equal, 0 not equal, -1 unknown (different date precision), for single items.
 int ValuesEqual(const Value &a, const Value &b);
+// Appends the distinct items of `in` (as distinct()); items already in `out` before the call do
+// not count.
+void AppendDistinct(Span in, Collection &out);
+// True (and the text) when ValuesEqual compares the value as plain text: two such values are
+// equal exactly when their texts are (a hash of the text can stand for the value).
+bool TextForEquality(const Value &v, std::string_view &out);
 bool ValuesEquivalent(const Value &a, const Value &b);
 // Collection equality: 1, 0, or -1 for empty.
 int CollectionsEqual(Span a, Span b);

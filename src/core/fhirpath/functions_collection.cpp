@@ -3,6 +3,7 @@
 #include "core/fhirpath/evaluator.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace hdl::fhirpath::detail {
 
@@ -32,15 +33,37 @@ Contains(Span c, const Value &v) {
 	return false;
 }
 
-// Appends the distinct items of `in`; items already in `out` before the call do not count.
+} // namespace
+
+// Texts (codes, linkIds: isDistinct() in que-2, csd-1) go through a hash set: pairwise
+// comparison is quadratic, minutes for a resource with 100,000 of them.
 void
 AppendDistinct(Span in, Collection &out) {
 	size_t start = out.size();
+	bool texts = in.size > 16;
+	std::string_view s;
+	for (const Value &v : in)
+		if (!texts || !TextForEquality(v, s)) {
+			texts = false;
+			break;
+		}
+	if (texts) {
+		std::unordered_set<std::string_view> seen;
+		seen.reserve(in.size);
+		for (const Value &v : in) {
+			TextForEquality(v, s);
+			if (seen.insert(s).second)
+				out.push_back(v);
+		}
+		return;
+	}
 	for (const Value &v : in) {
 		if (!Contains(Span(out.data() + start, out.size() - start), v))
 			out.push_back(v);
 	}
 }
+
+namespace {
 
 // allTrue/anyTrue/allFalse/anyFalse.
 void

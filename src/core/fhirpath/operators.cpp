@@ -283,6 +283,11 @@ ValuesEqual(const Value &a, const Value &b) {
 	return c == 0 ? 1 : 0;
 }
 
+bool
+TextForEquality(const Value &v, std::string_view &out) {
+	return !IsTemporalValue(v) && AsStringView(v, out);
+}
+
 int
 CompareForSort(const Value &a, const Value &b) {
 	int c = CompareValues(a, b);
@@ -378,13 +383,9 @@ EvalBinary(const Ast &ast, const Context &ctx, Collection &out) {
 	switch (op) {
 	case BinaryOp::Union: {
 		// Duplicates are removed within this result only: `out` may already hold other items.
-		size_t start = out.size();
-		for (Collection *c : {&left, &right}) {
-			for (Value &v : *c) {
-				if (!ContainsValue(Span(out.data() + start, out.size() - start), v))
-					out.push_back(std::move(v));
-			}
-		}
+		for (Value &v : right)
+			left.push_back(std::move(v));
+		AppendDistinct(left, out);
 		return;
 	}
 	case BinaryOp::Eq:
