@@ -47,6 +47,15 @@ SELECT hdl.ingest('{"resourceType":"Encounter","id":"vi-enc2","status":"finished
   "subject":{"reference":"Patient/vi-p"},"period":{"start":"2022-11-06T01:52:06-04:00","end":"2022-11-06T01:07:06-05:00"}}') ->> 'id' AS dst_period;
 SELECT hdl.ingest('{"resourceType":"Patient","id":"vi-p2","contained":[{"resourceType":"Organization","id":"org1","name":"Clinic"}],
   "managingOrganization":{"reference":"#org1"}}') ->> 'resourceType' AS contained_referred_to;
+-- hostile sizes stay linear: 20,000 contained resources and local references (ref-1, dom-3) and
+-- a Questionnaire of 20,000 items (que-2's isDistinct()); one unreferenced resource, one duplicate
+SELECT i ->> 'code' AS code, i -> 'expression' ->> 0 AS expression
+FROM jsonb_array_elements(hdl.validate(jsonb_build_object('resourceType', 'Patient',
+	'contained', (SELECT jsonb_agg(jsonb_build_object('resourceType', 'Organization', 'id', 'o' || g, 'name', 'x')) FROM generate_series(1, 20000) g),
+	'generalPractitioner', (SELECT jsonb_agg(jsonb_build_object('reference', '#o' || g)) FROM generate_series(2, 20000) g))) -> 'issue') i;
+SELECT i ->> 'code' AS code, i ->> 'diagnostics' AS diagnostics
+FROM jsonb_array_elements(hdl.validate(jsonb_build_object('resourceType', 'Questionnaire', 'status', 'active',
+	'item', (SELECT jsonb_agg(jsonb_build_object('linkId', 'l' || least(g, 19999), 'type', 'string')) FROM generate_series(1, 20000) g))) -> 'issue') i;
 RESET ROLE;
 -- what was stored: the two patients (their ids are pseudonyms), the encounter stored at structure and
 -- the DST one; nothing refused
