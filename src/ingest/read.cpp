@@ -113,7 +113,8 @@ HDL_FUNCTION(hdl_read) {
 	text *type_arg = PG_GETARG_TEXT_PP(0);
 	text *id_arg = PG_GETARG_TEXT_PP(1);
 	std::string type(VARDATA_ANY(type_arg), VARSIZE_ANY_EXHDR(type_arg));
-	const Holder &holder = HolderOf(type);
+	// a copy: a relcache invalidation during the read may clear the map
+	Holder holder = HolderOf(type);
 	hdl::ingest::PartitionStatements &statements = hdl::ingest::StatementsFor(holder.partition, holder.name);
 	ReadArgs a {&statements.read_one, {PointerGetDatum(type_arg), PointerGetDatum(id_arg)}, 0, false};
 	hdl::pg::Guard(ReadC, &a);

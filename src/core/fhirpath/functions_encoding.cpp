@@ -1,5 +1,6 @@
 // FHIRPath encode()/decode() (base64, urlbase64, hex) and escape()/unescape() (html, json).
 #include "core/fhirpath/evaluator.hpp"
+#include "core/json/value.hpp"
 
 namespace hdl::fhirpath::detail {
 
@@ -198,44 +199,12 @@ HtmlUnescape(std::string_view in) {
 	return out;
 }
 
+// escape('json'): the content of a JSON string literal, as hdl's JSON writer quotes it.
 std::string
 JsonEscape(std::string_view in) {
-	std::string out;
-	for (char c : in) {
-		switch (c) {
-		case '"':
-			out += "\\\"";
-			break;
-		case '\\':
-			out += "\\\\";
-			break;
-		case '\n':
-			out += "\\n";
-			break;
-		case '\r':
-			out += "\\r";
-			break;
-		case '\t':
-			out += "\\t";
-			break;
-		case '\b':
-			out += "\\b";
-			break;
-		case '\f':
-			out += "\\f";
-			break;
-		default:
-			if (static_cast<unsigned char>(c) < 0x20) {
-				static const char digits[] = "0123456789abcdef";
-				out += "\\u00";
-				out.push_back(digits[(c >> 4) & 15]);
-				out.push_back(digits[c & 15]);
-			} else {
-				out.push_back(c);
-			}
-		}
-	}
-	return out;
+	std::string quoted;
+	json::AppendQuoted(quoted, in);
+	return quoted.substr(1, quoted.size() - 2);
 }
 
 std::string

@@ -1,60 +1,22 @@
 // FHIR Bulk Data manifests (see bulk_manifest.hpp).
 #include "core/s3/bulk_manifest.hpp"
-
-#include <cstdio>
+#include "core/json/value.hpp"
 
 namespace hdl::s3 {
-
-namespace {
-
-void
-AppendJsonString(std::string &out, const std::string &s) {
-	out += '"';
-	for (unsigned char c : s) {
-		switch (c) {
-		case '"':
-			out += "\\\"";
-			break;
-		case '\\':
-			out += "\\\\";
-			break;
-		case '\n':
-			out += "\\n";
-			break;
-		case '\r':
-			out += "\\r";
-			break;
-		case '\t':
-			out += "\\t";
-			break;
-		default:
-			if (c < 0x20) {
-				char buf[8];
-				std::snprintf(buf, sizeof buf, "\\u%04x", c);
-				out += buf;
-			} else {
-				out += static_cast<char>(c);
-			}
-		}
-	}
-	out += '"';
-}
-
-} // namespace
 
 std::string
 BulkManifestJson(const BulkManifest &manifest) {
 	std::string out = "{\"transactionTime\": ";
-	AppendJsonString(out, manifest.transaction_time);
+	json::AppendQuoted(out, manifest.transaction_time);
 	out += ", \"request\": ";
-	AppendJsonString(out, manifest.request);
+	json::AppendQuoted(out, manifest.request);
 	out += ", \"requiresAccessToken\": false, \"output\": [";
 	for (size_t i = 0; i < manifest.output.size(); i++) {
 		const BulkOutput &o = manifest.output[i];
 		out += i ? ", {\"type\": " : "{\"type\": ";
-		AppendJsonString(out, o.type);
+		json::AppendQuoted(out, o.type);
 		out += ", \"url\": ";
-		AppendJsonString(out, o.url);
+		json::AppendQuoted(out, o.url);
 		out += ", \"count\": " + std::to_string(o.count) + "}";
 	}
 	out += "], \"error\": []}";
